@@ -1,0 +1,30 @@
+package dev.zoomscheduler.meetings;
+
+import java.util.regex.Pattern;
+
+import dev.zoomscheduler.problems.ProblemException;
+
+/** Meeting and user ids as Zoom writes them; anything else (path tricks included) is refused before Zoom is called. */
+public final class Identifiers {
+
+    private static final Pattern MEETING_ID = Pattern.compile("[0-9]{1,19}");
+    /** {@code me}, a Zoom user id, or an email address. */
+    private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._%+@-]{1,128}");
+
+    private Identifiers() {
+    }
+
+    public static String meetingId(String value, String field) {
+        if (value == null || !MEETING_ID.matcher(value).matches()) {
+            throw ProblemException.invalidRequest(field, "Must be a numeric Zoom meeting id.");
+        }
+        return value;
+    }
+
+    public static String userId(String value, String field) {
+        if (value == null || !USER_ID.matcher(value).matches() || value.startsWith(".")) {
+            throw ProblemException.invalidRequest(field, "Must be 'me', a Zoom user id or an email address.");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,47 @@
+package dev.zoomscheduler.problems;
+
+/**
+ * Every kind of problem this function answers, with its status and title. The {@code type} URI of each is
+ * {@code /problems/<slug>}; README.md documents them.
+ */
+public enum ProblemType {
+    INVALID_REQUEST("invalid-request", 400, "The request is invalid"),
+    NOT_FOUND("not-found", 404, "No such resource"),
+    METHOD_NOT_ALLOWED("method-not-allowed", 405, "Method not allowed"),
+    NOT_ACCEPTABLE("not-acceptable", 406, "No acceptable representation"),
+    PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request body is too large"),
+    UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The request body must be JSON"),
+    CONNECTION_NOT_FOUND("connection-not-found", 404, "No such Zoom connection"),
+    REAUTHORIZATION_REQUIRED("reauthorization-required", 409, "The Zoom connection must be authorised again"),
+    ZOOM_REJECTED("zoom-rejected", 400, "Zoom refused the request"),
+    ZOOM_NOT_FOUND("zoom-not-found", 404, "Zoom does not know this resource"),
+    ZOOM_RATE_LIMITED("zoom-rate-limited", 429, "Zoom's rate limit was reached"),
+    ZOOM_UNAVAILABLE("zoom-unavailable", 502, "Zoom failed to answer"),
+    ZOOM_TIMEOUT("zoom-timeout", 504, "Zoom did not answer in time"),
+    ZOOM_NOT_CONFIGURED("zoom-not-configured", 500, "The Zoom app credentials are missing or refused"),
+    TOKEN_REFRESH_BUSY("token-refresh-busy", 503, "The Zoom access token is being refreshed; try again shortly"),
+    TOKEN_STORE_UNAVAILABLE("token-store-unavailable", 503, "The token store is unavailable"),
+    INTERNAL("internal-error", 500, "Internal error");
+
+    private final String slug;
+    private final int status;
+    private final String title;
+
+    ProblemType(String slug, int status, String title) {
+        this.slug = slug;
+        this.status = status;
+        this.title = title;
+    }
+
+    public String uri() {
+        return "/problems/" + slug;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.zoomscheduler.tokens;
+
+import java.util.regex.Pattern;
+
+import dev.zoomscheduler.problems.ProblemException;
+
+/** Connection ids: the partition key of the token table, chosen by callers with {@code X-Zoom-Connection}. */
+public final class ConnectionIds {
+
+    public static final String HEADER = "X-Zoom-Connection";
+    public static final String DEFAULT = "default";
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:@+-]{1,128}");
+
+    private ConnectionIds() {
+    }
+
+    /** The connection named, {@code default} if none, or a problem naming {@code field}. */
+    public static String orDefault(String connectionId, String field) {
+        if (connectionId == null) {
+            return DEFAULT;
+        }
+        if (!VALID.matcher(connectionId).matches()) {
+            throw ProblemException.invalidRequest(field,
+                    "Must be 1 to 128 characters of letters, digits and . _ : @ + -");
+        }
+        return connectionId;
+    }
+}

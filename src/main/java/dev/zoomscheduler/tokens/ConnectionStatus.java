@@ -1,0 +1,22 @@
+package dev.zoomscheduler.tokens;
+
+/** Whether a connection can be used. An item written by hand without a status is active. */
+public enum ConnectionStatus {
+    ACTIVE("active"),
+    /** Zoom refused the refresh token for good; only a new authorisation (a new refresh token) revives it. */
+    REAUTHORIZATION_REQUIRED("reauthorization_required");
+
+    private final String attributeValue;
+
+    ConnectionStatus(String attributeValue) {
+        this.attributeValue = attributeValue;
+    }
+
+    public String attributeValue() {
+        return attributeValue;
+    }
+
+    public static ConnectionStatus fromAttribute(String value) {
+        return REAUTHORIZATION_REQUIRED.attributeValue.equals(value) ? REAUTHORIZATION_REQUIRED : ACTIVE;
+    }
+}

@@ -1,0 +1,284 @@
+package dev.zoomscheduler.tokens;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.ProblemType;
+import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
+
+/**
+ * Hands out a connection's Zoom access token and refreshes it so that the refresh-token chain survives any number of
+ * concurrent instances. Zoom rotates the refresh token on every refresh and the old one dies at once, so exactly one
+ * refresh may happen per expiry, and its result must be stored. The protocol:
+ * <ol>
+ * <li>Warm path: a token held in memory that stays valid beyond the refresh margin is used as is, with no I/O.</li>
+ * <li>Within an instance, one thread per connection does the rest (single flight); the others wait and use its result.</li>
+ * <li>Start from the item held in memory (or read it). A token valid beyond the margin, and not the one Zoom just
+ * refused, is used.</li>
+ * <li>If another instance holds an unexpired refresh lease, poll the item with backoff until a new token appears or the
+ * lease runs out.</li>
+ * <li>Otherwise take the lease with a write conditional on the version seen. If the condition fails, it returned the item
+ * as it now is: go to 3 with it.</li>
+ * <li>Holding the lease, exchange the refresh token at Zoom, then store the new pair with a write conditional on the
+ * version and the old refresh token. If that fails but the item still holds the old refresh token (the lease ran out and
+ * another instance took it without storing anything), the new pair is the only live one: write it again on the version
+ * found. If the item holds another refresh token, someone stored another chain: use theirs.</li>
+ * <li>If Zoom refuses the refresh token ({@code invalid_grant}), read again: another refresh token stored meanwhile
+ * explains it (go to 3); if this instance took over a lapsed lease, first wait one lease length for its former holder
+ * to store what it may have refreshed. Otherwise mark the connection "reauthorization required" and answer so, now and for every
+ * later request, without calling Zoom, until an operator stores a new refresh token.</li>
+ * <li>If Zoom cannot be reached, give the lease back so the next request can try at once.</li>
+ * <li>When Zoom refuses an access token believed valid (401, code 124), steps 2 to 7 run with that token counted as
+ * unusable, and the caller retries its call once.</li>
+ * </ol>
+ */
+@ApplicationScoped
+public class TokenRotation {
+
+    private static final Logger LOG = Logger.getLogger(TokenRotation.class);
+    /** Zoom's access tokens live an hour: a larger margin would refresh on every request. */
+    private static final Duration MAX_MARGIN = Duration.ofMinutes(30);
+    private static final Duration FIRST_POLL = Duration.ofMillis(25);
+    private static final Duration LONGEST_POLL = Duration.ofMillis(500);
+    private static final int STORE_ATTEMPTS = 5;
+
+    private final TokenStore store;
+    private final ZoomTokenEndpoint zoom;
+    private final Clock clock;
+    private final Duration margin;
+    private final Duration leaseDuration;
+    private final Duration waitTimeout;
+    /** Names this instance as lease owner; only for operators reading the table. */
+    private final String instanceId = UUID.randomUUID().toString();
+    private final Map<String, StoredToken> held = new ConcurrentHashMap<>();
+    private final Map<String, ReentrantLock> refreshLocks = new ConcurrentHashMap<>();
+
+    public TokenRotation(TokenStore store, ZoomTokenEndpoint zoom, Clock clock, TokenSettings settings) {
+        this.store = store;
+        this.zoom = zoom;
+        this.clock = clock;
+        this.margin = settings.refreshMargin().compareTo(MAX_MARGIN) > 0 ? MAX_MARGIN : settings.refreshMargin();
+        this.leaseDuration = settings.leaseDuration();
+        this.waitTimeout = settings.waitTimeout();
+    }
+
+    /** A valid access token of the connection. */
+    public String accessToken(String connectionId) {
+        StoredToken token = held.get(connectionId);
+        if (token != null && usable(token, null)) {
+            return token.accessToken();
+        }
+        return singleFlight(connectionId, null);
+    }
+
+    /** A replacement for an access token that Zoom refused although it was believed valid. */
+    public String replaceRejected(String connectionId, String rejectedAccessToken) {
+        return singleFlight(connectionId, rejectedAccessToken);
+    }
+
+    /** Forgets what this instance holds of a connection (after it was deleted or authorised again). */
+    public void forget(String connectionId) {
+        held.remove(connectionId);
+    }
+
+    private String singleFlight(String connectionId, String rejected) {
+        Instant deadline = clock.instant().plus(waitTimeout);
+        ReentrantLock lock = refreshLocks.computeIfAbsent(connectionId, id -> new ReentrantLock());
+        try {
+            if (!lock.tryLock(waitTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw busy(connectionId);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw busy(connectionId);
+        }
+        try {
+            StoredToken token = held.get(connectionId);
+            if (token == null || !usable(token, rejected)) {
+                token = obtain(connectionId, token, rejected, deadline);
+                held.put(connectionId, token);
+            }
+            return token.accessToken();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Steps 3 to 7: from what this instance knows of the item (null: nothing) to a usable token. */
+    private StoredToken obtain(String connectionId, StoredToken known, String rejected, Instant deadline) {
+        StoredToken item = known != null ? known : read(connectionId);
+        for (int round = 0;; round++) {
+            if (item.status() == ConnectionStatus.REAUTHORIZATION_REQUIRED) {
+                held.remove(connectionId);
+                throw reauthorizationRequired(connectionId);
+            }
+            if (usable(item, rejected)) {
+                return item;
+            }
+            Instant now = clock.instant();
+            if (now.isAfter(deadline)) {
+                throw busy(connectionId);
+            }
+            if (item.leasedAt(now)) {
+                pause(round, deadline);
+                item = read(connectionId);
+                continue;
+            }
+            boolean takingOver = item.refreshLeaseOwner() != null; // a lapsed lease: its holder may still be at work
+            WriteOutcome lease = store.acquireRefreshLease(item, instanceId, now.plus(leaseDuration), now);
+            if (!lease.applied()) {
+                item = existing(connectionId, lease.item());
+                continue;
+            }
+            item = refreshUnderLease(lease.item(), takingOver, deadline);
+            if (item.status() == ConnectionStatus.ACTIVE && item.validAt(clock.instant())
+                    && !Objects.equals(item.accessToken(), rejected)) {
+                return item; // just refreshed: valid even if Zoom issued a token shorter-lived than the margin
+            }
+        }
+    }
+
+    /** Steps 6 to 8; returns the item as it is afterwards. */
+    private StoredToken refreshUnderLease(StoredToken leased, boolean tookOver, Instant deadline) {
+        TokenGrant grant;
+        try {
+            grant = zoom.refresh(leased.refreshToken());
+        } catch (RefreshTokenRejectedException e) {
+            return afterRejectedRefresh(leased, tookOver, deadline);
+        } catch (RuntimeException e) {
+            releaseLease(leased);
+            throw e;
+        }
+        return storeRefreshed(leased, grant);
+    }
+
+    private StoredToken storeRefreshed(StoredToken leased, TokenGrant grant) {
+        StoredToken basis = leased;
+        RuntimeException lastFailure = null;
+        for (int attempt = 0; attempt < STORE_ATTEMPTS; attempt++) {
+            WriteOutcome outcome;
+            try {
+                outcome = store.storeRefreshed(basis, grant);
+            } catch (RuntimeException e) {
+                // The new pair exists only here now, and the old refresh token is dead: keep trying.
+                lastFailure = e;
+                LOG.warnf("Storing the refreshed tokens of connection %s failed (attempt %d): %s", leased.connectionId(),
+                        attempt + 1, e.getClass().getSimpleName());
+                sleep(FIRST_POLL.multipliedBy(1L << attempt));
+                continue;
+            }
+            if (outcome.applied()) {
+                LOG.infof("Refreshed the Zoom access token of connection %s (version %d)", leased.connectionId(),
+                        outcome.item().version());
+                return outcome.item();
+            }
+            StoredToken current = existing(leased.connectionId(), outcome.item());
+            if (!current.sameRefreshToken(basis)) {
+                return current; // someone stored another chain meanwhile (a new authorisation): it wins
+            }
+            basis = current; // same chain, but the version moved on (our lease had run out): ours is the only live pair
+        }
+        LOG.errorf("Could not store the refreshed tokens of connection %s; it may need to be authorised again",
+                leased.connectionId());
+        throw new ProblemException(ProblemType.TOKEN_REFRESH_BUSY, 503,
+                "The refreshed Zoom tokens could not be stored; try again shortly.", null, null, Duration.ofSeconds(1));
+    }
+
+    /**
+     * Step 7. If this instance took over a lapsed lease, the former holder may have refreshed and not yet stored: give it
+     * one lease length to do so before the connection is declared lost.
+     */
+    private StoredToken afterRejectedRefresh(StoredToken leased, boolean tookOver, Instant deadline) {
+        StoredToken current = read(leased.connectionId());
+        if (tookOver) {
+            Instant until = earliest(deadline, clock.instant().plus(leaseDuration));
+            for (int round = 0; current.sameRefreshToken(leased) && clock.instant().isBefore(until); round++) {
+                pause(round, until);
+                current = read(leased.connectionId());
+            }
+        }
+        if (!current.sameRefreshToken(leased)) {
+            return current; // another instance refreshed meanwhile: that explains the refusal
+        }
+        WriteOutcome marked = store.markReauthorizationRequired(current);
+        if (marked.applied()) {
+            LOG.warnf("Zoom refused the refresh token of connection %s; it must be authorised again", leased.connectionId());
+        }
+        return existing(leased.connectionId(), marked.item());
+    }
+
+    private void releaseLease(StoredToken leased) {
+        try {
+            store.releaseRefreshLease(leased);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not release the refresh lease of connection %s; it runs out by itself: %s",
+                    leased.connectionId(), e.getClass().getSimpleName());
+        }
+    }
+
+    private boolean usable(StoredToken token, String rejected) {
+        return token.status() == ConnectionStatus.ACTIVE
+                && token.validAt(clock.instant().plus(margin))
+                && !Objects.equals(token.accessToken(), rejected);
+    }
+
+    private StoredToken read(String connectionId) {
+        return store.read(connectionId).orElseThrow(() -> connectionNotFound(connectionId));
+    }
+
+    private StoredToken existing(String connectionId, StoredToken item) {
+        if (item == null) {
+            held.remove(connectionId);
+            throw connectionNotFound(connectionId);
+        }
+        return item;
+    }
+
+    private static Instant earliest(Instant one, Instant other) {
+        return one.isBefore(other) ? one : other;
+    }
+
+    /** Exponential backoff with jitter, never past the deadline. */
+    private void pause(int round, Instant deadline) {
+        long exponential = Math.min(LONGEST_POLL.toMillis(), FIRST_POLL.toMillis() << Math.min(round, 10));
+        long jittered = exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
+        long remaining = Duration.between(clock.instant(), deadline).toMillis();
+        sleep(Duration.ofMillis(Math.max(1, Math.min(jittered, remaining))));
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProblemException(ProblemType.TOKEN_REFRESH_BUSY, "Interrupted while waiting for a token refresh.");
+        }
+    }
+
+    static ProblemException connectionNotFound(String connectionId) {
+        return new ProblemException(ProblemType.CONNECTION_NOT_FOUND, "No Zoom connection '" + connectionId + "' exists.");
+    }
+
+    private static ProblemException reauthorizationRequired(String connectionId) {
+        return new ProblemException(ProblemType.REAUTHORIZATION_REQUIRED, "Zoom refused the refresh token of connection '"
+                + connectionId + "'. Authorise the app again to store a new refresh token; until then no call is sent to Zoom.");
+    }
+
+    private static ProblemException busy(String connectionId) {
+        return new ProblemException(ProblemType.TOKEN_REFRESH_BUSY, 503, "The Zoom access token of connection '" + connectionId
+                + "' is being refreshed by another request; try again shortly.", null, null, Duration.ofSeconds(1));
+    }
+}

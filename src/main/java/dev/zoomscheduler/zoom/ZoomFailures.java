@@ -1,0 +1,78 @@
+package dev.zoomscheduler.zoom;
+
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+
+import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.ProblemType;
+
+/** Turns Zoom's failures (no answer, or an error status) into the problems this function answers. */
+public final class ZoomFailures {
+
+    /** Used when Zoom answers 429 without a usable {@code Retry-After}: its per-second limits clear within a second. */
+    private static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(1);
+    private static final Duration UNAVAILABLE_WAIT = Duration.ofSeconds(5);
+
+    private ZoomFailures() {
+    }
+
+    /** Zoom could not be reached, or did not answer in time. The cause is not kept: its text may name the request. */
+    public static ProblemException unreachable(String what, Throwable failure) {
+        if (isTimeout(failure)) {
+            return new ProblemException(ProblemType.ZOOM_TIMEOUT, ProblemType.ZOOM_TIMEOUT.status(),
+                    what + " did not answer in time.", null, null, UNAVAILABLE_WAIT);
+        }
+        return new ProblemException(ProblemType.ZOOM_UNAVAILABLE, ProblemType.ZOOM_UNAVAILABLE.status(),
+                what + " could not be reached.", null, null, UNAVAILABLE_WAIT);
+    }
+
+    /**
+     * The problem for an error answer of Zoom's.
+     *
+     * @param zoomCode Zoom's {@code code}, if its body had one
+     * @param zoomMessage Zoom's {@code message} (or OAuth {@code reason}), shown to the caller
+     */
+    public static ProblemException fromStatus(String what, int status, String retryAfterHeader, Integer zoomCode, String zoomMessage) {
+        String detail = what + " answered " + status + (zoomMessage == null || zoomMessage.isBlank() ? "." : ": " + zoomMessage);
+        if (status == 429) {
+            return new ProblemException(ProblemType.ZOOM_RATE_LIMITED, 429, detail, zoomCode, null, rateLimitWait(retryAfterHeader, zoomMessage));
+        }
+        if (status >= 500) {
+            return new ProblemException(ProblemType.ZOOM_UNAVAILABLE, 502, detail, zoomCode, null, UNAVAILABLE_WAIT);
+        }
+        if (status == 404) {
+            return new ProblemException(ProblemType.ZOOM_NOT_FOUND, 404, detail, zoomCode, null, null);
+        }
+        if (status == 401) {
+            // Zoom refused an access token that was just issued or refreshed: nothing the caller can change.
+            return new ProblemException(ProblemType.ZOOM_REJECTED, 502, detail, zoomCode, null, null);
+        }
+        return new ProblemException(ProblemType.ZOOM_REJECTED, status >= 400 ? status : 502, detail, zoomCode, null, null);
+    }
+
+    /** Whether Zoom's 429 is the daily meeting create/update limit, which no retry before 00:00 UTC can pass. */
+    public static boolean isDailyLimit(String zoomMessage) {
+        return zoomMessage != null && zoomMessage.toLowerCase(Locale.ROOT).contains("daily rate limit");
+    }
+
+    private static Duration rateLimitWait(String retryAfterHeader, String zoomMessage) {
+        Instant now = Instant.now();
+        if (isDailyLimit(zoomMessage)) {
+            return RetryAfter.untilNextUtcMidnight(now);
+        }
+        return RetryAfter.parse(retryAfterHeader, now).orElse(DEFAULT_RATE_LIMIT_WAIT);
+    }
+
+    private static boolean isTimeout(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SocketTimeoutException || cause instanceof TimeoutException
+                    || cause.getClass().getSimpleName().contains("Timeout")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

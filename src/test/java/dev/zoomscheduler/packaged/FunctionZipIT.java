@@ -1,0 +1,151 @@
+package dev.zoomscheduler.packaged;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.FunctionProcess;
+import dev.zoomscheduler.testing.HttpApiEvents;
+import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
+import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.TokenTable;
+import dev.zoomscheduler.testing.ZoomFake;
+
+/**
+ * The packaged artifact as Lambda runs it: {@code target/function.zip} under AWS's runtime interface client, polling a
+ * Runtime API emulator, fed the sample events of {@code events/} (the ones for {@code sam local invoke}), talking to
+ * moto_server and the Zoom fake. Two function processes share one table to prove the refresh protocol across processes.
+ */
+class FunctionZipIT {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static final String SAMPLE_MEETING_ID = "86220627999";
+    static final Path TARGET = Path.of(System.getProperty("project.build.directory", "target"));
+    static final Path EVENTS = TARGET.getParent().resolve("events");
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static ZoomFake zoom;
+    static DynamoProxy dynamo;
+    static LambdaRuntimeEmulator runtime;
+    static final List<FunctionProcess> functions = new ArrayList<>();
+    static final TokenTable table = TokenTable.shared();
+
+    @BeforeAll
+    static void start() {
+        zoom = ZoomFake.start();
+        dynamo = DynamoProxy.start(MotoServer.shared().endpoint());
+        runtime = LambdaRuntimeEmulator.start();
+        functions.add(FunctionProcess.start(TARGET, runtime.address(), environment(), List.of()));
+        functions.add(FunctionProcess.start(TARGET, runtime.address(), environment(), List.of()));
+        runtime.awaitPollers(2, Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() {
+        functions.forEach(FunctionProcess::close);
+        runtime.close();
+        dynamo.close();
+        zoom.close();
+    }
+
+    static Map<String, String> environment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("ZOOM_API_URL", zoom.apiUrl());
+        env.put("ZOOM_OAUTH_URL", zoom.oauthUrl());
+        env.put("ZOOM_CLIENT_ID", ZoomFake.CLIENT_ID);
+        env.put("ZOOM_CLIENT_SECRET", ZoomFake.CLIENT_SECRET);
+        env.put("TOKEN_TABLE", MotoServer.TOKEN_TABLE);
+        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamo.endpoint());
+        return env;
+    }
+
+    @Test
+    void theSampleEventsCreateReadRescheduleListAndCancelAMeeting() throws IOException {
+        ZoomFake.Grant grant = zoom.authorize();
+        table.seedExpired("default", grant);
+
+        HttpApiEvents.Response created = invoke(sample("http-create-meeting.json", SAMPLE_MEETING_ID));
+        assertEquals(201, created.statusCode(), created.body());
+        JsonNode meeting = JSON.readTree(created.body());
+        String id = meeting.get("id").asText();
+        assertFalse(meeting.get("join_url").asText().isEmpty());
+        assertEquals(1, zoom.refreshCount(grant.chainId()), "the seeded expired token was refreshed once");
+
+        HttpApiEvents.Response read = invoke(sample("http-get-meeting.json", id));
+        assertEquals(200, read.statusCode(), read.body());
+        assertEquals("Sample Meeting", JSON.readTree(read.body()).get("topic").asText());
+
+        HttpApiEvents.Response rescheduled = invoke(sample("http-reschedule-meeting.json", id));
+        assertEquals(204, rescheduled.statusCode(), rescheduled.body());
+        assertEquals("2024-09-21T12:00:00Z", zoom.meeting(Long.parseLong(id)).get("start_time").asText());
+
+        HttpApiEvents.Response listed = invoke(sample("http-list-meetings.json", id));
+        assertEquals(200, listed.statusCode(), listed.body());
+        assertTrue(JSON.readTree(listed.body()).get("meetings").size() >= 1);
+
+        HttpApiEvents.Response deleted = invoke(sample("http-delete-meeting.json", id));
+        assertEquals(204, deleted.statusCode(), deleted.body());
+        assertEquals(null, zoom.meeting(Long.parseLong(id)));
+
+        HttpApiEvents.Response unknown = invoke(HttpApiEvents.request("GET", "/no/such/route"));
+        assertEquals(404, unknown.statusCode());
+        assertEquals("application/problem+json", unknown.header("content-type"));
+    }
+
+    @Test
+    void twoFunctionProcessesRacingOnAnExpiredTokenRefreshItOnce() throws Exception {
+        ZoomFake.Grant grant = zoom.authorize();
+        table.seedExpired("shared", grant);
+        dynamo.resetCounts();
+        String event = HttpApiEvents.request("GET", "/meetings?page_size=5", Map.of("x-zoom-connection", "shared"));
+
+        List<CompletableFuture<LambdaRuntimeEmulator.Result>> results = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            results.add(runtime.submit(event, TIMEOUT));
+        }
+        for (CompletableFuture<LambdaRuntimeEmulator.Result> result : results) {
+            HttpApiEvents.Response response = HttpApiEvents.parseResponse(result.get().body());
+            assertEquals(200, response.statusCode(), response.body());
+        }
+
+        System.out.printf("packaged race: 12 requests, 2 processes -> %d Zoom refresh(es), DynamoDB calls %s%n",
+                zoom.refreshCount(grant.chainId()), dynamo.counts());
+        assertEquals(1, zoom.refreshCount(grant.chainId()));
+        assertEquals(zoom.currentRefreshToken(grant.chainId()), table.string("shared", "refreshToken"));
+
+        dynamo.resetCounts();
+        for (int i = 0; i < 6; i++) {
+            assertEquals(200, invoke(event).statusCode());
+        }
+        assertEquals(0, dynamo.total(), "warm invocations make no DynamoDB call");
+    }
+
+    static HttpApiEvents.Response invoke(String event) {
+        LambdaRuntimeEmulator.Result result = runtime.invoke(event, TIMEOUT);
+        assertFalse(result.error(), result.body());
+        return HttpApiEvents.parseResponse(result.body());
+    }
+
+    /** A sample event of events/, aimed at a meeting that exists in the fake. */
+    static String sample(String name, String meetingId) throws IOException {
+        return Files.readString(EVENTS.resolve(name)).replace(SAMPLE_MEETING_ID, meetingId);
+    }
+}

@@ -1,0 +1,170 @@
+package dev.zoomscheduler.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * An HTTP proxy in front of moto_server that counts the DynamoDB operations passing through it (by {@code X-Amz-Target})
+ * and can answer some of them with DynamoDB's own errors or slow them down, to prove what the function does under faults.
+ */
+public final class DynamoProxy implements AutoCloseable {
+
+    private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "transfer-encoding", "expect",
+            "upgrade", "keep-alive");
+
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newCachedThreadPool(daemon());
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final URI target;
+    private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+
+    private DynamoProxy(String targetEndpoint) throws IOException {
+        this.target = URI.create(targetEndpoint);
+        this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(executor);
+        server.createContext("/", this::forward);
+        server.start();
+    }
+
+    public static DynamoProxy start(String targetEndpoint) {
+        try {
+            return new DynamoProxy(targetEndpoint);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** Operations seen so far, such as {@code GetItem}, by name. */
+    public int count(String operation) {
+        AtomicInteger count = counts.get(operation);
+        return count == null ? 0 : count.get();
+    }
+
+    public int total() {
+        return counts.values().stream().mapToInt(AtomicInteger::get).sum();
+    }
+
+    public Map<String, Integer> counts() {
+        Map<String, Integer> snapshot = new java.util.TreeMap<>();
+        counts.forEach((operation, count) -> snapshot.put(operation, count.get()));
+        return snapshot;
+    }
+
+    public void resetCounts() {
+        counts.clear();
+    }
+
+    /** The next {@code times} calls of {@code operation} get DynamoDB's error {@code errorType} (e.g. ProvisionedThroughputExceededException). */
+    public void failNext(String operation, int times, int status, String errorType) {
+        faults.add(new Fault(operation, new AtomicInteger(times), status, errorType, Duration.ZERO));
+    }
+
+    /** The next {@code times} calls of {@code operation} are held back {@code delay} before they are forwarded. */
+    public void delayNext(String operation, int times, Duration delay) {
+        faults.add(new Fault(operation, new AtomicInteger(times), 0, null, delay));
+    }
+
+    public void clearFaults() {
+        faults.clear();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void forward(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            byte[] body;
+            try (InputStream in = exchange.getRequestBody()) {
+                body = in.readAllBytes();
+            }
+            String amzTarget = exchange.getRequestHeaders().getFirst("X-Amz-Target");
+            String operation = amzTarget == null ? "unknown" : amzTarget.substring(amzTarget.indexOf('.') + 1);
+            counts.computeIfAbsent(operation, o -> new AtomicInteger()).incrementAndGet();
+            Fault fault = takeFault(operation);
+            if (fault != null && fault.errorType() != null) {
+                byte[] error = ("{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + fault.errorType()
+                        + "\",\"message\":\"Injected by the test proxy\"}").getBytes(StandardCharsets.UTF_8);
+                exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
+                exchange.getResponseHeaders().set("x-amzn-ErrorType", fault.errorType());
+                exchange.sendResponseHeaders(fault.status(), error.length);
+                exchange.getResponseBody().write(error);
+                return;
+            }
+            if (fault != null) {
+                Thread.sleep(fault.delay().toMillis());
+            }
+            HttpRequest.Builder request = HttpRequest.newBuilder(target.resolve(exchange.getRequestURI().toString()))
+                    .method(exchange.getRequestMethod(), HttpRequest.BodyPublishers.ofByteArray(body));
+            exchange.getRequestHeaders().forEach((name, values) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase())) {
+                    values.forEach(value -> request.header(name, value));
+                }
+            });
+            HttpResponse<byte[]> response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response.headers().map().forEach((name, values) -> {
+                if (!HOP_BY_HOP.contains(name.toLowerCase()) && !name.startsWith(":")) {
+                    exchange.getResponseHeaders().put(name, values);
+                }
+            });
+            byte[] answer = response.body();
+            exchange.sendResponseHeaders(response.statusCode(), answer.length == 0 ? -1 : answer.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(answer);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private Fault takeFault(String operation) {
+        for (Fault fault : faults) {
+            if (fault.operation().equals(operation)) {
+                int left = fault.remaining().decrementAndGet();
+                if (left <= 0) {
+                    faults.remove(fault);
+                }
+                if (left >= 0) {
+                    return fault;
+                }
+            }
+        }
+        return null;
+    }
+
+    private record Fault(String operation, AtomicInteger remaining, int status, String errorType, Duration delay) {
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon() {
+        return runnable -> {
+            Thread thread = new Thread(runnable, "dynamo-proxy");
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

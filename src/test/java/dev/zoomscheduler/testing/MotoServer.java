@@ -1,0 +1,138 @@
+package dev.zoomscheduler.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
+import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
+import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
+import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
+
+/**
+ * A real DynamoDB emulator process (moto_server) on a free loopback port. One is shared by every test of a JVM and killed
+ * when the JVM exits; moto ignores SIGTERM, so it is killed outright.
+ */
+public final class MotoServer {
+
+    public static final String TOKEN_TABLE = "zoom-tokens";
+    public static final String REQUEST_TABLE = "zoom-requests";
+
+    private static MotoServer shared;
+
+    private final Process process;
+    private final String endpoint;
+    private final DynamoDbClient client;
+
+    private MotoServer(Process process, String endpoint) {
+        this.process = process;
+        this.endpoint = endpoint;
+        this.client = DynamoDbClient.builder()
+                .endpointOverride(URI.create(endpoint))
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    /** The JVM's emulator, started on first use with both tables of interface.md. */
+    public static synchronized MotoServer shared() {
+        if (shared == null) {
+            shared = start();
+            shared.createTables(TOKEN_TABLE, REQUEST_TABLE);
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::kill));
+        }
+        return shared;
+    }
+
+    public static MotoServer start() {
+        int port = freePort();
+        try {
+            Path log = Files.createDirectories(Path.of("target")).resolve("moto-" + port + ".log");
+            Process process = new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            MotoServer server = new MotoServer(process, "http://127.0.0.1:" + port);
+            server.awaitReady(Duration.ofSeconds(60));
+            return server;
+        } catch (IOException e) {
+            throw new IllegalStateException("moto_server could not be started; is it installed (pip install 'moto[server]')?", e);
+        }
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    public DynamoDbClient client() {
+        return client;
+    }
+
+    /** Creates the token table (key connectionId) and the request table (key idempotencyKey), unless they exist. */
+    public void createTables(String tokenTable, String requestTable) {
+        createTable(tokenTable, "connectionId");
+        createTable(requestTable, "idempotencyKey");
+        client.updateTimeToLive(r -> r.tableName(requestTable).timeToLiveSpecification(t -> t.attributeName("expiresAt").enabled(true)));
+    }
+
+    private void createTable(String name, String key) {
+        try {
+            client.createTable(r -> r.tableName(name)
+                    .billingMode(BillingMode.PAY_PER_REQUEST)
+                    .attributeDefinitions(AttributeDefinition.builder().attributeName(key).attributeType(ScalarAttributeType.S).build())
+                    .keySchema(KeySchemaElement.builder().attributeName(key).keyType(KeyType.HASH).build()));
+        } catch (ResourceInUseException alreadyThere) {
+            // created by an earlier test of this JVM
+        }
+    }
+
+    public void kill() {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+    }
+
+    private void awaitReady(Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        while (true) {
+            try {
+                client.listTables();
+                return;
+            } catch (RuntimeException notYet) {
+                if (!process.isAlive() || Instant.now().isAfter(deadline)) {
+                    kill();
+                    throw new IllegalStateException("moto_server did not start on " + endpoint, notYet);
+                }
+                sleep(100);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
