@@ -605,7 +605,7 @@ public final class ZoomFake implements AutoCloseable {
                 return dailyLimit();
             }
             ObjectNode settings = (ObjectNode) meeting.get("settings");
-            body.fields().forEachRemaining(field -> {
+            body.properties().forEach(field -> {
                 if (field.getKey().equals("settings") && field.getValue().isObject()) {
                     settings.setAll((ObjectNode) field.getValue());
                 } else if (!field.getKey().equals("start_time")) {

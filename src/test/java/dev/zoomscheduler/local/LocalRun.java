@@ -1,0 +1,113 @@
+package dev.zoomscheduler.local;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.zoomscheduler.testing.FunctionProcess;
+import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
+import dev.zoomscheduler.testing.LocalHttpApi;
+import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.TokenTable;
+import dev.zoomscheduler.testing.ZoomFake;
+
+/**
+ * {@code ./mvnw -Plocal}: runs the packaged function on this machine as Lambda would (function.zip under AWS's runtime
+ * interface client) behind a local stand-in for API Gateway, with moto_server as DynamoDB, and creates a meeting through
+ * it. Zoom is the local fake unless ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET and ZOOM_REFRESH_TOKEN are set, in which case the
+ * real Zoom is called. {@code -Dlocal.serve=true} keeps the API up on {@code -Dlocal.port} (8080) until Ctrl-C.
+ */
+public final class LocalRun {
+
+    private LocalRun() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean serve = Boolean.getBoolean("local.serve");
+        int port = Integer.getInteger("local.port", serve ? 8080 : 0);
+        Path target = Path.of("target");
+        String refreshToken = System.getenv("ZOOM_REFRESH_TOKEN");
+        boolean realZoom = System.getenv("ZOOM_CLIENT_ID") != null && System.getenv("ZOOM_CLIENT_SECRET") != null && refreshToken != null;
+
+        MotoServer moto = MotoServer.start();
+        ZoomFake zoom = realZoom ? null : ZoomFake.start();
+        LambdaRuntimeEmulator runtime = LambdaRuntimeEmulator.start();
+        FunctionProcess function = null;
+        LocalHttpApi api = null;
+        try {
+            moto.createTables(MotoServer.TOKEN_TABLE, MotoServer.REQUEST_TABLE);
+            Map<String, String> env = new HashMap<>();
+            env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", moto.endpoint());
+            TokenTable table = new TokenTable(moto.client(), MotoServer.TOKEN_TABLE);
+            if (realZoom) {
+                for (String name : List.of("ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_API_URL", "ZOOM_OAUTH_URL")) {
+                    if (System.getenv(name) != null) {
+                        env.put(name, System.getenv(name));
+                    }
+                }
+                table.seed("default", "", refreshToken, 0);
+                System.out.println("Zoom: the real one, with the refresh token from ZOOM_REFRESH_TOKEN (it is rotated now;"
+                        + " the new one stays in the local table only)");
+            } else {
+                env.put("ZOOM_API_URL", zoom.apiUrl());
+                env.put("ZOOM_OAUTH_URL", zoom.oauthUrl());
+                env.put("ZOOM_CLIENT_ID", ZoomFake.CLIENT_ID);
+                env.put("ZOOM_CLIENT_SECRET", ZoomFake.CLIENT_SECRET);
+                table.seedExpired("default", zoom.authorize());
+                System.out.println("Zoom: the local stand-in at " + zoom.oauthUrl() + " (set ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET and"
+                        + " ZOOM_REFRESH_TOKEN to use the real Zoom)");
+            }
+
+            function = FunctionProcess.start(target, runtime.address(), env, List.of());
+            runtime.awaitPollers(1, Duration.ofSeconds(90));
+            api = LocalHttpApi.start(port, runtime);
+            System.out.println("Function: target/function.zip under AWS's runtime interface client, log " + function.logFile());
+            System.out.println("API:      " + api.url());
+
+            String meeting = new ObjectMapper().readTree(Files.readString(Path.of("events/http-create-meeting.json"))).get("body").asText();
+            HttpResponse<String> created = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(api.url() + "/meetings"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(meeting)).build(), HttpResponse.BodyHandlers.ofString());
+            System.out.println();
+            System.out.println("POST " + api.url() + "/meetings  (body of events/http-create-meeting.json)");
+            System.out.println("-> " + created.statusCode());
+            System.out.println(created.body());
+            System.out.println();
+
+            if (serve) {
+                System.out.println("Serving until Ctrl-C. Try:");
+                System.out.println("  curl -s " + api.url() + "/meetings");
+                System.out.println("  curl -s -X POST -H 'Content-Type: application/json' -d '{\"topic\":\"Demo\",\"type\":2,"
+                        + "\"start_time\":\"2026-12-24T10:00:00Z\",\"duration\":30}' " + api.url() + "/meetings");
+                CountDownLatch stopped = new CountDownLatch(1);
+                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+                stopped.await();
+            }
+            if (created.statusCode() != 201) {
+                throw new IllegalStateException("The meeting was not created; see " + function.logFile());
+            }
+        } finally {
+            if (api != null) {
+                api.close();
+            }
+            if (function != null) {
+                function.close();
+            }
+            runtime.close();
+            if (zoom != null) {
+                zoom.close();
+            }
+            moto.kill();
+        }
+    }
+}
