@@ -539,12 +539,9 @@ public final class ZoomFake implements AutoCloseable {
 
     private Answer createMeeting(Request request, String userId) {
         ObjectNode body = jsonBody(request);
-        if (body == null) {
-            return error(400, 300, "Invalid request body: a JSON object with Content-Type application/json is required.");
-        }
-        String invalid = invalidField(body);
-        if (invalid != null) {
-            return error(400, 300, invalid);
+        Answer refused = refusal(body);
+        if (refused != null) {
+            return refused;
         }
         synchronized (lock) {
             if (!countCreateOrUpdate(userId)) {
@@ -589,12 +586,9 @@ public final class ZoomFake implements AutoCloseable {
 
     private Answer updateMeeting(Request request, Long id, String rawId, AccessToken caller) {
         ObjectNode body = jsonBody(request);
-        if (body == null) {
-            return error(400, 300, "Invalid request body: a JSON object with Content-Type application/json is required.");
-        }
-        String invalid = invalidField(body);
-        if (invalid != null) {
-            return error(400, 300, invalid);
+        Answer refused = refusal(body);
+        if (refused != null) {
+            return refused;
         }
         synchronized (lock) {
             ObjectNode meeting = id == null ? null : meetings.get(id);
@@ -675,7 +669,16 @@ public final class ZoomFake implements AutoCloseable {
         }
     }
 
-    /** Zoom's own checks of meeting fields (code 300), or null. */
+    /** Zoom's answer to a meeting body it refuses (code 300), or null. */
+    private static Answer refusal(ObjectNode body) {
+        if (body == null) {
+            return error(400, 300, "Invalid request body: a JSON object with Content-Type application/json is required.");
+        }
+        String invalid = invalidField(body);
+        return invalid == null ? null : error(400, 300, invalid);
+    }
+
+    /** Zoom's own checks of meeting fields, or null. */
     private static String invalidField(ObjectNode body) {
         JsonNode type = body.get("type");
         if (type != null && !(type.isInt() && TYPES.contains(type.intValue()))) {
