@@ -39,24 +39,29 @@ public final class JsonBody {
     /** The body as a JSON object, or a problem saying why it is not one. */
     public static JsonNode object(String contentType, byte[] body) {
         requireJsonMediaType(contentType);
+        return parseObject(body, "body");
+    }
+
+    /** Bytes that must hold one JSON object (a request body or a queued message), or a problem naming {@code field}. */
+    public static JsonNode parseObject(byte[] body, String field) {
         if (body == null || body.length == 0) {
-            throw ProblemException.invalidRequest("body", "A JSON object is required.");
+            throw ProblemException.invalidRequest(field, "A JSON object is required.");
         }
         if (body.length > MAX_BYTES) {
             throw new ProblemException(ProblemType.PAYLOAD_TOO_LARGE,
-                    "The body has " + body.length + " bytes; at most " + MAX_BYTES + " are accepted.");
+                    "The " + field + " has " + body.length + " bytes; at most " + MAX_BYTES + " are accepted.");
         }
         JsonNode node;
         try {
             node = STRICT.readTree(body);
         } catch (JsonProcessingException e) {
-            throw ProblemException.invalidRequest("body", "The body is not valid JSON: " + e.getOriginalMessage()
+            throw ProblemException.invalidRequest(field, "Not valid JSON: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"));
         } catch (IOException e) {
-            throw ProblemException.invalidRequest("body", "The body could not be read.");
+            throw ProblemException.invalidRequest(field, "Could not be read.");
         }
         if (node == null || !node.isObject()) {
-            throw ProblemException.invalidRequest("body", "The body must be a JSON object.");
+            throw ProblemException.invalidRequest(field, "Must be a JSON object.");
         }
         return node;
     }

@@ -10,10 +10,16 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.zoomscheduler.InvocationDeadline;
+import dev.zoomscheduler.idempotency.Idempotency;
+import dev.zoomscheduler.idempotency.IdempotencyKeys;
 import dev.zoomscheduler.problems.Problem.FieldError;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.tokens.ConnectionIds;
@@ -27,32 +33,40 @@ import dev.zoomscheduler.zoom.ZoomReply;
 public class MeetingResource {
 
     private static final String CONNECTION = ConnectionIds.HEADER;
+    /** Set on an answer that an earlier request with the same Idempotency-Key got. */
+    static final String REPLAYED = "Idempotent-Replayed";
 
     private final Meetings meetings;
+    private final MeetingScheduler scheduler;
+    private final InvocationDeadline deadline;
 
-    public MeetingResource(Meetings meetings) {
+    public MeetingResource(Meetings meetings, MeetingScheduler scheduler, InvocationDeadline deadline) {
         this.meetings = meetings;
+        this.scheduler = scheduler;
+        this.deadline = deadline;
     }
 
     @POST
     @Path("meetings")
-    public Response createForMe(@HeaderParam(CONNECTION) String connection, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+    public Response createForMe(@HeaderParam(CONNECTION) String connection, @HeaderParam(IdempotencyKeys.HEADER) String key,
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context com.amazonaws.services.lambda.runtime.Context lambda,
             byte[] body) {
-        return create(connection, "me", contentType, body);
+        return create(connection, "me", key, contentType, body, lambda);
     }
 
     @POST
     @Path("users/{userId}/meetings")
     public Response createForUser(@HeaderParam(CONNECTION) String connection, @PathParam("userId") String userId,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
-        return create(connection, Identifiers.userId(userId, "userId"), contentType, body);
+            @HeaderParam(IdempotencyKeys.HEADER) String key, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @Context com.amazonaws.services.lambda.runtime.Context lambda, byte[] body) {
+        return create(connection, Identifiers.userId(userId, "userId"), key, contentType, body, lambda);
     }
 
     @GET
     @Path("meetings/{meetingId}")
     public Response get(@HeaderParam(CONNECTION) String connection, @PathParam("meetingId") String meetingId) {
         String id = Identifiers.meetingId(meetingId, "meetingId");
-        return answer(meetings.get(connection(connection), id));
+        return answer(meetings.get(connection(connection), id)).build();
     }
 
     @PATCH
@@ -62,14 +76,14 @@ public class MeetingResource {
         String id = Identifiers.meetingId(meetingId, "meetingId");
         String connectionId = connection(connection);
         requireValid(MeetingRules.forUpdate(JsonBody.object(contentType, body)));
-        return answer(meetings.update(connectionId, id, body));
+        return answer(meetings.update(connectionId, id, body)).build();
     }
 
     @DELETE
     @Path("meetings/{meetingId}")
     public Response delete(@HeaderParam(CONNECTION) String connection, @PathParam("meetingId") String meetingId) {
         String id = Identifiers.meetingId(meetingId, "meetingId");
-        return answer(meetings.delete(connection(connection), id));
+        return answer(meetings.delete(connection(connection), id)).build();
     }
 
     @GET
@@ -88,14 +102,20 @@ public class MeetingResource {
         return list(connection, Identifiers.userId(userId, "userId"), ListQuery.of(type, pageSize, nextPageToken, from, to));
     }
 
-    private Response create(String connection, String userId, String contentType, byte[] body) {
+    private Response create(String connection, String userId, String key, String contentType, byte[] body,
+            com.amazonaws.services.lambda.runtime.Context lambda) {
         String connectionId = connection(connection);
-        requireValid(MeetingRules.forCreate(JsonBody.object(contentType, body)));
-        return answer(meetings.create(connectionId, userId, body));
+        String idempotencyKey = key == null ? null : IdempotencyKeys.require(key, IdempotencyKeys.HEADER);
+        JsonNode meeting = JsonBody.object(contentType, body);
+        requireValid(MeetingRules.forCreate(meeting));
+        Idempotency.Outcome outcome = scheduler.schedule(idempotencyKey, MeetingCommand.create(connectionId, userId, meeting, body),
+                deadline.of(lambda));
+        Response.ResponseBuilder answer = answer(outcome.reply());
+        return (outcome.replayed() ? answer.header(REPLAYED, "true") : answer).build();
     }
 
     private Response list(String connection, String userId, ListQuery query) {
-        return answer(meetings.list(connection(connection), userId, query));
+        return answer(meetings.list(connection(connection), userId, query)).build();
     }
 
     private static String connection(String header) {
@@ -108,10 +128,10 @@ public class MeetingResource {
         }
     }
 
-    private static Response answer(ZoomReply reply) {
-        if (reply.body().isEmpty()) {
-            return Response.status(reply.status()).build();
+    private static Response.ResponseBuilder answer(ZoomReply reply) {
+        if (reply.body() == null || reply.body().isEmpty()) {
+            return Response.status(reply.status());
         }
-        return Response.status(reply.status()).entity(reply.body()).type(MediaType.APPLICATION_JSON_TYPE).build();
+        return Response.status(reply.status()).entity(reply.body()).type(MediaType.APPLICATION_JSON_TYPE);
     }
 }

@@ -11,6 +11,9 @@ public enum ProblemType {
     NOT_ACCEPTABLE("not-acceptable", 406, "No acceptable representation"),
     PAYLOAD_TOO_LARGE("payload-too-large", 413, "The request body is too large"),
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", 415, "The request body must be JSON"),
+    IDEMPOTENCY_KEY_REUSED("idempotency-key-reused", 422, "The idempotency key was used for another request"),
+    REQUEST_IN_PROGRESS("request-in-progress", 409, "The same request is still in progress"),
+    REQUEST_NOT_FOUND("request-not-found", 404, "No request has this idempotency key"),
     CONNECTION_NOT_FOUND("connection-not-found", 404, "No such Zoom connection"),
     REAUTHORIZATION_REQUIRED("reauthorization-required", 409, "The Zoom connection must be authorised again"),
     ZOOM_REJECTED("zoom-rejected", 400, "Zoom refused the request"),
@@ -31,6 +34,16 @@ public enum ProblemType {
         this.slug = slug;
         this.status = status;
         this.title = title;
+    }
+
+    /** The type of a problem document, by its {@code type} URI; {@link #INTERNAL} if unknown. */
+    public static ProblemType fromUri(String uri) {
+        for (ProblemType type : values()) {
+            if (type.uri().equals(uri)) {
+                return type;
+            }
+        }
+        return INTERNAL;
     }
 
     public String uri() {

@@ -1,5 +1,10 @@
 package dev.zoomscheduler.tokens;
 
+import static dev.zoomscheduler.dynamodb.Attributes.n;
+import static dev.zoomscheduler.dynamodb.Attributes.number;
+import static dev.zoomscheduler.dynamodb.Attributes.s;
+import static dev.zoomscheduler.dynamodb.Attributes.string;
+
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -119,24 +124,6 @@ public class DynamoDbTokenStore implements TokenStore {
 
     private static Map<String, AttributeValue> key(String connectionId) {
         return Map.of(CONNECTION_ID, s(connectionId));
-    }
-
-    private static String string(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null ? null : value.s();
-    }
-
-    private static long number(Map<String, AttributeValue> item, String name) {
-        AttributeValue value = item.get(name);
-        return value == null || value.n() == null ? 0 : Long.parseLong(value.n());
-    }
-
-    private static AttributeValue s(String value) {
-        return AttributeValue.fromS(value);
-    }
-
-    private static AttributeValue n(long value) {
-        return AttributeValue.fromN(Long.toString(value));
     }
 
     /** Builds one conditional UpdateItem that also bumps the version; every attribute name goes through a placeholder. */

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -15,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.zoomscheduler.Backoff;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
@@ -51,8 +51,7 @@ public class TokenRotation {
     private static final Logger LOG = Logger.getLogger(TokenRotation.class);
     /** Zoom's access tokens live an hour: a larger margin would refresh on every request. */
     private static final Duration MAX_MARGIN = Duration.ofMinutes(30);
-    private static final Duration FIRST_POLL = Duration.ofMillis(25);
-    private static final Duration LONGEST_POLL = Duration.ofMillis(500);
+    private static final Duration FIRST_STORE_RETRY = Duration.ofMillis(25);
     private static final int STORE_ATTEMPTS = 5;
 
     private final TokenStore store;
@@ -177,7 +176,7 @@ public class TokenRotation {
                 lastFailure = e;
                 LOG.warnf("Storing the refreshed tokens of connection %s failed (attempt %d): %s", leased.connectionId(),
                         attempt + 1, e.getClass().getSimpleName());
-                sleep(FIRST_POLL.multipliedBy(1L << attempt));
+                sleep(FIRST_STORE_RETRY.multipliedBy(1L << attempt));
                 continue;
             }
             if (outcome.applied()) {
@@ -251,21 +250,20 @@ public class TokenRotation {
         return one.isBefore(other) ? one : other;
     }
 
-    /** Exponential backoff with jitter, never past the deadline. */
-    private void pause(int round, Instant deadline) {
-        long exponential = Math.min(LONGEST_POLL.toMillis(), FIRST_POLL.toMillis() << Math.min(round, 10));
-        long jittered = exponential / 2 + ThreadLocalRandom.current().nextLong(exponential / 2 + 1);
-        long remaining = Duration.between(clock.instant(), deadline).toMillis();
-        sleep(Duration.ofMillis(Math.max(1, Math.min(jittered, remaining))));
+    private void pause(int round, Instant until) {
+        if (!Backoff.pause(round, until, clock)) {
+            throw interrupted();
+        }
     }
 
     private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ProblemException(ProblemType.TOKEN_REFRESH_BUSY, "Interrupted while waiting for a token refresh.");
+        if (!Backoff.sleep(duration)) {
+            throw interrupted();
         }
+    }
+
+    private static ProblemException interrupted() {
+        return new ProblemException(ProblemType.TOKEN_REFRESH_BUSY, "Interrupted while waiting for a token refresh.");
     }
 
     static ProblemException connectionNotFound(String connectionId) {

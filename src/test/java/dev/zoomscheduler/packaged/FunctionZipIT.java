@@ -79,29 +79,28 @@ class FunctionZipIT {
 
     @Test
     void theSampleEventsCreateReadRescheduleListAndCancelAMeeting() throws IOException {
-        ZoomFake.Grant grant = zoom.authorize();
-        table.seedExpired("default", grant);
+        String connection = "samples-http";
+        table.seedExpired(connection, zoom.authorize());
 
-        HttpApiEvents.Response created = invoke(sample("http-create-meeting.json", SAMPLE_MEETING_ID));
+        HttpApiEvents.Response created = invoke(sample("http-create-meeting.json", SAMPLE_MEETING_ID, connection));
         assertEquals(201, created.statusCode(), created.body());
         JsonNode meeting = JSON.readTree(created.body());
         String id = meeting.get("id").asText();
         assertFalse(meeting.get("join_url").asText().isEmpty());
-        assertEquals(1, zoom.refreshCount(grant.chainId()), "the seeded expired token was refreshed once");
 
-        HttpApiEvents.Response read = invoke(sample("http-get-meeting.json", id));
+        HttpApiEvents.Response read = invoke(sample("http-get-meeting.json", id, connection));
         assertEquals(200, read.statusCode(), read.body());
         assertEquals("Sample Meeting", JSON.readTree(read.body()).get("topic").asText());
 
-        HttpApiEvents.Response rescheduled = invoke(sample("http-reschedule-meeting.json", id));
+        HttpApiEvents.Response rescheduled = invoke(sample("http-reschedule-meeting.json", id, connection));
         assertEquals(204, rescheduled.statusCode(), rescheduled.body());
         assertEquals("2024-09-21T12:00:00Z", zoom.meeting(Long.parseLong(id)).get("start_time").asText());
 
-        HttpApiEvents.Response listed = invoke(sample("http-list-meetings.json", id));
+        HttpApiEvents.Response listed = invoke(sample("http-list-meetings.json", id, connection));
         assertEquals(200, listed.statusCode(), listed.body());
         assertTrue(JSON.readTree(listed.body()).get("meetings").size() >= 1);
 
-        HttpApiEvents.Response deleted = invoke(sample("http-delete-meeting.json", id));
+        HttpApiEvents.Response deleted = invoke(sample("http-delete-meeting.json", id, connection));
         assertEquals(204, deleted.statusCode(), deleted.body());
         assertEquals(null, zoom.meeting(Long.parseLong(id)));
 
@@ -138,14 +137,70 @@ class FunctionZipIT {
         assertEquals(0, dynamo.total(), "warm invocations make no DynamoDB call");
     }
 
+    @Test
+    void theSampleQueueEventsScheduleThroughTheSameFunction() throws IOException {
+        String connection = "samples-queue";
+        table.seed(connection, zoom.authorize());
+        HttpApiEvents.Response created = invoke(sample("http-create-meeting.json", SAMPLE_MEETING_ID, connection));
+        String id = JSON.readTree(created.body()).get("id").asText();
+        int meetings = zoom.meetingCount();
+
+        JsonNode batch = invokeBatch(sample("sqs-scheduling-requests.json", id, connection));
+        assertEquals(0, batch.get("batchItemFailures").size(), batch.toString());
+        assertEquals(meetings + 1 - 1, zoom.meetingCount(), "booking 42 created, the sample meeting moved and then deleted");
+        assertEquals(null, zoom.meeting(Long.parseLong(id)));
+
+        JsonNode again = invokeBatch(sample("sqs-scheduling-requests.json", id, connection));
+        assertEquals(0, again.get("batchItemFailures").size(), "a redelivered batch replays its stored results: " + again);
+        assertEquals(meetings, zoom.meetingCount(), "and creates nothing twice");
+
+        JsonNode envelope = invokeBatch(sample("sqs-eventbridge-booking.json", id, connection));
+        assertEquals(0, envelope.get("batchItemFailures").size(), envelope.toString());
+        HttpApiEvents.Response outcome = invoke(HttpApiEvents.request("GET", "/requests/booking-43"));
+        assertEquals(200, outcome.statusCode(), outcome.body());
+        assertEquals("completed", JSON.readTree(outcome.body()).get("status").asText());
+        assertEquals("Consultation for booking 43",
+                zoom.meeting(JSON.readTree(outcome.body()).get("meeting").get("id").asLong()).get("topic").asText());
+    }
+
+    @Test
+    void theSameIdempotencyKeyFiveTimesAtOnceOnTwoProcessesMakesOneMeeting() throws Exception {
+        table.seed("default", zoom.authorize()); // the first use of "default" in this run
+        String body = JSON.readTree(Files.readString(EVENTS.resolve("http-create-meeting.json"))).get("body").asText();
+        String event = HttpApiEvents.request("POST", "/meetings",
+                Map.of("content-type", "application/json", "idempotency-key", "packaged-" + System.nanoTime()), body);
+        int meetings = zoom.meetingCount();
+
+        List<CompletableFuture<LambdaRuntimeEmulator.Result>> results = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            results.add(runtime.submit(event, TIMEOUT));
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (CompletableFuture<LambdaRuntimeEmulator.Result> result : results) {
+            HttpApiEvents.Response response = HttpApiEvents.parseResponse(result.get().body());
+            assertEquals(201, response.statusCode(), response.body());
+            ids.add(JSON.readTree(response.body()).get("id").asText());
+        }
+        assertEquals(1, ids.size());
+        assertEquals(meetings + 1, zoom.meetingCount());
+    }
+
+    static JsonNode invokeBatch(String event) throws IOException {
+        LambdaRuntimeEmulator.Result result = runtime.invoke(event, TIMEOUT);
+        assertFalse(result.error(), result.body());
+        return JSON.readTree(result.body());
+    }
+
     static HttpApiEvents.Response invoke(String event) {
         LambdaRuntimeEmulator.Result result = runtime.invoke(event, TIMEOUT);
         assertFalse(result.error(), result.body());
         return HttpApiEvents.parseResponse(result.body());
     }
 
-    /** A sample event of events/, aimed at a meeting that exists in the fake. */
-    static String sample(String name, String meetingId) throws IOException {
-        return Files.readString(EVENTS.resolve(name)).replace(SAMPLE_MEETING_ID, meetingId);
+    /** A sample event of events/, aimed at a meeting that exists in the fake, for a connection of the test's own. */
+    static String sample(String name, String meetingId, String connection) throws IOException {
+        return Files.readString(EVENTS.resolve(name)).replace(SAMPLE_MEETING_ID, meetingId)
+                .replace("\"x-zoom-connection\": \"default\"", "\"x-zoom-connection\": \"" + connection + "\"")
+                .replace("\\\"connectionId\\\":\\\"default\\\"", "\\\"connectionId\\\":\\\"" + connection + "\\\"");
     }
 }

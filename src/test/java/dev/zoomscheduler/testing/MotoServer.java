@@ -38,7 +38,12 @@ public final class MotoServer {
     private MotoServer(Process process, String endpoint) {
         this.process = process;
         this.endpoint = endpoint;
-        this.client = DynamoDbClient.builder()
+        this.client = clientOf(endpoint);
+    }
+
+    /** A DynamoDB client of its own for an emulator endpoint (or a proxy in front of one), as another instance would have. */
+    public static DynamoDbClient clientOf(String endpoint) {
+        return DynamoDbClient.builder()
                 .endpointOverride(URI.create(endpoint))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))

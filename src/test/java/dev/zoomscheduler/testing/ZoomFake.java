@@ -286,6 +286,12 @@ public final class ZoomFake implements AutoCloseable {
         faults.add(new Fault(method, Pattern.compile(pathRegex), new AtomicInteger(times), FaultKind.DELAY, 0, Map.of(), null, delay));
     }
 
+    /** The next {@code times} matching requests are carried out, but their answer is lost: the connection drops instead. */
+    public void loseAnswerNext(String method, String pathRegex, int times) {
+        faults.add(new Fault(method, Pattern.compile(pathRegex), new AtomicInteger(times), FaultKind.LOSE_ANSWER, 0, Map.of(), null,
+                Duration.ZERO));
+    }
+
     public void latency(Duration latency) {
         this.latency = latency;
     }
@@ -318,6 +324,9 @@ public final class ZoomFake implements AutoCloseable {
                         break;
                     case ANSWER:
                         send(exchange, new Answer(fault.status, fault.headers, fault.body == null ? "" : fault.body));
+                        return;
+                    case LOSE_ANSWER:
+                        route(request);
                         return;
                 }
             }
@@ -880,7 +889,7 @@ public final class ZoomFake implements AutoCloseable {
     }
 
     private enum FaultKind {
-        ANSWER, DROP, DELAY
+        ANSWER, DROP, DELAY, LOSE_ANSWER
     }
 
     private record Fault(String method, Pattern path, AtomicInteger remaining, FaultKind kind, int status,

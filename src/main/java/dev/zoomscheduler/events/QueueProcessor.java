@@ -1,0 +1,86 @@
+package dev.zoomscheduler.events;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.zoomscheduler.meetings.MeetingScheduler;
+import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.ProblemType;
+
+/**
+ * Carries out the scheduling requests of an SQS batch and says which messages SQS should deliver again: those that
+ * failed for a passing reason. A message that can never succeed (not a request, invalid, refused by Zoom) is logged
+ * with its message id and not retried; a repeat of a request that succeeded gets its stored result, so a redelivered
+ * message creates no second meeting.
+ */
+@ApplicationScoped
+public class QueueProcessor {
+
+    private static final Logger LOG = Logger.getLogger(QueueProcessor.class);
+    /** Left for answering: messages not started before the deadline less this are handed back to SQS. */
+    private static final Duration ANSWER_MARGIN = Duration.ofSeconds(2);
+
+    private final MeetingScheduler scheduler;
+    private final Clock clock;
+
+    public QueueProcessor(MeetingScheduler scheduler, Clock clock) {
+        this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    /** The ids of the messages to deliver again. */
+    public List<String> process(List<QueueMessage> messages, Instant deadline) {
+        List<String> retry = new ArrayList<>();
+        for (QueueMessage message : messages) {
+            if (clock.instant().isAfter(deadline.minus(ANSWER_MARGIN))) {
+                retry.add(message.messageId()); // not started: the invocation is about to end
+            } else if (!handle(message, deadline)) {
+                retry.add(message.messageId());
+            }
+        }
+        return retry;
+    }
+
+    /** True if the message is done with: carried out, or failed for good. */
+    private boolean handle(QueueMessage message, Instant deadline) {
+        SchedulingRequest request;
+        try {
+            request = SchedulingRequest.parse(message.body());
+        } catch (ProblemException invalid) {
+            LOG.errorf("Message %s is not a valid scheduling request and is dropped: %s", message.messageId(), invalid.getMessage());
+            return true;
+        }
+        String key = request.idempotencyKey() != null ? request.idempotencyKey() : message.messageId();
+        String action = request.command().action().wireName();
+        try {
+            boolean replayed = scheduler.schedule(key, request.command(), deadline).replayed();
+            LOG.infof("Message %s: %s request %s %s", message.messageId(), action, key, replayed ? "was already done" : "done");
+            return true;
+        } catch (ProblemException e) {
+            if (passing(e)) {
+                LOG.warnf("Message %s: %s request %s failed for now (attempt %d), SQS delivers it again: %s", message.messageId(),
+                        action, key, message.receiveCount(), e.getMessage());
+                return false;
+            }
+            LOG.errorf("Message %s: %s request %s failed for good: %s", message.messageId(), action, key, e.getMessage());
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warnf("Message %s: %s request %s failed unexpectedly (%s), SQS delivers it again", message.messageId(), action, key,
+                    e.getClass().getSimpleName());
+            return false;
+        }
+    }
+
+    /** Whether trying again later may succeed: Zoom or DynamoDB busy or down, the same request in progress, a connection to re-authorise. */
+    private static boolean passing(ProblemException e) {
+        return e.status() >= 500 || e.status() == 429 || e.type() == ProblemType.REQUEST_IN_PROGRESS
+                || e.type() == ProblemType.REAUTHORIZATION_REQUIRED;
+    }
+}

@@ -1,0 +1,109 @@
+package dev.zoomscheduler.events;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.zoomscheduler.idempotency.IdempotencyKeys;
+import dev.zoomscheduler.meetings.Identifiers;
+import dev.zoomscheduler.meetings.JsonBody;
+import dev.zoomscheduler.meetings.MeetingCommand;
+import dev.zoomscheduler.meetings.MeetingRules;
+import dev.zoomscheduler.problems.Problem.FieldError;
+import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.tokens.ConnectionIds;
+
+/**
+ * A queued scheduling request (interface.md, "Events"), read from an SQS message body: the request itself, or an
+ * EventBridge event (from a rule or a Scheduler schedule) whose {@code detail} is the request.
+ *
+ * @param idempotencyKey the request's own key, or null (the SQS message id then stands in)
+ */
+public record SchedulingRequest(String idempotencyKey, MeetingCommand command) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> ACTIONS = Set.of("create", "update", "delete");
+
+    /** The request in a message body, or a problem saying why there is none (a permanent failure). */
+    public static SchedulingRequest parse(String messageBody) {
+        JsonNode message = JsonBody.parseObject(messageBody.getBytes(StandardCharsets.UTF_8), "message");
+        JsonNode request = isEventBridgeEvent(message) ? message.get("detail") : message;
+        if (!request.isObject()) {
+            throw ProblemException.invalidRequest("detail", "The EventBridge event's detail must be a scheduling request object.");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        String action = text(request, "action");
+        if (action == null || !ACTIONS.contains(action)) {
+            throw ProblemException.invalidRequest("action", "Must be \"create\", \"update\" or \"delete\".");
+        }
+        String key = text(request, "idempotencyKey");
+        String connectionId = ConnectionIds.orDefault(text(request, "connectionId"), "connectionId");
+        if (key != null) {
+            IdempotencyKeys.require(key, "idempotencyKey");
+        }
+        MeetingCommand command = switch (action) {
+            case "create" -> {
+                String userId = Identifiers.userId(request.has("userId") ? text(request, "userId") : "me", "userId");
+                JsonNode meeting = meeting(request, errors, false);
+                yield MeetingCommand.create(connectionId, userId, meeting, bytes(meeting));
+            }
+            case "update" -> {
+                String meetingId = meetingId(request);
+                JsonNode changes = meeting(request, errors, true);
+                yield MeetingCommand.update(connectionId, meetingId, changes, bytes(changes));
+            }
+            default -> MeetingCommand.delete(connectionId, meetingId(request));
+        };
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalidRequest(errors);
+        }
+        return new SchedulingRequest(key, command);
+    }
+
+    /** An EventBridge event as a rule delivers it (a Scheduler schedule delivers its input, the request, as it is). */
+    private static boolean isEventBridgeEvent(JsonNode message) {
+        return message.has("detail") && message.has("detail-type") && message.has("source");
+    }
+
+    private static JsonNode meeting(JsonNode request, List<FieldError> errors, boolean update) {
+        JsonNode meeting = request.get("meeting");
+        if (meeting == null || !meeting.isObject()) {
+            throw ProblemException.invalidRequest("meeting", "Must be an object of Zoom's meeting fields.");
+        }
+        for (FieldError error : update ? MeetingRules.forUpdate(meeting) : MeetingRules.forCreate(meeting)) {
+            errors.add(new FieldError("meeting." + error.field(), error.detail()));
+        }
+        return meeting;
+    }
+
+    private static String meetingId(JsonNode request) {
+        JsonNode id = request.get("meetingId");
+        String value = id != null && (id.isTextual() || id.isIntegralNumber()) ? id.asText() : null;
+        return Identifiers.meetingId(value, "meetingId");
+    }
+
+    /** A string field; a field of another type is refused. */
+    private static String text(JsonNode request, String field) {
+        JsonNode value = request.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw ProblemException.invalidRequest(field, "Must be a string.");
+        }
+        return value.textValue();
+    }
+
+    private static byte[] bytes(JsonNode meeting) {
+        try {
+            return JSON.writeValueAsBytes(meeting);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A parsed meeting could not be written", e);
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.zoomscheduler.idempotency;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.zoomscheduler.Backoff;
+import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.ProblemType;
+import dev.zoomscheduler.zoom.ZoomReply;
+
+/**
+ * Runs a request at most once per idempotency key, for every entry point. The rules:
+ * <ol>
+ * <li>Before Zoom is called, a record "in progress" is written with a conditional put: it names this attempt and lasts
+ * until the invocation's Lambda deadline, after which the attempt is surely dead.</li>
+ * <li>A repeat of a completed request gets the stored answer; of a failed one, the stored problem. A key reused for a
+ * different request is refused (422).</li>
+ * <li>A repeat while the request is in progress elsewhere waits for it, then gets its answer, or 409 with Retry-After.</li>
+ * <li>After the attempt: Zoom's answer completes the record; a final refusal by Zoom is stored as failed; a failure
+ * before anything reached Zoom removes the record, so the request can simply be tried again; an unknown outcome (Zoom
+ * timed out, dropped the connection, answered 5xx) ends the attempt's time at once.</li>
+ * <li>An attempt that replaces one in progress past its time (crashed, killed, or of unknown outcome) first asks the
+ * request to {@link Attempt#recover recover} what the abandoned attempt may have done at Zoom, so that a create
+ * whose 201 was never recorded is adopted instead of done twice.</li>
+ * </ol>
+ */
+@ApplicationScoped
+public class Idempotency {
+
+    private static final Logger LOG = Logger.getLogger(Idempotency.class);
+    private static final Duration IN_PROGRESS_RETRY_AFTER = Duration.ofSeconds(1);
+
+    private final RequestStore store;
+    private final Clock clock;
+    private final IdempotencySettings settings;
+
+    public Idempotency(RequestStore store, Clock clock, IdempotencySettings settings) {
+        this.store = store;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** The request's work, done at most once per key. */
+    public interface Attempt {
+
+        ZoomReply perform();
+
+        /** What an abandoned attempt of the same request, begun at {@code startedAt}, left at Zoom, if anything. */
+        default Optional<ZoomReply> recover(Instant startedAt) {
+            return Optional.empty();
+        }
+    }
+
+    /** Zoom's answer, and whether it is the stored answer of an earlier attempt. */
+    public record Outcome(ZoomReply reply, boolean replayed) {
+    }
+
+    public Outcome run(String key, RequestDescription request, Instant deadline, Attempt attempt) {
+        Instant waitUntil = earliest(clock.instant().plus(settings.waitTimeout()), deadline);
+        for (int round = 0;; round++) {
+            long now = clock.millis();
+            RequestRecord mine = new RequestRecord(key, RequestStatus.IN_PROGRESS, request.fingerprint(), request.operation(),
+                    request.connectionId(), request.meetingId(), UUID.randomUUID().toString(), now, deadline.toEpochMilli(),
+                    now / 1000 + settings.ttl().toSeconds(), 0, 0, null, null);
+            RequestStore.Begin begin = store.begin(mine, now);
+            if (begin.began()) {
+                RequestRecord replaced = begin.previous();
+                boolean abandoned = replaced != null && replaced.status() == RequestStatus.IN_PROGRESS
+                        && replaced.fingerprint().equals(request.fingerprint());
+                return new Outcome(perform(mine, abandoned ? Instant.ofEpochMilli(replaced.startedAt()) : null, attempt), false);
+            }
+            RequestRecord existing = begin.previous();
+            if (!existing.fingerprint().equals(request.fingerprint())) {
+                throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED, "The idempotency key '" + key
+                        + "' was used for a different request; use a new key for a new request.");
+            }
+            switch (existing.status()) {
+                case COMPLETED:
+                    return new Outcome(new ZoomReply(existing.resultStatus(), existing.resultBody()), true);
+                case FAILED:
+                    throw replay(existing.problem());
+                default:
+                    if (!clock.instant().isBefore(waitUntil)) {
+                        throw new ProblemException(ProblemType.REQUEST_IN_PROGRESS, 409, "The request of idempotency key '" + key
+                                + "' is still in progress; ask again shortly.", null, null, IN_PROGRESS_RETRY_AFTER);
+                    }
+                    if (!Backoff.pause(round, waitUntil, clock)) {
+                        throw new ProblemException(ProblemType.REQUEST_IN_PROGRESS, "Interrupted while waiting for the same request.");
+                    }
+            }
+        }
+    }
+
+    private ZoomReply perform(RequestRecord mine, Instant abandonedAttemptStart, Attempt attempt) {
+        ZoomReply reply;
+        try {
+            Optional<ZoomReply> recovered = abandonedAttemptStart == null ? Optional.empty() : attempt.recover(abandonedAttemptStart);
+            if (recovered.isPresent()) {
+                LOG.infof("Request %s: adopted what an abandoned attempt did at Zoom", mine.key());
+            }
+            reply = recovered.orElseGet(attempt::perform);
+        } catch (ProblemException e) {
+            settle(mine, e);
+            throw e;
+        } catch (RuntimeException e) {
+            quietly(mine, () -> store.abandon(mine.key(), mine.attempt(), clock.millis()));
+            throw e;
+        }
+        // Zoom has done it: if this write is lost, the record stays in progress until the deadline, and the next
+        // attempt recovers the result instead of doing it again.
+        quietly(mine, () -> store.complete(mine.key(), mine.attempt(), reply.status(), reply.body(), clock.millis()));
+        return reply;
+    }
+
+    /** Step 4 for a failed attempt. */
+    private void settle(RequestRecord mine, ProblemException failure) {
+        switch (failure.type()) {
+            case ZOOM_REJECTED, ZOOM_NOT_FOUND -> quietly(mine, () -> store.fail(mine.key(), mine.attempt(),
+                    new RequestRecord.StoredProblem(failure.type().uri(), failure.status(), failure.getMessage(), failure.zoomCode()),
+                    clock.millis()));
+            case ZOOM_UNAVAILABLE, ZOOM_TIMEOUT -> quietly(mine, () -> store.abandon(mine.key(), mine.attempt(), clock.millis()));
+            default -> quietly(mine, () -> store.release(mine.key(), mine.attempt()));
+        }
+    }
+
+    /** A write after the attempt: if DynamoDB fails now, the record runs out at the deadline, which is safe. */
+    private static void quietly(RequestRecord mine, Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            LOG.warnf("Request %s: its record could not be updated (%s); it stays in progress until its deadline",
+                    mine.key(), e.getClass().getSimpleName());
+        }
+    }
+
+    private static ProblemException replay(RequestRecord.StoredProblem problem) {
+        return new ProblemException(ProblemType.fromUri(problem.type()), problem.status(), problem.detail(), problem.code(), null, null);
+    }
+
+    private static Instant earliest(Instant one, Instant other) {
+        return one.isBefore(other) ? one : other;
+    }
+}

@@ -1,0 +1,19 @@
+package dev.zoomscheduler.idempotency;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+
+/** Settings of request records (application.properties, overridable by environment variables). */
+@ConfigMapping(prefix = "idempotency")
+public interface IdempotencySettings {
+
+    /** DynamoDB table of request records ({@code IDEMPOTENCY_TABLE}). */
+    String table();
+
+    /** How long a record is kept before DynamoDB's TTL removes it ({@code IDEMPOTENCY_TTL_HOURS}). */
+    Duration ttl();
+
+    /** How long a repeat waits for the same request in progress elsewhere before it is answered 409. */
+    Duration waitTimeout();
+}

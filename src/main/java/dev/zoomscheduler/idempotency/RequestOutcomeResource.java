@@ -1,0 +1,87 @@
+package dev.zoomscheduler.idempotency;
+
+import java.io.IOException;
+import java.time.Instant;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.ProblemType;
+
+/** {@code GET /requests/{idempotencyKey}}: what became of a request, for callers that queued it or lost the answer. */
+@Path("/requests")
+public class RequestOutcomeResource {
+
+    private final RequestStore store;
+    private final ObjectMapper json;
+
+    public RequestOutcomeResource(RequestStore store, ObjectMapper json) {
+        this.store = store;
+        this.json = json;
+    }
+
+    @GET
+    @Path("{idempotencyKey}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public String outcome(@PathParam("idempotencyKey") String key) {
+        RequestRecord record = store.read(IdempotencyKeys.require(key, "idempotencyKey"))
+                .orElseThrow(() -> new ProblemException(ProblemType.REQUEST_NOT_FOUND,
+                        "No request with idempotency key '" + key + "' is on record (records expire after their TTL)."));
+        ObjectNode outcome = json.createObjectNode()
+                .put("idempotencyKey", record.key())
+                .put("status", record.status().attributeValue())
+                .put("operation", record.operation())
+                .put("connectionId", record.connectionId())
+                .put("startedAt", Instant.ofEpochMilli(record.startedAt()).toString());
+        if (record.completedAt() > 0) {
+            outcome.put("completedAt", Instant.ofEpochMilli(record.completedAt()).toString());
+        }
+        JsonNode meeting = meetingOf(record);
+        if (meeting != null) {
+            outcome.set("meeting", meeting);
+        }
+        if (record.problem() != null) {
+            RequestRecord.StoredProblem problem = record.problem();
+            ObjectNode error = outcome.putObject("error")
+                    .put("type", problem.type())
+                    .put("title", ProblemType.fromUri(problem.type()).title())
+                    .put("status", problem.status())
+                    .put("detail", problem.detail());
+            if (problem.code() != null) {
+                error.put("code", problem.code());
+            }
+        }
+        return outcome.toString();
+    }
+
+    /** The meeting's id, join_url and start_time from Zoom's answer, or just the id the request named. */
+    private JsonNode meetingOf(RequestRecord record) {
+        ObjectNode meeting = json.createObjectNode();
+        JsonNode answer = parse(record.resultBody());
+        for (String field : new String[] { "id", "join_url", "start_time" }) {
+            if (answer.has(field)) {
+                meeting.set(field, answer.get(field));
+            }
+        }
+        if (!meeting.has("id") && record.meetingId() != null) {
+            meeting.put("id", Long.parseLong(record.meetingId()));
+        }
+        return meeting.isEmpty() ? null : meeting;
+    }
+
+    private JsonNode parse(String body) {
+        try {
+            return body == null || body.isEmpty() ? json.missingNode() : json.readTree(body);
+        } catch (IOException e) {
+            return json.missingNode();
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.zoomscheduler.idempotency;
+
+import java.util.Optional;
+
+/**
+ * Persistence of request records. Only the attempt that began a record may finish it: every write after
+ * {@link #begin} is conditional on its attempt id.
+ */
+public interface RequestStore {
+
+    /**
+     * Starts an attempt: writes {@code record} (status in progress) unless a live record of the key exists. A record may
+     * be replaced if it expired, or if it is an abandoned attempt (in progress past its time) of the same request.
+     */
+    Begin begin(RequestRecord record, long nowMillis);
+
+    Optional<RequestRecord> read(String key);
+
+    /** Records Zoom's answer; false if the attempt no longer owns the record. */
+    boolean complete(String key, String attempt, int status, String body, long nowMillis);
+
+    /** Records a final failure; false if the attempt no longer owns the record. */
+    boolean fail(String key, String attempt, RequestRecord.StoredProblem problem, long nowMillis);
+
+    /** Removes the record of an attempt that changed nothing at Zoom, so that the request can be tried again. */
+    void release(String key, String attempt);
+
+    /** Ends the attempt's time at once: its outcome at Zoom is unknown, so the next attempt must look before it acts. */
+    void abandon(String key, String attempt, long nowMillis);
+
+    /**
+     * Outcome of {@link #begin}.
+     *
+     * @param began whether this attempt now owns the record
+     * @param previous if began: the abandoned attempt it replaced, or null; otherwise: the record that stands
+     */
+    record Begin(boolean began, RequestRecord previous) {
+    }
+}

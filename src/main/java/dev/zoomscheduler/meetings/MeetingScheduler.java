@@ -1,0 +1,53 @@
+package dev.zoomscheduler.meetings;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.zoomscheduler.idempotency.Idempotency;
+import dev.zoomscheduler.zoom.ZoomReply;
+
+/** Carries out a meeting command, at most once per idempotency key when there is one. */
+@ApplicationScoped
+public class MeetingScheduler {
+
+    private final Meetings meetings;
+    private final Idempotency idempotency;
+    private final MeetingAdoption adoption;
+
+    public MeetingScheduler(Meetings meetings, Idempotency idempotency, MeetingAdoption adoption) {
+        this.meetings = meetings;
+        this.idempotency = idempotency;
+        this.adoption = adoption;
+    }
+
+    /**
+     * @param idempotencyKey null to run the command as it is
+     * @param deadline when the invocation ends
+     */
+    public Idempotency.Outcome schedule(String idempotencyKey, MeetingCommand command, Instant deadline) {
+        if (idempotencyKey == null) {
+            return new Idempotency.Outcome(execute(command), false);
+        }
+        return idempotency.run(idempotencyKey, command.describe(), deadline, new Idempotency.Attempt() {
+            @Override
+            public ZoomReply perform() {
+                return execute(command);
+            }
+
+            @Override
+            public Optional<ZoomReply> recover(Instant startedAt) {
+                return command.action() == MeetingCommand.Action.CREATE ? adoption.find(command, startedAt) : Optional.empty();
+            }
+        });
+    }
+
+    private ZoomReply execute(MeetingCommand command) {
+        return switch (command.action()) {
+            case CREATE -> meetings.create(command.connectionId(), command.userId(), command.body());
+            case UPDATE -> meetings.update(command.connectionId(), command.meetingId(), command.body());
+            case DELETE -> meetings.delete(command.connectionId(), command.meetingId());
+        };
+    }
+}

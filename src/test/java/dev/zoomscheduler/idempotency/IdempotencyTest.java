@@ -1,0 +1,202 @@
+package dev.zoomscheduler.idempotency;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.zoomscheduler.meetings.MeetingAdoption;
+import dev.zoomscheduler.meetings.MeetingCommand;
+import dev.zoomscheduler.meetings.MeetingScheduler;
+import dev.zoomscheduler.meetings.Meetings;
+import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.TokenTable;
+import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomFake;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** Idempotency-Key on HTTP, against moto_server and the Zoom fake: repeats, reuse, concurrency, crashes, lost answers. */
+@QuarkusTest
+@QuarkusTestResource(ZoomAndDynamo.class)
+class IdempotencyTest {
+
+    static final String MEETING = "{\"topic\":\"Onboarding\",\"type\":2,\"start_time\":\"2026-12-10T09:00:00\",\"timezone\":\"Asia/Tokyo\",\"duration\":45}";
+
+    @Inject
+    Meetings meetings;
+    @Inject
+    MeetingAdoption adoption;
+    @Inject
+    MeetingScheduler scheduler;
+    @Inject
+    IdempotencySettings settings;
+    @Inject
+    RequestStore requests;
+
+    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
+    final TokenTable table = TokenTable.shared();
+    final ObjectMapper json = new ObjectMapper();
+    String connection;
+    String key;
+
+    @BeforeEach
+    void connect() {
+        connection = "idem-" + UUID.randomUUID();
+        key = "booking-" + UUID.randomUUID();
+        table.seed(connection, zoom.authorize());
+    }
+
+    @Test
+    void aRepeatGetsTheFirstAnswerAndCreatesNoSecondMeeting() {
+        int before = zoom.meetingCount();
+        Response first = post(key, MEETING);
+        first.then().statusCode(201).header("Idempotent-Replayed", (String) null);
+        Response repeat = post(key, MEETING.replace("\"duration\":45", "\"duration\": 45 "));
+
+        repeat.then().statusCode(201).header("Idempotent-Replayed", "true");
+        assertEquals(first.jsonPath().getLong("id"), repeat.jsonPath().getLong("id"));
+        assertEquals(first.body().asString(), repeat.body().asString());
+        assertEquals(before + 1, zoom.meetingCount());
+
+        given().get("/requests/" + key).then().statusCode(200).contentType("application/json")
+                .body("status", equalTo("completed")).body("operation", equalTo("create"))
+                .body("meeting.id", equalTo(first.jsonPath().getLong("id"))).body("meeting.join_url", notNullValue())
+                .body("meeting.start_time", equalTo("2026-12-10T00:00:00Z"));
+    }
+
+    @Test
+    void theSameKeyForAnotherRequestIsRefused() {
+        post(key, MEETING).then().statusCode(201);
+        int calls = zoom.apiCallCount();
+
+        post(key, MEETING.replace("Onboarding", "Offboarding")).then().statusCode(422).contentType("application/problem+json")
+                .body("type", equalTo("/problems/idempotency-key-reused"));
+        assertEquals(calls, zoom.apiCallCount());
+    }
+
+    @Test
+    void aRefusalByZoomIsStoredAndRepeatedWhileAFailureBeforeZoomIsNot() {
+        zoom.failNext("POST", "/v2/users/me/meetings", 1, 400, java.util.Map.of(), "{\"code\":300,\"message\":\"Invalid field.\"}");
+        post(key, MEETING).then().statusCode(400).body("code", equalTo(300));
+        post(key, MEETING).then().statusCode(400).body("code", equalTo(300));
+        given().get("/requests/" + key).then().statusCode(200).body("status", equalTo("failed")).body("error.code", equalTo(300));
+
+        String other = "other-" + key;
+        zoom.failNext("POST", "/v2/users/me/meetings", 1, 429, java.util.Map.of("Retry-After", "1"), "{\"code\":429,\"message\":\"Too many\"}");
+        post(other, MEETING).then().statusCode(429);
+        given().get("/requests/" + other).then().statusCode(404).contentType("application/problem+json");
+        post(other, MEETING).then().statusCode(201);
+    }
+
+    @Test
+    void fiveAtOnceAcrossTwoInstancesMakeOneMeeting() throws Exception {
+        List<MeetingScheduler> instances = List.of(scheduler, independentScheduler());
+        MeetingCommand command = MeetingCommand.create(connection, "me", json.readTree(MEETING), MEETING.getBytes(StandardCharsets.UTF_8));
+        int before = zoom.meetingCount();
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<String>> answers = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            MeetingScheduler instance = instances.get(i % 2);
+            answers.add(pool.submit(() -> {
+                start.await();
+                try {
+                    return instance.schedule(key, command, Instant.now().plusSeconds(30)).reply().body();
+                } catch (ProblemException inProgress) {
+                    return inProgress.type().name();
+                }
+            }));
+        }
+        start.countDown();
+        Set<String> distinct = new HashSet<>();
+        for (Future<String> answer : answers) {
+            distinct.add(answer.get());
+        }
+        pool.shutdown();
+
+        assertEquals(before + 1, zoom.meetingCount(), "one meeting");
+        assertEquals(1, distinct.size(), "all five got the same meeting: " + distinct);
+    }
+
+    @Test
+    void aRetryAfterAKilledAttemptAdoptsTheMeetingItMade() throws Exception {
+        long madeBeforeTheCrash = given().header("X-Zoom-Connection", connection).contentType("application/json").body(MEETING)
+                .post("/meetings").then().statusCode(201).extract().jsonPath().getLong("id");
+        MeetingCommand command = MeetingCommand.create(connection, "me", json.readTree(MEETING), MEETING.getBytes(StandardCharsets.UTF_8));
+        long now = System.currentTimeMillis();
+        RequestRecord leftBehind = new RequestRecord(key, RequestStatus.IN_PROGRESS, command.describe().fingerprint(), "create",
+                connection, null, "killed-attempt", now - 10_000, now - 1_000, now / 1000 + 3600, 0, 0, null, null);
+        assertTrue(requests.begin(leftBehind, now - 10_000).began());
+        int before = zoom.meetingCount();
+
+        Response retry = post(key, MEETING);
+
+        retry.then().statusCode(201);
+        assertEquals(madeBeforeTheCrash, retry.jsonPath().getLong("id"));
+        assertEquals(before, zoom.meetingCount(), "adopted, not created again");
+    }
+
+    @Test
+    void aCreateWhoseAnswerWasLostIsAdoptedByItsRetry() {
+        zoom.loseAnswerNext("POST", "/v2/users/me/meetings", 1);
+        int before = zoom.meetingCount();
+
+        post(key, MEETING).then().statusCode(502).body("type", equalTo("/problems/zoom-unavailable"));
+        assertEquals(before + 1, zoom.meetingCount(), "Zoom made it; its answer was lost");
+        given().get("/requests/" + key).then().statusCode(200).body("status", equalTo("in_progress"));
+
+        Response retry = post(key, MEETING);
+        retry.then().statusCode(201);
+        assertEquals(before + 1, zoom.meetingCount());
+        JsonNode made = zoom.meetings().get(zoom.meetings().size() - 1);
+        assertEquals(made.get("id").asLong(), retry.jsonPath().getLong("id"));
+    }
+
+    @Test
+    void badKeysAreRefused() {
+        post("has space", MEETING).then().statusCode(400).body("errors[0].field", equalTo("Idempotency-Key"));
+        post("x".repeat(256), MEETING).then().statusCode(400).body("errors[0].field", equalTo("Idempotency-Key"));
+        given().get("/requests/" + "x".repeat(256)).then().statusCode(400);
+        given().get("/requests/never-used-" + UUID.randomUUID()).then().statusCode(404).body("type", equalTo("/problems/request-not-found"));
+    }
+
+    private Response post(String idempotencyKey, String body) {
+        return given().header("X-Zoom-Connection", connection).header("Idempotency-Key", idempotencyKey)
+                .contentType("application/json").body(body).post("/meetings");
+    }
+
+    /** A second "instance": its own DynamoDB client and request store, sharing only the table and Zoom. */
+    private MeetingScheduler independentScheduler() {
+        DynamoDbClient client = MotoServer.clientOf(dynamo.endpoint());
+        Idempotency idempotency = new Idempotency(new DynamoDbRequestStore(client, settings), Clock.systemUTC(), settings);
+        return new MeetingScheduler(meetings, idempotency, adoption);
+    }
+}
