@@ -18,7 +18,8 @@ import dev.zoomscheduler.problems.ProblemType;
  * Carries out the scheduling requests of an SQS batch and says which messages SQS should deliver again: those that
  * failed for a passing reason. A message that can never succeed (not a request, invalid, refused by Zoom) is logged
  * with its message id and not retried; a repeat of a request that succeeded gets its stored result, so a redelivered
- * message creates no second meeting.
+ * message creates no second meeting. A request that hit Zoom's daily limit is held back until after 00:00 UTC, when the
+ * limit resets, instead of being retried into the dead-letter queue.
  */
 @ApplicationScoped
 public class QueueProcessor {
@@ -28,10 +29,12 @@ public class QueueProcessor {
     private static final Duration ANSWER_MARGIN = Duration.ofSeconds(2);
 
     private final MeetingScheduler scheduler;
+    private final QueueHoldBack holdBack;
     private final Clock clock;
 
-    public QueueProcessor(MeetingScheduler scheduler, Clock clock) {
+    public QueueProcessor(MeetingScheduler scheduler, QueueHoldBack holdBack, Clock clock) {
         this.scheduler = scheduler;
+        this.holdBack = holdBack;
         this.clock = clock;
     }
 
@@ -64,6 +67,12 @@ public class QueueProcessor {
             LOG.infof("Message %s: %s request %s %s", message.messageId(), action, key, replayed ? "was already done" : "done");
             return true;
         } catch (ProblemException e) {
+            if (e.type() == ProblemType.ZOOM_DAILY_LIMIT) {
+                boolean held = holdBack.holdBack(message, e.retryAfter());
+                LOG.warnf("Message %s: %s request %s reached Zoom's daily limit; %s", message.messageId(), action, key,
+                        held ? "held back until after 00:00 UTC" : "SQS delivers it again");
+                return false;
+            }
             if (passing(e)) {
                 LOG.warnf("Message %s: %s request %s failed for now (attempt %d), SQS delivers it again: %s", message.messageId(),
                         action, key, message.receiveCount(), e.getMessage());

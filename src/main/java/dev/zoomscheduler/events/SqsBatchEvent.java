@@ -41,7 +41,8 @@ public final class SqsBatchEvent extends APIGatewayV2HTTPEvent {
         List<QueueMessage> messages = new ArrayList<>();
         for (JsonNode record : event.get("Records")) {
             messages.add(new QueueMessage(record.path("messageId").asText(), record.path("body").asText(""),
-                    record.path("attributes").path("ApproximateReceiveCount").asInt(1)));
+                    record.path("attributes").path("ApproximateReceiveCount").asInt(1), record.path("receiptHandle").asText(),
+                    record.path("eventSourceARN").asText()));
         }
         return new SqsBatchEvent(messages);
     }

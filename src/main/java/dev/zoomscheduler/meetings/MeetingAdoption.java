@@ -41,7 +41,7 @@ public class MeetingAdoption {
         this.json = json;
     }
 
-    public Optional<ZoomReply> find(MeetingCommand create, Instant attemptStartedAt) {
+    public Optional<ZoomReply> find(MeetingCommand create, Instant attemptStartedAt, Instant deadline) {
         JsonNode topic = create.meeting().get("topic");
         if (topic == null || !topic.isTextual()) {
             return Optional.empty();
@@ -52,7 +52,7 @@ public class MeetingAdoption {
         String pageToken = null;
         for (int page = 0; page < MAX_PAGES; page++) {
             JsonNode list = parse(meetings.list(create.connectionId(), create.userId(),
-                    new ListQuery(null, PAGE_SIZE, pageToken, null, null)).body());
+                    new ListQuery(null, PAGE_SIZE, pageToken, null, null), deadline).body());
             for (JsonNode candidate : list.path("meetings")) {
                 if (topic.textValue().equals(candidate.path("topic").asText(null))
                         && (start.isEmpty() || start.equals(instant(candidate.path("start_time").asText(null))))
@@ -70,7 +70,7 @@ public class MeetingAdoption {
             return Optional.empty();
         }
         LOG.infof("Adopting meeting %s, made by an abandoned attempt of the same create", match.path("id").asText());
-        return Optional.of(new ZoomReply(201, meetings.get(create.connectionId(), match.path("id").asText()).body()));
+        return Optional.of(new ZoomReply(201, meetings.get(create.connectionId(), match.path("id").asText(), deadline).body()));
     }
 
     /** The request's start as an instant: UTC with {@code Z}, else in its {@code timezone}; empty if it cannot be known. */

@@ -64,42 +64,43 @@ public class MeetingResource {
 
     @GET
     @Path("meetings/{meetingId}")
-    public Response get(@HeaderParam(CONNECTION) String connection, @PathParam("meetingId") String meetingId) {
+    public Response get(@HeaderParam(CONNECTION) String connection, @PathParam("meetingId") String meetingId, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
         String id = Identifiers.meetingId(meetingId, "meetingId");
-        return answer(meetings.get(connection(connection), id)).build();
+        return answer(meetings.get(connection(connection), id, deadline.of(lambda))).build();
     }
 
     @PATCH
     @Path("meetings/{meetingId}")
     public Response update(@HeaderParam(CONNECTION) String connection, @PathParam("meetingId") String meetingId,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, byte[] body) {
+            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context com.amazonaws.services.lambda.runtime.Context lambda, byte[] body) {
         String id = Identifiers.meetingId(meetingId, "meetingId");
         String connectionId = connection(connection);
         requireValid(MeetingRules.forUpdate(JsonBody.object(contentType, body)));
-        return answer(meetings.update(connectionId, id, body)).build();
+        return answer(meetings.update(connectionId, id, body, deadline.of(lambda))).build();
     }
 
     @DELETE
     @Path("meetings/{meetingId}")
-    public Response delete(@HeaderParam(CONNECTION) String connection, @PathParam("meetingId") String meetingId) {
+    public Response delete(@HeaderParam(CONNECTION) String connection, @PathParam("meetingId") String meetingId, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
         String id = Identifiers.meetingId(meetingId, "meetingId");
-        return answer(meetings.delete(connection(connection), id)).build();
+        return answer(meetings.delete(connection(connection), id, deadline.of(lambda))).build();
     }
 
     @GET
     @Path("meetings")
     public Response listMine(@HeaderParam(CONNECTION) String connection, @QueryParam("type") String type,
             @QueryParam("page_size") String pageSize, @QueryParam("next_page_token") String nextPageToken,
-            @QueryParam("from") String from, @QueryParam("to") String to) {
-        return list(connection, "me", ListQuery.of(type, pageSize, nextPageToken, from, to));
+            @QueryParam("from") String from, @QueryParam("to") String to, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
+        return list(connection, "me", ListQuery.of(type, pageSize, nextPageToken, from, to), lambda);
     }
 
     @GET
     @Path("users/{userId}/meetings")
     public Response listForUser(@HeaderParam(CONNECTION) String connection, @PathParam("userId") String userId,
             @QueryParam("type") String type, @QueryParam("page_size") String pageSize,
-            @QueryParam("next_page_token") String nextPageToken, @QueryParam("from") String from, @QueryParam("to") String to) {
-        return list(connection, Identifiers.userId(userId, "userId"), ListQuery.of(type, pageSize, nextPageToken, from, to));
+            @QueryParam("next_page_token") String nextPageToken, @QueryParam("from") String from, @QueryParam("to") String to,
+            @Context com.amazonaws.services.lambda.runtime.Context lambda) {
+        return list(connection, Identifiers.userId(userId, "userId"), ListQuery.of(type, pageSize, nextPageToken, from, to), lambda);
     }
 
     private Response create(String connection, String userId, String key, String contentType, byte[] body,
@@ -114,8 +115,8 @@ public class MeetingResource {
         return (outcome.replayed() ? answer.header(REPLAYED, "true") : answer).build();
     }
 
-    private Response list(String connection, String userId, ListQuery query) {
-        return answer(meetings.list(connection(connection), userId, query)).build();
+    private Response list(String connection, String userId, ListQuery query, com.amazonaws.services.lambda.runtime.Context lambda) {
+        return answer(meetings.list(connection(connection), userId, query, deadline.of(lambda))).build();
     }
 
     private static String connection(String header) {

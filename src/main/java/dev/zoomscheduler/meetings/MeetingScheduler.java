@@ -28,26 +28,26 @@ public class MeetingScheduler {
      */
     public Idempotency.Outcome schedule(String idempotencyKey, MeetingCommand command, Instant deadline) {
         if (idempotencyKey == null) {
-            return new Idempotency.Outcome(execute(command), false);
+            return new Idempotency.Outcome(execute(command, deadline), false);
         }
         return idempotency.run(idempotencyKey, command.describe(), deadline, new Idempotency.Attempt() {
             @Override
             public ZoomReply perform() {
-                return execute(command);
+                return execute(command, deadline);
             }
 
             @Override
             public Optional<ZoomReply> recover(Instant startedAt) {
-                return command.action() == MeetingCommand.Action.CREATE ? adoption.find(command, startedAt) : Optional.empty();
+                return command.action() == MeetingCommand.Action.CREATE ? adoption.find(command, startedAt, deadline) : Optional.empty();
             }
         });
     }
 
-    private ZoomReply execute(MeetingCommand command) {
+    private ZoomReply execute(MeetingCommand command, Instant deadline) {
         return switch (command.action()) {
-            case CREATE -> meetings.create(command.connectionId(), command.userId(), command.body());
-            case UPDATE -> meetings.update(command.connectionId(), command.meetingId(), command.body());
-            case DELETE -> meetings.delete(command.connectionId(), command.meetingId());
+            case CREATE -> meetings.create(command.connectionId(), command.userId(), command.body(), deadline);
+            case UPDATE -> meetings.update(command.connectionId(), command.meetingId(), command.body(), deadline);
+            case DELETE -> meetings.delete(command.connectionId(), command.meetingId(), deadline);
         };
     }
 }

@@ -1,13 +1,19 @@
 package dev.zoomscheduler.meetings;
 
+import java.time.Instant;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import dev.zoomscheduler.zoom.ZoomCaller;
+import dev.zoomscheduler.zoom.ZoomCaller.Retries;
 import dev.zoomscheduler.zoom.ZoomReply;
 
-/** The meeting operations, for any entry point; arguments are already validated. */
+/**
+ * The meeting operations, for any entry point; arguments are already validated. Each ends by {@code deadline}, the
+ * invocation's. Only a create is unsafe to repeat after an unknown outcome.
+ */
 @ApplicationScoped
 public class Meetings {
 
@@ -19,24 +25,24 @@ public class Meetings {
         this.zoom = zoom;
     }
 
-    public ZoomReply create(String connectionId, String userId, byte[] meeting) {
-        return zoom.call(connectionId, authorization -> client.create(authorization, userId, meeting));
+    public ZoomReply create(String connectionId, String userId, byte[] meeting, Instant deadline) {
+        return zoom.call(connectionId, Retries.ONLY_IF_REFUSED, deadline, authorization -> client.create(authorization, userId, meeting));
     }
 
-    public ZoomReply get(String connectionId, String meetingId) {
-        return zoom.call(connectionId, authorization -> client.get(authorization, meetingId));
+    public ZoomReply get(String connectionId, String meetingId, Instant deadline) {
+        return zoom.call(connectionId, Retries.SAFE, deadline, authorization -> client.get(authorization, meetingId));
     }
 
-    public ZoomReply update(String connectionId, String meetingId, byte[] changes) {
-        return zoom.call(connectionId, authorization -> client.update(authorization, meetingId, changes));
+    public ZoomReply update(String connectionId, String meetingId, byte[] changes, Instant deadline) {
+        return zoom.call(connectionId, Retries.SAFE, deadline, authorization -> client.update(authorization, meetingId, changes));
     }
 
-    public ZoomReply delete(String connectionId, String meetingId) {
-        return zoom.call(connectionId, authorization -> client.delete(authorization, meetingId));
+    public ZoomReply delete(String connectionId, String meetingId, Instant deadline) {
+        return zoom.call(connectionId, Retries.SAFE, deadline, authorization -> client.delete(authorization, meetingId));
     }
 
-    public ZoomReply list(String connectionId, String userId, ListQuery query) {
-        return zoom.call(connectionId, authorization -> client.list(authorization, userId, query.type(), query.pageSize(),
-                query.nextPageToken(), query.from(), query.to()));
+    public ZoomReply list(String connectionId, String userId, ListQuery query, Instant deadline) {
+        return zoom.call(connectionId, Retries.SAFE, deadline, authorization -> client.list(authorization, userId, query.type(),
+                query.pageSize(), query.nextPageToken(), query.from(), query.to()));
     }
 }

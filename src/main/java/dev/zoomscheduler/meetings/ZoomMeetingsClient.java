@@ -16,9 +16,12 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
+import io.smallrye.mutiny.Uni;
+
 /**
  * Zoom's meetings API ({@code ZOOM_API_URL}). Bodies go out and come back as bytes and text, unchanged, so every field
- * Zoom knows reaches it and every field it answers reaches the caller.
+ * Zoom knows reaches it and every field it answers reaches the caller. Calls are lazy ({@link Uni}) so that each can be
+ * given its own deadline, from the time the invocation has left.
  */
 @RegisterRestClient(configKey = "zoom-api")
 @Produces(MediaType.APPLICATION_JSON)
@@ -27,25 +30,25 @@ public interface ZoomMeetingsClient {
     @POST
     @Path("/users/{userId}/meetings")
     @Consumes(MediaType.APPLICATION_JSON)
-    Response create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("userId") String userId, byte[] meeting);
+    Uni<Response> create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("userId") String userId, byte[] meeting);
 
     @GET
     @Path("/meetings/{meetingId}")
-    Response get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("meetingId") String meetingId);
+    Uni<Response> get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("meetingId") String meetingId);
 
     @PATCH
     @Path("/meetings/{meetingId}")
     @Consumes(MediaType.APPLICATION_JSON)
-    Response update(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("meetingId") String meetingId,
+    Uni<Response> update(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("meetingId") String meetingId,
             byte[] changes);
 
     @DELETE
     @Path("/meetings/{meetingId}")
-    Response delete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("meetingId") String meetingId);
+    Uni<Response> delete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("meetingId") String meetingId);
 
     @GET
     @Path("/users/{userId}/meetings")
-    Response list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("userId") String userId,
+    Uni<Response> list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("userId") String userId,
             @QueryParam("type") String type, @QueryParam("page_size") Integer pageSize,
             @QueryParam("next_page_token") String nextPageToken, @QueryParam("from") String from, @QueryParam("to") String to);
 }

@@ -19,6 +19,7 @@ public enum ProblemType {
     ZOOM_REJECTED("zoom-rejected", 400, "Zoom refused the request"),
     ZOOM_NOT_FOUND("zoom-not-found", 404, "Zoom does not know this resource"),
     ZOOM_RATE_LIMITED("zoom-rate-limited", 429, "Zoom's rate limit was reached"),
+    ZOOM_DAILY_LIMIT("zoom-daily-limit", 429, "Zoom's daily limit of meeting creates and updates for this user was reached"),
     ZOOM_UNAVAILABLE("zoom-unavailable", 502, "Zoom failed to answer"),
     ZOOM_TIMEOUT("zoom-timeout", 504, "Zoom did not answer in time"),
     ZOOM_NOT_CONFIGURED("zoom-not-configured", 500, "The Zoom app credentials are missing or refused"),

@@ -1,61 +1,139 @@
 package dev.zoomscheduler.zoom;
 
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.Backoff;
+import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.tokens.TokenRotation;
+import io.smallrye.mutiny.TimeoutException;
+import io.smallrye.mutiny.Uni;
 
 /**
- * Sends one call to Zoom's REST API with a connection's access token. If Zoom refuses a token believed valid
- * (401, code 124), it asks for a replacement once and sends the call once more; any other error becomes a problem.
+ * Sends one call to Zoom's REST API with a connection's access token, within the invocation's deadline:
+ * <ul>
+ * <li>Each attempt waits at most the configured timeout, and never past the deadline less a margin to answer.</li>
+ * <li>A 401 (code 124) for a token believed valid: one replacement token (TokenRotation), one more attempt.</li>
+ * <li>Zoom's per-second rate limit (429) is retried for every call, since Zoom did nothing: after its Retry-After, or
+ * a jittered backoff, if that is short and still fits before the deadline. The daily meeting create/update limit is never retried.</li>
+ * <li>Zoom's 5xx, timeouts and dropped connections are retried only for {@link Retries#SAFE} calls (GET, PATCH,
+ * DELETE): a create whose outcome is unknown is retried only through the idempotency rules, never blindly.</li>
+ * </ul>
+ * At most {@code ZOOM_MAX_ATTEMPTS} attempts in all; any other error becomes a problem.
  */
 @ApplicationScoped
 public class ZoomCaller {
 
     private static final int INVALID_ACCESS_TOKEN = 124;
+    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+
+    /** Which failures a call may be repeated after. */
+    public enum Retries {
+        /** Repeating it changes nothing more: any passing failure is retried. */
+        SAFE,
+        /** Repeating it could do it twice: only answers that say Zoom did nothing (429) are retried. */
+        ONLY_IF_REFUSED
+    }
 
     private final TokenRotation tokens;
     private final ObjectMapper json;
+    private final Clock clock;
+    private final ZoomCallSettings settings;
 
-    public ZoomCaller(TokenRotation tokens, ObjectMapper json) {
+    public ZoomCaller(TokenRotation tokens, ObjectMapper json, Clock clock, ZoomCallSettings settings) {
         this.tokens = tokens;
         this.json = json;
+        this.clock = clock;
+        this.settings = settings;
     }
 
     /**
-     * @param call sends the request with the given {@code Authorization} header value
+     * @param call makes the request with the given {@code Authorization} header value
      */
-    public ZoomReply call(String connectionId, Function<String, Response> call) {
+    public ZoomReply call(String connectionId, Retries retries, Instant deadline, Function<String, Uni<Response>> call) {
         String accessToken = tokens.accessToken(connectionId);
-        Answer answer = send(call, accessToken);
-        if (answer.status() == 401 && (answer.code() == null || answer.code() == INVALID_ACCESS_TOKEN)) {
-            answer = send(call, tokens.replaceRejected(connectionId, accessToken));
+        boolean tokenReplaced = false;
+        for (int attempt = 1;; attempt++) {
+            Answer answer;
+            try {
+                answer = send(call, accessToken, deadline);
+            } catch (ProblemException unreachable) {
+                if (retries == Retries.SAFE && retry(attempt, backoff(attempt), deadline)) {
+                    continue;
+                }
+                throw unreachable;
+            }
+            if (answer.status() == 401 && !tokenReplaced && (answer.code() == null || answer.code() == INVALID_ACCESS_TOKEN)) {
+                accessToken = tokens.replaceRejected(connectionId, accessToken);
+                tokenReplaced = true;
+                attempt--; // a refused token is not one of Zoom's faults
+                continue;
+            }
+            if (answer.status() < 400) {
+                return new ZoomReply(answer.status(), answer.body());
+            }
+            ProblemException failure = ZoomFailures.fromStatus("Zoom", answer.status(), answer.retryAfter(), answer.code(), answer.message());
+            boolean passing = failure.type() == ProblemType.ZOOM_RATE_LIMITED
+                    || (answer.status() >= 500 && retries == Retries.SAFE);
+            if (!passing || !retry(attempt, failure.type() == ProblemType.ZOOM_RATE_LIMITED ? failure.retryAfter() : backoff(attempt), deadline)) {
+                throw failure;
+            }
         }
-        if (answer.status() >= 400) {
-            throw ZoomFailures.fromStatus("Zoom", answer.status(), answer.retryAfter(), answer.code(), answer.message());
-        }
-        return new ZoomReply(answer.status(), answer.body());
     }
 
-    private Answer send(Function<String, Response> call, String accessToken) {
+    /** Waits {@code wait} and says yes, if another attempt is allowed and can still be answered before the deadline. */
+    private boolean retry(int attempt, Duration wait, Instant deadline) {
+        if (attempt >= settings.maxAttempts() || wait.compareTo(settings.longestRetryWait()) > 0) {
+            return false;
+        }
+        Instant lastAnswerBy = deadline.minus(settings.answerMargin());
+        // The next attempt needs its wait plus a little time to be answered: not worth starting otherwise.
+        if (clock.instant().plus(wait).plus(FIRST_BACKOFF).isAfter(lastAnswerBy)) {
+            return false;
+        }
+        if (!Backoff.sleep(wait)) {
+            throw new ProblemException(ProblemType.ZOOM_UNAVAILABLE, "Interrupted while waiting to call Zoom again.");
+        }
+        return true;
+    }
+
+    /** Exponential with full jitter: 200 ms, 400 ms, ... */
+    private static Duration backoff(int attempt) {
+        long ceiling = FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 6);
+        return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+    }
+
+    private Answer send(Function<String, Uni<Response>> call, String accessToken, Instant deadline) {
+        Duration left = Duration.between(clock.instant(), deadline.minus(settings.answerMargin()));
+        if (left.isNegative() || left.isZero()) {
+            throw new ProblemException(ProblemType.ZOOM_TIMEOUT, 504, "No time was left to call Zoom before the invocation's deadline.",
+                    null, null, Duration.ofSeconds(1));
+        }
+        Duration timeout = left.compareTo(settings.timeout()) < 0 ? left : settings.timeout();
         Response response;
         try {
-            response = call.apply("Bearer " + accessToken);
-        } catch (ProcessingException e) {
+            response = call.apply("Bearer " + accessToken).await().atMost(timeout);
+        } catch (TimeoutException e) {
             throw ZoomFailures.unreachable("Zoom", e);
+        } catch (RuntimeException e) {
+            throw ZoomFailures.unreachable("Zoom", e); // refused, reset or dropped connections
         }
         try (response) {
             String body = response.hasEntity() ? response.readEntity(String.class) : "";
             return Answer.of(response.getStatus(), body, response.getHeaderString(HttpHeaders.RETRY_AFTER), json);
-        } catch (ProcessingException e) {
+        } catch (RuntimeException e) {
             throw ZoomFailures.unreachable("Zoom", e);
         }
     }

@@ -37,8 +37,13 @@ public final class ZoomFailures {
      */
     public static ProblemException fromStatus(String what, int status, String retryAfterHeader, Integer zoomCode, String zoomMessage) {
         String detail = what + " answered " + status + (zoomMessage == null || zoomMessage.isBlank() ? "." : ": " + zoomMessage);
+        if (status == 429 && isDailyLimit(zoomMessage)) {
+            return new ProblemException(ProblemType.ZOOM_DAILY_LIMIT, 429, detail, zoomCode, null,
+                    RetryAfter.untilNextUtcMidnight(Instant.now()));
+        }
         if (status == 429) {
-            return new ProblemException(ProblemType.ZOOM_RATE_LIMITED, 429, detail, zoomCode, null, rateLimitWait(retryAfterHeader, zoomMessage));
+            return new ProblemException(ProblemType.ZOOM_RATE_LIMITED, 429, detail, zoomCode, null,
+                    RetryAfter.parse(retryAfterHeader, Instant.now()).orElse(DEFAULT_RATE_LIMIT_WAIT));
         }
         if (status >= 500) {
             return new ProblemException(ProblemType.ZOOM_UNAVAILABLE, 502, detail, zoomCode, null, UNAVAILABLE_WAIT);
@@ -54,16 +59,8 @@ public final class ZoomFailures {
     }
 
     /** Whether Zoom's 429 is the daily meeting create/update limit, which no retry before 00:00 UTC can pass. */
-    public static boolean isDailyLimit(String zoomMessage) {
+    private static boolean isDailyLimit(String zoomMessage) {
         return zoomMessage != null && zoomMessage.toLowerCase(Locale.ROOT).contains("daily rate limit");
-    }
-
-    private static Duration rateLimitWait(String retryAfterHeader, String zoomMessage) {
-        Instant now = Instant.now();
-        if (isDailyLimit(zoomMessage)) {
-            return RetryAfter.untilNextUtcMidnight(now);
-        }
-        return RetryAfter.parse(retryAfterHeader, now).orElse(DEFAULT_RATE_LIMIT_WAIT);
     }
 
     private static boolean isTimeout(Throwable failure) {

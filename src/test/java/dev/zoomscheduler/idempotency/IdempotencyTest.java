@@ -110,7 +110,7 @@ class IdempotencyTest {
         given().get("/requests/" + key).then().statusCode(200).body("status", equalTo("failed")).body("error.code", equalTo(300));
 
         String other = "other-" + key;
-        zoom.failNext("POST", "/v2/users/me/meetings", 1, 429, java.util.Map.of("Retry-After", "1"), "{\"code\":429,\"message\":\"Too many\"}");
+        zoom.failNext("POST", "/v2/users/me/meetings", 1, 429, java.util.Map.of("Retry-After", "30"), "{\"code\":429,\"message\":\"Too many\"}");
         post(other, MEETING).then().statusCode(429);
         given().get("/requests/" + other).then().statusCode(404).contentType("application/problem+json");
         post(other, MEETING).then().statusCode(201);

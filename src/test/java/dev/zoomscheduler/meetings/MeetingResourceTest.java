@@ -225,14 +225,14 @@ class MeetingResourceTest {
         String wait = asConnection().get("/meetings/" + id).then().statusCode(429).extract().header("Retry-After");
         assertTrue(Integer.parseInt(wait) >= 55 && Integer.parseInt(wait) <= 61, wait);
 
-        zoom.failNext("GET", path, 1, 503, Map.of(), "{\"code\":503,\"message\":\"Service unavailable\"}");
+        zoom.failNext("GET", path, 3, 503, Map.of(), "{\"code\":503,\"message\":\"Service unavailable\"}");
         asConnection().get("/meetings/" + id).then().statusCode(502).body("code", equalTo(503))
                 .body("type", equalTo("/problems/zoom-unavailable"));
 
         zoom.failNext("POST", "/v2/users/me/meetings", 1, 429, Map.of(), "{\"code\":429,\"message\":\"You have exceeded the daily "
                 + "rate limit (100) of Meeting Create/Update API requests permitted for this particular user.\"}");
         String untilMidnight = asConnection().contentType("application/json").body(SEED_MEETING).post("/meetings")
-                .then().statusCode(429).extract().header("Retry-After");
+                .then().statusCode(429).body("type", equalTo("/problems/zoom-daily-limit")).extract().header("Retry-After");
         long expected = java.time.Duration.between(ZonedDateTime.now(ZoneOffset.UTC),
                 ZonedDateTime.now(ZoneOffset.UTC).toLocalDate().plusDays(1).atStartOfDay(ZoneOffset.UTC)).getSeconds();
         assertTrue(Math.abs(Long.parseLong(untilMidnight) - expected) <= 5, untilMidnight + " vs " + expected);

@@ -74,6 +74,7 @@ class FunctionZipIT {
         env.put("ZOOM_CLIENT_SECRET", ZoomFake.CLIENT_SECRET);
         env.put("TOKEN_TABLE", MotoServer.TOKEN_TABLE);
         env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamo.endpoint());
+        env.put("SQS_ENDPOINT_OVERRIDE", MotoServer.shared().endpoint());
         return env;
     }
 

@@ -5,7 +5,8 @@ import java.util.Map;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * What a {@code @QuarkusTest} talks to: the strict Zoom fake, and moto_server behind a counting, fault-injecting proxy.
+ * What a {@code @QuarkusTest} talks to: the strict Zoom fake, moto_server behind a counting, fault-injecting proxy as
+ * DynamoDB, and moto_server as SQS.
  * All are shared by the JVM's tests, so the application starts once.
  */
 public class ZoomAndDynamo implements QuarkusTestResourceLifecycleManager {
@@ -32,6 +33,7 @@ public class ZoomAndDynamo implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         return Map.of(
                 "quarkus.dynamodb.endpoint-override", dynamo().endpoint(),
+                "queue.sqs-endpoint-override", MotoServer.shared().endpoint(),
                 "zoom.api-url", zoom().apiUrl(),
                 "zoom.oauth-url", zoom().oauthUrl(),
                 "zoom.client-id", ZoomFake.CLIENT_ID,
