@@ -43,6 +43,8 @@ import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
  * <li>If Zoom cannot be reached, give the lease back so the next request can try at once.</li>
  * <li>When Zoom refuses an access token believed valid (401, code 124), steps 2 to 7 run with that token counted as
  * unusable, and the caller retries its call once.</li>
+ * <li>If DynamoDB will not take the refreshed pair even after retries, the instance keeps it in memory, uses it, and
+ * stores it before anything else at its next request: the refresh token it holds is the chain's only live one.</li>
  * </ol>
  */
 @ApplicationScoped
@@ -52,7 +54,7 @@ public class TokenRotation {
     /** Zoom's access tokens live an hour: a larger margin would refresh on every request. */
     private static final Duration MAX_MARGIN = Duration.ofMinutes(30);
     private static final Duration FIRST_STORE_RETRY = Duration.ofMillis(25);
-    private static final int STORE_ATTEMPTS = 5;
+    private static final int STORE_ATTEMPTS = 3;
 
     private final TokenStore store;
     private final ZoomTokenEndpoint zoom;
@@ -64,6 +66,8 @@ public class TokenRotation {
     private final String instanceId = UUID.randomUUID().toString();
     private final Map<String, StoredToken> held = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> refreshLocks = new ConcurrentHashMap<>();
+    /** Refreshed pairs that DynamoDB did not take: the only copy of a live refresh token, stored again at the next request. */
+    private final Map<String, PendingSave> unsaved = new ConcurrentHashMap<>();
 
     public TokenRotation(TokenStore store, ZoomTokenEndpoint zoom, Clock clock, TokenSettings settings) {
         this.store = store;
@@ -77,7 +81,7 @@ public class TokenRotation {
     /** A valid access token of the connection. */
     public String accessToken(String connectionId) {
         StoredToken token = held.get(connectionId);
-        if (token != null && usable(token, null)) {
+        if (token != null && usable(token, null) && !unsaved.containsKey(connectionId)) {
             return token.accessToken();
         }
         return singleFlight(connectionId, null);
@@ -105,6 +109,7 @@ public class TokenRotation {
             throw busy(connectionId);
         }
         try {
+            savePending(connectionId);
             StoredToken token = held.get(connectionId);
             if (token == null || !usable(token, rejected)) {
                 token = obtain(connectionId, token, rejected, deadline);
@@ -164,36 +169,65 @@ public class TokenRotation {
         return storeRefreshed(leased, grant);
     }
 
+    /** Step 6's write, and step 10 if DynamoDB will not take it. */
     private StoredToken storeRefreshed(StoredToken leased, TokenGrant grant) {
-        StoredToken basis = leased;
-        RuntimeException lastFailure = null;
-        for (int attempt = 0; attempt < STORE_ATTEMPTS; attempt++) {
+        try {
+            return save(leased, grant);
+        } catch (RuntimeException e) {
+            unsaved.put(leased.connectionId(), new PendingSave(leased, grant));
+            LOG.errorf("Could not store the refreshed tokens of connection %s (%s); they are kept in memory and stored again"
+                    + " at this instance's next request", leased.connectionId(), e.getClass().getSimpleName());
+            return new StoredToken(leased.connectionId(), grant.accessToken(), grant.refreshToken(), grant.expiresAt(),
+                    leased.version(), ConnectionStatus.ACTIVE, null, 0);
+        }
+    }
+
+    /**
+     * Stores a refreshed pair on the item as last seen; returns the item afterwards. A lost condition is retried on the
+     * version found as long as the item still holds the refresh token that was used; DynamoDB's failures a few times.
+     */
+    private StoredToken save(StoredToken seen, TokenGrant grant) {
+        StoredToken basis = seen;
+        for (int attempt = 0;; attempt++) {
             WriteOutcome outcome;
             try {
                 outcome = store.storeRefreshed(basis, grant);
             } catch (RuntimeException e) {
                 // The new pair exists only here now, and the old refresh token is dead: keep trying.
-                lastFailure = e;
-                LOG.warnf("Storing the refreshed tokens of connection %s failed (attempt %d): %s", leased.connectionId(),
+                LOG.warnf("Storing the refreshed tokens of connection %s failed (attempt %d): %s", seen.connectionId(),
                         attempt + 1, e.getClass().getSimpleName());
+                if (attempt + 1 >= STORE_ATTEMPTS) {
+                    throw e;
+                }
                 sleep(FIRST_STORE_RETRY.multipliedBy(1L << attempt));
                 continue;
             }
             if (outcome.applied()) {
-                LOG.infof("Refreshed the Zoom access token of connection %s (version %d)", leased.connectionId(),
-                        outcome.item().version());
+                LOG.infof("Stored the refreshed Zoom tokens of connection %s (version %d)", seen.connectionId(), outcome.item().version());
                 return outcome.item();
             }
-            StoredToken current = existing(leased.connectionId(), outcome.item());
+            StoredToken current = existing(seen.connectionId(), outcome.item());
             if (!current.sameRefreshToken(basis)) {
                 return current; // someone stored another chain meanwhile (a new authorisation): it wins
             }
             basis = current; // same chain, but the version moved on (our lease had run out): ours is the only live pair
         }
-        LOG.errorf("Could not store the refreshed tokens of connection %s; it may need to be authorised again",
-                leased.connectionId());
-        throw new ProblemException(ProblemType.TOKEN_REFRESH_BUSY, 503,
-                "The refreshed Zoom tokens could not be stored; try again shortly.", null, null, Duration.ofSeconds(1));
+    }
+
+    /** Step 10: stores a pair that DynamoDB would not take earlier; until then this instance keeps using it. */
+    private void savePending(String connectionId) {
+        PendingSave pending = unsaved.get(connectionId);
+        if (pending == null) {
+            return;
+        }
+        try {
+            StoredToken saved = save(pending.seen(), pending.grant());
+            unsaved.remove(connectionId);
+            held.put(connectionId, saved);
+        } catch (RuntimeException stillFailing) {
+            LOG.errorf("The refreshed tokens of connection %s are still not stored (%s)", connectionId,
+                    stillFailing.getClass().getSimpleName());
+        }
     }
 
     /**
@@ -244,6 +278,9 @@ public class TokenRotation {
             throw connectionNotFound(connectionId);
         }
         return item;
+    }
+
+    private record PendingSave(StoredToken seen, TokenGrant grant) {
     }
 
     private static Instant earliest(Instant one, Instant other) {

@@ -79,12 +79,17 @@ public final class DynamoProxy implements AutoCloseable {
 
     /** The next {@code times} calls of {@code operation} get DynamoDB's error {@code errorType} (e.g. ProvisionedThroughputExceededException). */
     public void failNext(String operation, int times, int status, String errorType) {
-        faults.add(new Fault(operation, new AtomicInteger(times), status, errorType, Duration.ZERO));
+        failNextMatching(operation, "", times, status, errorType);
+    }
+
+    /** As {@link #failNext}, for calls whose request body contains {@code bodyContains} (one step of a protocol). */
+    public void failNextMatching(String operation, String bodyContains, int times, int status, String errorType) {
+        faults.add(new Fault(operation, bodyContains, new AtomicInteger(times), status, errorType, Duration.ZERO));
     }
 
     /** The next {@code times} calls of {@code operation} are held back {@code delay} before they are forwarded. */
     public void delayNext(String operation, int times, Duration delay) {
-        faults.add(new Fault(operation, new AtomicInteger(times), 0, null, delay));
+        faults.add(new Fault(operation, "", new AtomicInteger(times), 0, null, delay));
     }
 
     public void clearFaults() {
@@ -106,7 +111,7 @@ public final class DynamoProxy implements AutoCloseable {
             String amzTarget = exchange.getRequestHeaders().getFirst("X-Amz-Target");
             String operation = amzTarget == null ? "unknown" : amzTarget.substring(amzTarget.indexOf('.') + 1);
             counts.computeIfAbsent(operation, o -> new AtomicInteger()).incrementAndGet();
-            Fault fault = takeFault(operation);
+            Fault fault = takeFault(operation, new String(body, StandardCharsets.UTF_8));
             if (fault != null && fault.errorType() != null) {
                 byte[] error = ("{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + fault.errorType()
                         + "\",\"message\":\"Injected by the test proxy\"}").getBytes(StandardCharsets.UTF_8);
@@ -142,9 +147,9 @@ public final class DynamoProxy implements AutoCloseable {
         }
     }
 
-    private Fault takeFault(String operation) {
+    private Fault takeFault(String operation, String body) {
         for (Fault fault : faults) {
-            if (fault.operation().equals(operation)) {
+            if (fault.operation().equals(operation) && body.contains(fault.bodyContains())) {
                 int left = fault.remaining().decrementAndGet();
                 if (left <= 0) {
                     faults.remove(fault);
@@ -157,7 +162,7 @@ public final class DynamoProxy implements AutoCloseable {
         return null;
     }
 
-    private record Fault(String operation, AtomicInteger remaining, int status, String errorType, Duration delay) {
+    private record Fault(String operation, String bodyContains, AtomicInteger remaining, int status, String errorType, Duration delay) {
     }
 
     private static java.util.concurrent.ThreadFactory daemon() {

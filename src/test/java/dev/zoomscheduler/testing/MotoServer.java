@@ -41,9 +41,13 @@ public final class MotoServer {
         this.client = clientOf(endpoint);
     }
 
-    /** A DynamoDB client of its own for an emulator endpoint (or a proxy in front of one), as another instance would have. */
+    /**
+     * A DynamoDB client of its own for an emulator endpoint (or a proxy in front of one), as another instance would have:
+     * with the call and attempt timeouts of application.properties.
+     */
     public static DynamoDbClient clientOf(String endpoint) {
         return DynamoDbClient.builder()
+                .overrideConfiguration(o -> o.apiCallTimeout(Duration.ofSeconds(3)).apiCallAttemptTimeout(Duration.ofSeconds(1)))
                 .endpointOverride(URI.create(endpoint))
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test", "test")))
