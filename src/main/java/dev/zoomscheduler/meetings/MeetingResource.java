@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.zoomscheduler.InvocationDeadline;
 import dev.zoomscheduler.idempotency.Idempotency;
 import dev.zoomscheduler.idempotency.IdempotencyKeys;
+import dev.zoomscheduler.problems.HeaderValues;
 import dev.zoomscheduler.problems.Problem.FieldError;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.tokens.ConnectionIds;
@@ -48,7 +49,7 @@ public class MeetingResource {
 
     @POST
     @Path("meetings")
-    public Response createForMe(@HeaderParam(CONNECTION) String connection, @HeaderParam(IdempotencyKeys.HEADER) String key,
+    public Response createForMe(@HeaderParam(CONNECTION) List<String> connection, @HeaderParam(IdempotencyKeys.HEADER) List<String> key,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context com.amazonaws.services.lambda.runtime.Context lambda,
             byte[] body) {
         return create(connection, "me", key, contentType, body, lambda);
@@ -56,22 +57,22 @@ public class MeetingResource {
 
     @POST
     @Path("users/{userId}/meetings")
-    public Response createForUser(@HeaderParam(CONNECTION) String connection, @PathParam("userId") String userId,
-            @HeaderParam(IdempotencyKeys.HEADER) String key, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+    public Response createForUser(@HeaderParam(CONNECTION) List<String> connection, @PathParam("userId") String userId,
+            @HeaderParam(IdempotencyKeys.HEADER) List<String> key, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @Context com.amazonaws.services.lambda.runtime.Context lambda, byte[] body) {
         return create(connection, Identifiers.userId(userId, "userId"), key, contentType, body, lambda);
     }
 
     @GET
     @Path("meetings/{meetingId}")
-    public Response get(@HeaderParam(CONNECTION) String connection, @PathParam("meetingId") String meetingId, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
+    public Response get(@HeaderParam(CONNECTION) List<String> connection, @PathParam("meetingId") String meetingId, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
         String id = Identifiers.meetingId(meetingId, "meetingId");
         return answer(meetings.get(connection(connection), id, deadline.of(lambda))).build();
     }
 
     @PATCH
     @Path("meetings/{meetingId}")
-    public Response update(@HeaderParam(CONNECTION) String connection, @PathParam("meetingId") String meetingId,
+    public Response update(@HeaderParam(CONNECTION) List<String> connection, @PathParam("meetingId") String meetingId,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context com.amazonaws.services.lambda.runtime.Context lambda, byte[] body) {
         String id = Identifiers.meetingId(meetingId, "meetingId");
         String connectionId = connection(connection);
@@ -81,14 +82,14 @@ public class MeetingResource {
 
     @DELETE
     @Path("meetings/{meetingId}")
-    public Response delete(@HeaderParam(CONNECTION) String connection, @PathParam("meetingId") String meetingId, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
+    public Response delete(@HeaderParam(CONNECTION) List<String> connection, @PathParam("meetingId") String meetingId, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
         String id = Identifiers.meetingId(meetingId, "meetingId");
         return answer(meetings.delete(connection(connection), id, deadline.of(lambda))).build();
     }
 
     @GET
     @Path("meetings")
-    public Response listMine(@HeaderParam(CONNECTION) String connection, @QueryParam("type") String type,
+    public Response listMine(@HeaderParam(CONNECTION) List<String> connection, @QueryParam("type") String type,
             @QueryParam("page_size") String pageSize, @QueryParam("next_page_token") String nextPageToken,
             @QueryParam("from") String from, @QueryParam("to") String to, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
         return list(connection, "me", ListQuery.of(type, pageSize, nextPageToken, from, to), lambda);
@@ -96,17 +97,18 @@ public class MeetingResource {
 
     @GET
     @Path("users/{userId}/meetings")
-    public Response listForUser(@HeaderParam(CONNECTION) String connection, @PathParam("userId") String userId,
+    public Response listForUser(@HeaderParam(CONNECTION) List<String> connection, @PathParam("userId") String userId,
             @QueryParam("type") String type, @QueryParam("page_size") String pageSize,
             @QueryParam("next_page_token") String nextPageToken, @QueryParam("from") String from, @QueryParam("to") String to,
             @Context com.amazonaws.services.lambda.runtime.Context lambda) {
         return list(connection, Identifiers.userId(userId, "userId"), ListQuery.of(type, pageSize, nextPageToken, from, to), lambda);
     }
 
-    private Response create(String connection, String userId, String key, String contentType, byte[] body,
+    private Response create(List<String> connection, String userId, List<String> key, String contentType, byte[] body,
             com.amazonaws.services.lambda.runtime.Context lambda) {
         String connectionId = connection(connection);
-        String idempotencyKey = key == null ? null : IdempotencyKeys.require(key, IdempotencyKeys.HEADER);
+        String keyValue = HeaderValues.single(key, IdempotencyKeys.HEADER);
+        String idempotencyKey = keyValue == null ? null : IdempotencyKeys.require(keyValue, IdempotencyKeys.HEADER);
         JsonNode meeting = JsonBody.object(contentType, body);
         requireValid(MeetingRules.forCreate(meeting));
         Idempotency.Outcome outcome = scheduler.schedule(idempotencyKey, MeetingCommand.create(connectionId, userId, meeting, body),
@@ -115,12 +117,12 @@ public class MeetingResource {
         return (outcome.replayed() ? answer.header(REPLAYED, "true") : answer).build();
     }
 
-    private Response list(String connection, String userId, ListQuery query, com.amazonaws.services.lambda.runtime.Context lambda) {
+    private Response list(List<String> connection, String userId, ListQuery query, com.amazonaws.services.lambda.runtime.Context lambda) {
         return answer(meetings.list(connection(connection), userId, query, deadline.of(lambda))).build();
     }
 
-    private static String connection(String header) {
-        return ConnectionIds.orDefault(header, CONNECTION);
+    private static String connection(List<String> header) {
+        return ConnectionIds.fromHeader(header);
     }
 
     private static void requireValid(List<FieldError> errors) {

@@ -46,6 +46,7 @@ public final class MeetingRules {
     /** Longest {@code repeat_interval} per recurrence type: 90 days, 12 weeks, 3 months. */
     private static final Map<Integer, Integer> MAX_REPEAT_INTERVAL = Map.of(1, 90, 2, 12, 3, 3);
     private static final int MAX_END_TIMES = 365;
+    private static final int REPLACEMENT_CHARACTER = 0xFFFD;
     private static final Set<String> ZONES = Set.copyOf(ZoneId.getAvailableZoneIds());
 
     private MeetingRules() {
@@ -105,7 +106,18 @@ public final class MeetingRules {
                 fail(field, "Must be a string.");
             } else if (value.textValue().codePointCount(0, value.textValue().length()) > maxCharacters) {
                 fail(field, "Must have at most " + maxCharacters + " characters.");
+            } else if (!isPlainText(value.textValue())) {
+                fail(field, "Must be valid text: no control characters other than line breaks and tabs, no broken characters.");
             }
+        }
+
+        /**
+         * Text a person could have typed: what a Zoom topic or agenda should hold. U+FFFD, the replacement character, is
+         * what bytes that were not UTF-8 became on their way here.
+         */
+        private static boolean isPlainText(String text) {
+            return text.codePoints().noneMatch(c -> (Character.isISOControl(c) && c != '\n' && c != '\r' && c != '\t')
+                    || Character.getType(c) == Character.SURROGATE || c == REPLACEMENT_CHARACTER);
         }
 
         void oneOf(JsonNode parent, String name, Set<Integer> allowed) {

@@ -1,7 +1,9 @@
 package dev.zoomscheduler.tokens;
 
+import java.util.List;
 import java.util.regex.Pattern;
 
+import dev.zoomscheduler.problems.HeaderValues;
 import dev.zoomscheduler.problems.ProblemException;
 
 /** Connection ids: the partition key of the token table, chosen by callers with {@code X-Zoom-Connection}. */
@@ -12,6 +14,11 @@ public final class ConnectionIds {
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:@+-]{1,128}");
 
     private ConnectionIds() {
+    }
+
+    /** The one connection a header names, {@code default} if none, or a problem naming the header. */
+    public static String fromHeader(List<String> values) {
+        return orDefault(HeaderValues.single(values, HEADER), HEADER);
     }
 
     /** The connection named, {@code default} if none, or a problem naming {@code field}. */
