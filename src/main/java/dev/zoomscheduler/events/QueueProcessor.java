@@ -11,6 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.zoomscheduler.meetings.MeetingScheduler;
+import dev.zoomscheduler.observability.LogContext;
+import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 
@@ -31,59 +33,76 @@ public class QueueProcessor {
     private final MeetingScheduler scheduler;
     private final QueueHoldBack holdBack;
     private final Clock clock;
+    private final Metrics metrics;
 
-    public QueueProcessor(MeetingScheduler scheduler, QueueHoldBack holdBack, Clock clock) {
+    public QueueProcessor(MeetingScheduler scheduler, QueueHoldBack holdBack, Clock clock, Metrics metrics) {
         this.scheduler = scheduler;
         this.holdBack = holdBack;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** The ids of the messages to deliver again. */
     public List<String> process(List<QueueMessage> messages, Instant deadline) {
         List<String> retry = new ArrayList<>();
         for (QueueMessage message : messages) {
-            if (clock.instant().isAfter(deadline.minus(ANSWER_MARGIN))) {
-                retry.add(message.messageId()); // not started: the invocation is about to end
-            } else if (!handle(message, deadline)) {
+            Outcome outcome = clock.instant().isAfter(deadline.minus(ANSWER_MARGIN))
+                    ? Outcome.NOT_STARTED // the invocation is about to end
+                    : handle(message, deadline);
+            metrics.count("QueueMessages", "Outcome", outcome.name().toLowerCase(java.util.Locale.ROOT));
+            if (outcome.deliverAgain) {
                 retry.add(message.messageId());
             }
+            LogContext.messageDone();
         }
         return retry;
     }
 
-    /** True if the message is done with: carried out, or failed for good. */
-    private boolean handle(QueueMessage message, Instant deadline) {
+    /** What became of a message, and whether SQS should deliver it again. */
+    private enum Outcome {
+        DONE(false), REPLAYED(false), DROPPED(false), RETRIED(true), HELD_BACK(true), NOT_STARTED(true);
+
+        final boolean deliverAgain;
+
+        Outcome(boolean deliverAgain) {
+            this.deliverAgain = deliverAgain;
+        }
+    }
+
+    private Outcome handle(QueueMessage message, Instant deadline) {
+        LogContext.message(message.messageId(), null);
         SchedulingRequest request;
         try {
             request = SchedulingRequest.parse(message.body());
         } catch (ProblemException invalid) {
             LOG.errorf("Message %s is not a valid scheduling request and is dropped: %s", message.messageId(), invalid.getMessage());
-            return true;
+            return Outcome.DROPPED;
         }
+        LogContext.message(message.messageId(), request.command().connectionId());
         String key = request.idempotencyKey() != null ? request.idempotencyKey() : message.messageId();
         String action = request.command().action().wireName();
         try {
             boolean replayed = scheduler.schedule(key, request.command(), deadline).replayed();
             LOG.infof("Message %s: %s request %s %s", message.messageId(), action, key, replayed ? "was already done" : "done");
-            return true;
+            return replayed ? Outcome.REPLAYED : Outcome.DONE;
         } catch (ProblemException e) {
             if (e.type() == ProblemType.ZOOM_DAILY_LIMIT) {
                 boolean held = holdBack.holdBack(message, e.retryAfter());
                 LOG.warnf("Message %s: %s request %s reached Zoom's daily limit; %s", message.messageId(), action, key,
                         held ? "held back until after 00:00 UTC" : "SQS delivers it again");
-                return false;
+                return held ? Outcome.HELD_BACK : Outcome.RETRIED;
             }
             if (passing(e)) {
                 LOG.warnf("Message %s: %s request %s failed for now (attempt %d), SQS delivers it again: %s", message.messageId(),
                         action, key, message.receiveCount(), e.getMessage());
-                return false;
+                return Outcome.RETRIED;
             }
             LOG.errorf("Message %s: %s request %s failed for good: %s", message.messageId(), action, key, e.getMessage());
-            return true;
+            return Outcome.DROPPED;
         } catch (RuntimeException e) {
             LOG.warnf("Message %s: %s request %s failed unexpectedly (%s), SQS delivers it again", message.messageId(), action, key,
                     e.getClass().getSimpleName());
-            return false;
+            return Outcome.RETRIED;
         }
     }
 

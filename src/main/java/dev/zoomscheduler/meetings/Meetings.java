@@ -26,23 +26,23 @@ public class Meetings {
     }
 
     public ZoomReply create(String connectionId, String userId, byte[] meeting, Instant deadline) {
-        return zoom.call(connectionId, Retries.ONLY_IF_REFUSED, deadline, authorization -> client.create(authorization, userId, meeting));
+        return zoom.call(connectionId, "create", Retries.ONLY_IF_REFUSED, deadline, authorization -> client.create(authorization, userId, meeting));
     }
 
     public ZoomReply get(String connectionId, String meetingId, Instant deadline) {
-        return zoom.call(connectionId, Retries.SAFE, deadline, authorization -> client.get(authorization, meetingId));
+        return zoom.call(connectionId, "get", Retries.SAFE, deadline, authorization -> client.get(authorization, meetingId));
     }
 
     public ZoomReply update(String connectionId, String meetingId, byte[] changes, Instant deadline) {
-        return zoom.call(connectionId, Retries.SAFE, deadline, authorization -> client.update(authorization, meetingId, changes));
+        return zoom.call(connectionId, "update", Retries.SAFE, deadline, authorization -> client.update(authorization, meetingId, changes));
     }
 
     public ZoomReply delete(String connectionId, String meetingId, Instant deadline) {
-        return zoom.call(connectionId, Retries.SAFE, deadline, authorization -> client.delete(authorization, meetingId));
+        return zoom.call(connectionId, "delete", Retries.SAFE, deadline, authorization -> client.delete(authorization, meetingId));
     }
 
     public ZoomReply list(String connectionId, String userId, ListQuery query, Instant deadline) {
-        return zoom.call(connectionId, Retries.SAFE, deadline, authorization -> client.list(authorization, userId, query.type(),
+        return zoom.call(connectionId, "list", Retries.SAFE, deadline, authorization -> client.list(authorization, userId, query.type(),
                 query.pageSize(), query.nextPageToken(), query.from(), query.to()));
     }
 }

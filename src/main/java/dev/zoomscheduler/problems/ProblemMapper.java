@@ -12,6 +12,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.zoom.RetryAfter;
 import software.amazon.awssdk.core.exception.SdkException;
 
@@ -22,9 +23,11 @@ public class ProblemMapper {
     private static final Duration STORE_UNAVAILABLE_WAIT = Duration.ofSeconds(2);
 
     private final ObjectMapper json;
+    private final Metrics metrics;
 
-    public ProblemMapper(ObjectMapper json) {
+    public ProblemMapper(ObjectMapper json, Metrics metrics) {
         this.json = json;
+        this.metrics = metrics;
     }
 
     @ServerExceptionMapper
@@ -82,6 +85,7 @@ public class ProblemMapper {
     }
 
     private Response.ResponseBuilder builder(Problem problem, Duration retryAfter) {
+        metrics.count("Problems", "Type", problem.type().substring(problem.type().lastIndexOf('/') + 1));
         Response.ResponseBuilder answer = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(serialize(problem));
         if (retryAfter != null) {
             answer.header(HttpHeaders.RETRY_AFTER, RetryAfter.headerValue(retryAfter));

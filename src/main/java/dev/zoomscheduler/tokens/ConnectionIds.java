@@ -21,12 +21,16 @@ public final class ConnectionIds {
         return orDefault(HeaderValues.single(values, HEADER), HEADER);
     }
 
+    public static boolean isValid(String connectionId) {
+        return connectionId != null && VALID.matcher(connectionId).matches();
+    }
+
     /** The connection named, {@code default} if none, or a problem naming {@code field}. */
     public static String orDefault(String connectionId, String field) {
         if (connectionId == null) {
             return DEFAULT;
         }
-        if (!VALID.matcher(connectionId).matches()) {
+        if (!isValid(connectionId)) {
             throw ProblemException.invalidRequest(field,
                     "Must be 1 to 128 characters of letters, digits and . _ : @ + -");
         }

@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.zoomscheduler.Backoff;
+import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
@@ -59,6 +60,7 @@ public class TokenRotation {
     private final TokenStore store;
     private final ZoomTokenEndpoint zoom;
     private final Clock clock;
+    private final Metrics metrics;
     private final Duration margin;
     private final Duration leaseDuration;
     private final Duration waitTimeout;
@@ -69,10 +71,11 @@ public class TokenRotation {
     /** Refreshed pairs that DynamoDB did not take: the only copy of a live refresh token, stored again at the next request. */
     private final Map<String, PendingSave> unsaved = new ConcurrentHashMap<>();
 
-    public TokenRotation(TokenStore store, ZoomTokenEndpoint zoom, Clock clock, TokenSettings settings) {
+    public TokenRotation(TokenStore store, ZoomTokenEndpoint zoom, Clock clock, TokenSettings settings, Metrics metrics) {
         this.store = store;
         this.zoom = zoom;
         this.clock = clock;
+        this.metrics = metrics;
         this.margin = settings.refreshMargin().compareTo(MAX_MARGIN) > 0 ? MAX_MARGIN : settings.refreshMargin();
         this.leaseDuration = settings.leaseDuration();
         this.waitTimeout = settings.waitTimeout();
@@ -138,6 +141,7 @@ public class TokenRotation {
             }
             if (item.leasedAt(now)) {
                 pause(round, deadline);
+                metrics.millis("LeaseWait", Duration.between(now, clock.instant()).toMillis(), "Protocol", "refresh");
                 item = read(connectionId);
                 continue;
             }
@@ -175,6 +179,7 @@ public class TokenRotation {
             return save(leased, grant);
         } catch (RuntimeException e) {
             unsaved.put(leased.connectionId(), new PendingSave(leased, grant));
+            metrics.count("TokenRefreshes", "Result", "unsaved");
             LOG.errorf("Could not store the refreshed tokens of connection %s (%s); they are kept in memory and stored again"
                     + " at this instance's next request", leased.connectionId(), e.getClass().getSimpleName());
             return new StoredToken(leased.connectionId(), grant.accessToken(), grant.refreshToken(), grant.expiresAt(),
@@ -203,6 +208,7 @@ public class TokenRotation {
                 continue;
             }
             if (outcome.applied()) {
+                metrics.count("TokenRefreshes", "Result", "stored");
                 LOG.infof("Stored the refreshed Zoom tokens of connection %s (version %d)", seen.connectionId(), outcome.item().version());
                 return outcome.item();
             }
@@ -248,6 +254,7 @@ public class TokenRotation {
         }
         WriteOutcome marked = store.markReauthorizationRequired(current);
         if (marked.applied()) {
+            metrics.count("TokenRefreshes", "Result", "reauthorization_required");
             LOG.warnf("Zoom refused the refresh token of connection %s; it must be authorised again", leased.connectionId());
         }
         return existing(leased.connectionId(), marked.item());

@@ -35,11 +35,10 @@ public class ZoomTokenEndpoint {
     private final ObjectMapper json;
     private final Clock clock;
     private final Optional<String> clientId;
-    private final Optional<String> clientSecret;
+    private final ClientSecret clientSecret;
 
     public ZoomTokenEndpoint(@RestClient ZoomOAuthClient client, ObjectMapper json, Clock clock,
-            @ConfigProperty(name = "zoom.client-id") Optional<String> clientId,
-            @ConfigProperty(name = "zoom.client-secret") Optional<String> clientSecret) {
+            @ConfigProperty(name = "zoom.client-id") Optional<String> clientId, ClientSecret clientSecret) {
         this.client = client;
         this.json = json;
         this.clock = clock;
@@ -89,11 +88,10 @@ public class ZoomTokenEndpoint {
     }
 
     private String basicAuthorization() {
-        if (clientId.isEmpty() || clientSecret.isEmpty()) {
-            throw new ProblemException(ProblemType.ZOOM_NOT_CONFIGURED,
-                    "ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET must be set to refresh Zoom access tokens.");
+        if (clientId.isEmpty()) {
+            throw new ProblemException(ProblemType.ZOOM_NOT_CONFIGURED, "ZOOM_CLIENT_ID must be set to refresh Zoom access tokens.");
         }
-        String pair = clientId.get() + ":" + clientSecret.get();
+        String pair = clientId.get() + ":" + clientSecret.value();
         return "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8));
     }
 

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.Backoff;
+import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.tokens.TokenRotation;
@@ -51,30 +52,37 @@ public class ZoomCaller {
     private final ObjectMapper json;
     private final Clock clock;
     private final ZoomCallSettings settings;
+    private final Metrics metrics;
 
-    public ZoomCaller(TokenRotation tokens, ObjectMapper json, Clock clock, ZoomCallSettings settings) {
+    public ZoomCaller(TokenRotation tokens, ObjectMapper json, Clock clock, ZoomCallSettings settings, Metrics metrics) {
         this.tokens = tokens;
         this.json = json;
         this.clock = clock;
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     /**
+     * @param operation names the call in metrics ({@code create}, {@code get}, ...)
      * @param call makes the request with the given {@code Authorization} header value
      */
-    public ZoomReply call(String connectionId, Retries retries, Instant deadline, Function<String, Uni<Response>> call) {
+    public ZoomReply call(String connectionId, String operation, Retries retries, Instant deadline, Function<String, Uni<Response>> call) {
         String accessToken = tokens.accessToken(connectionId);
         boolean tokenReplaced = false;
         for (int attempt = 1;; attempt++) {
             Answer answer;
+            long started = System.nanoTime();
             try {
                 answer = send(call, accessToken, deadline);
             } catch (ProblemException unreachable) {
+                metrics.count("ZoomFailures", "Operation", operation);
                 if (retries == Retries.SAFE && retry(attempt, backoff(attempt), deadline)) {
+                    metrics.count("ZoomRetries", "Operation", operation);
                     continue;
                 }
                 throw unreachable;
             }
+            metrics.millis("ZoomLatency", (System.nanoTime() - started) / 1_000_000, "Operation", operation);
             if (answer.status() == 401 && !tokenReplaced && (answer.code() == null || answer.code() == INVALID_ACCESS_TOKEN)) {
                 accessToken = tokens.replaceRejected(connectionId, accessToken);
                 tokenReplaced = true;
@@ -85,11 +93,17 @@ public class ZoomCaller {
                 return new ZoomReply(answer.status(), answer.body());
             }
             ProblemException failure = ZoomFailures.fromStatus("Zoom", answer.status(), answer.retryAfter(), answer.code(), answer.message());
+            if (answer.status() == 429) {
+                metrics.count("ZoomRateLimited", "Operation", operation);
+            } else if (answer.status() >= 500) {
+                metrics.count("ZoomFailures", "Operation", operation);
+            }
             boolean passing = failure.type() == ProblemType.ZOOM_RATE_LIMITED
                     || (answer.status() >= 500 && retries == Retries.SAFE);
             if (!passing || !retry(attempt, failure.type() == ProblemType.ZOOM_RATE_LIMITED ? failure.retryAfter() : backoff(attempt), deadline)) {
                 throw failure;
             }
+            metrics.count("ZoomRetries", "Operation", operation);
         }
     }
 

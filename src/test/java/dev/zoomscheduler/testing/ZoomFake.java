@@ -3,10 +3,14 @@ package dev.zoomscheduler.testing;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -111,6 +115,7 @@ public final class ZoomFake implements AutoCloseable {
         server.createContext("/", this::handle);
         server.start();
         issuedSecrets.add(CLIENT_SECRET);
+        recordSecret(CLIENT_SECRET);
     }
 
     public static ZoomFake start() {
@@ -830,7 +835,22 @@ public final class ZoomFake implements AutoCloseable {
     private String jwtLike() {
         String token = "eyJzdiI6IjAwMDAwMSIsImFsZyI6IkhTNTEyIiwidiI6IjIuMCJ9." + token(150) + "." + token(64);
         issuedSecrets.add(token);
+        recordSecret(token);
         return token;
+    }
+
+    /**
+     * Every secret the fake hands out is also appended to {@code target/test-logs/issued-secrets-<pid>.txt}, so that
+     * SecretsInLogsIT can search the logs of the whole test suite for them.
+     */
+    private static synchronized void recordSecret(String secret) {
+        try {
+            Path file = Files.createDirectories(Path.of("target", "test-logs"))
+                    .resolve("issued-secrets-" + ProcessHandle.current().pid() + ".txt");
+            Files.writeString(file, secret + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The issued secrets could not be recorded", e);
+        }
     }
 
     private static String token(int bytes) {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.testing.DynamoProxy;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.SqsEvents;
@@ -39,6 +40,8 @@ class DynamoFaultsTest {
     ZoomTokenEndpoint tokenEndpoint;
     @Inject
     TokenSettings settings;
+    @Inject
+    Metrics metrics;
 
     final ZoomFake zoom = ZoomAndDynamo.zoom();
     final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
@@ -88,7 +91,7 @@ class DynamoFaultsTest {
     void aRefreshDynamoDbWillNotStoreIsKeptAndStoredAtTheNextRequest() {
         table.seedExpired(connection, grant);
         DynamoDbClient client = MotoServer.clientOf(dynamo.endpoint());
-        TokenRotation instance = new TokenRotation(new DynamoDbTokenStore(client, settings), tokenEndpoint, Clock.systemUTC(), settings);
+        TokenRotation instance = new TokenRotation(new DynamoDbTokenStore(client, settings), tokenEndpoint, Clock.systemUTC(), settings, metrics);
         dynamo.failNextMatching("UpdateItem", "\"#accessToken\"", 1000, 400, THROTTLED);
 
         String token = instance.accessToken(connection);
@@ -102,7 +105,7 @@ class DynamoFaultsTest {
         assertEquals("active", table.string(connection, "status"));
         assertEquals(1, zoom.refreshCount(grant.chainId()));
         TokenRotation another = new TokenRotation(new DynamoDbTokenStore(MotoServer.clientOf(dynamo.endpoint()), settings),
-                tokenEndpoint, Clock.systemUTC(), settings);
+                tokenEndpoint, Clock.systemUTC(), settings, metrics);
         assertEquals(token, another.accessToken(connection), "other instances find it");
         client.close();
     }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.testing.DynamoProxy;
@@ -44,6 +45,8 @@ class TokenRotationTest {
     ZoomTokenEndpoint tokenEndpoint;
     @Inject
     TokenSettings settings;
+    @Inject
+    Metrics metrics;
 
     final ZoomFake zoom = ZoomAndDynamo.zoom();
     final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
@@ -185,7 +188,7 @@ class TokenRotationTest {
         table.seedExpired("stalled", grant);
         int invalidGrantsBefore = zoom.invalidGrantCount();
         TokenStore stallingStore = new StallingStore(store(), Duration.ofMillis(2500));
-        TokenRotation stalled = new TokenRotation(stallingStore, tokenEndpoint, Clock.systemUTC(), settings(Duration.ofSeconds(1)));
+        TokenRotation stalled = new TokenRotation(stallingStore, tokenEndpoint, Clock.systemUTC(), settings(Duration.ofSeconds(1)), metrics);
         TokenRotation taker = instance(settings(Duration.ofSeconds(5)));
 
         Future<String> stalledResult = pool.submit(() -> stalled.accessToken("stalled"));
@@ -209,7 +212,7 @@ class TokenRotationTest {
     }
 
     private TokenRotation instance(TokenSettings instanceSettings) {
-        return new TokenRotation(store(), tokenEndpoint, Clock.systemUTC(), instanceSettings);
+        return new TokenRotation(store(), tokenEndpoint, Clock.systemUTC(), instanceSettings, metrics);
     }
 
     private DynamoDbTokenStore store() {
