@@ -5,7 +5,9 @@ import static dev.zoomscheduler.dynamodb.Attributes.number;
 import static dev.zoomscheduler.dynamodb.Attributes.s;
 import static dev.zoomscheduler.dynamodb.Attributes.string;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,6 +18,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /** The request table in DynamoDB (README.md): key {@code idempotencyKey}, TTL attribute {@code expiresAt}. */
 @ApplicationScoped
@@ -60,13 +64,53 @@ public class DynamoDbRequestStore implements RequestStore {
     }
 
     @Override
-    public boolean complete(String key, String attempt, int status, String body, long nowMillis) {
-        return ownedUpdate(key, attempt, "SET #status = :status, resultStatus = :resultStatus, resultBody = :resultBody,"
-                + " completedAt = :now", Map.of(
-                        ":status", s(RequestStatus.COMPLETED.attributeValue()),
-                        ":resultStatus", n(status),
-                        ":resultBody", s(body),
-                        ":now", n(nowMillis)));
+    public boolean complete(String key, String attempt, int status, String body, String meetingId, long nowMillis) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":status", s(RequestStatus.COMPLETED.attributeValue()),
+                ":resultStatus", n(status),
+                ":resultBody", s(body),
+                ":now", n(nowMillis)));
+        String update = "SET #status = :status, resultStatus = :resultStatus, resultBody = :resultBody, completedAt = :now";
+        if (meetingId != null) {
+            values.put(":meetingId", s(meetingId));
+            update += ", meetingId = :meetingId";
+        }
+        return ownedUpdate(key, attempt, update, values);
+    }
+
+    @Override
+    public List<RequestRecord> forMeeting(String meetingId) {
+        List<RequestRecord> found = new ArrayList<>();
+        ScanRequest request = ScanRequest.builder().tableName(table).consistentRead(true)
+                .filterExpression("meetingId = :meetingId").expressionAttributeValues(Map.of(":meetingId", s(meetingId))).build();
+        for (ScanResponse page : dynamo.scanPaginator(request)) {
+            page.items().forEach(item -> found.add(toRecord(item)));
+        }
+        return found;
+    }
+
+    @Override
+    public boolean recordMeetingEvent(RequestRecord seen, String meetingState, long eventAtMillis, String resultBody) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(
+                ":meetingState", s(meetingState),
+                ":eventAt", n(eventAtMillis)));
+        String update = "SET meetingState = :meetingState, meetingEventAt = :eventAt";
+        String condition = "attribute_exists(" + KEY + ") AND (attribute_not_exists(meetingEventAt) OR meetingEventAt < :eventAt)";
+        if (resultBody != null && seen.resultBody() != null) {
+            values.put(":resultBody", s(resultBody));
+            values.put(":seenBody", s(seen.resultBody()));
+            update += ", resultBody = :resultBody";
+            condition += " AND resultBody = :seenBody";
+        }
+        String expression = update;
+        String required = condition;
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(seen.key())).updateExpression(expression)
+                    .conditionExpression(required).expressionAttributeValues(values));
+            return true;
+        } catch (ConditionalCheckFailedException newerOrGone) {
+            return false;
+        }
     }
 
     @Override
@@ -151,7 +195,9 @@ public class DynamoDbRequestStore implements RequestStore {
                 number(item, "completedAt"),
                 (int) number(item, "resultStatus"),
                 string(item, "resultBody"),
-                problem);
+                problem,
+                string(item, "meetingState"),
+                number(item, "meetingEventAt"));
     }
 
     private static Map<String, AttributeValue> key(String key) {

@@ -68,7 +68,7 @@ public class Idempotency {
             long now = clock.millis();
             RequestRecord mine = new RequestRecord(key, RequestStatus.IN_PROGRESS, request.fingerprint(), request.operation(),
                     request.connectionId(), request.meetingId(), UUID.randomUUID().toString(), now, deadline.toEpochMilli(),
-                    now / 1000 + settings.ttl().toSeconds(), 0, 0, null, null);
+                    now / 1000 + settings.ttl().toSeconds(), 0, 0, null, null, null, 0);
             RequestStore.Begin begin = store.begin(mine, now);
             if (begin.began()) {
                 RequestRecord replaced = begin.previous();
@@ -115,7 +115,8 @@ public class Idempotency {
         }
         // Zoom has done it: if this write is lost, the record stays in progress until the deadline, and the next
         // attempt recovers the result instead of doing it again.
-        quietly(mine, () -> store.complete(mine.key(), mine.attempt(), reply.status(), reply.body(), clock.millis()));
+        String meetingId = mine.meetingId() != null ? mine.meetingId() : CreatedMeeting.idOf(reply.body());
+        quietly(mine, () -> store.complete(mine.key(), mine.attempt(), reply.status(), reply.body(), meetingId, clock.millis()));
         return reply;
     }
 

@@ -48,6 +48,11 @@ public class RequestOutcomeResource {
         if (meeting != null) {
             outcome.set("meeting", meeting);
         }
+        if (record.meetingState() != null) {
+            // Zoom's later events about the meeting (webhooks): "updated" (the meeting above shows the change) or "deleted"
+            outcome.put("meetingState", record.meetingState())
+                    .put("meetingEventAt", Instant.ofEpochMilli(record.meetingEventAt()).toString());
+        }
         if (record.problem() != null) {
             RequestRecord.StoredProblem problem = record.problem();
             ObjectNode error = outcome.putObject("error")

@@ -11,6 +11,8 @@ package dev.zoomscheduler.idempotency;
  * @param resultStatus Zoom's status, once completed
  * @param resultBody Zoom's body, once completed
  * @param problem the failure, once failed
+ * @param meetingState what Zoom's events said of the meeting since ({@code updated}, {@code deleted}), or null
+ * @param meetingEventAt epoch milliseconds of the last such event (Zoom's {@code event_ts}), or 0
  */
 public record RequestRecord(
         String key,
@@ -26,7 +28,9 @@ public record RequestRecord(
         long completedAt,
         int resultStatus,
         String resultBody,
-        StoredProblem problem) {
+        StoredProblem problem,
+        String meetingState,
+        long meetingEventAt) {
 
     public boolean inProgressAt(long nowMillis) {
         return status == RequestStatus.IN_PROGRESS && inProgressUntil > nowMillis;

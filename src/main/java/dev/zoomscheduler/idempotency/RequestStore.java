@@ -1,5 +1,6 @@
 package dev.zoomscheduler.idempotency;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -16,8 +17,20 @@ public interface RequestStore {
 
     Optional<RequestRecord> read(String key);
 
-    /** Records Zoom's answer; false if the attempt no longer owns the record. */
-    boolean complete(String key, String attempt, int status, String body, long nowMillis);
+    /**
+     * Records Zoom's answer, and the meeting it made or acted on (null if none); false if the attempt no longer owns the
+     * record.
+     */
+    boolean complete(String key, String attempt, int status, String body, String meetingId, long nowMillis);
+
+    /** The records of requests that made or acted on a meeting (for Zoom's meeting events). */
+    List<RequestRecord> forMeeting(String meetingId);
+
+    /**
+     * Records what a Zoom event said of the record's meeting, unless a later event was recorded already; {@code resultBody}
+     * (null: unchanged) replaces the stored answer only if it is still the one {@code seen} holds.
+     */
+    boolean recordMeetingEvent(RequestRecord seen, String meetingState, long eventAtMillis, String resultBody);
 
     /** Records a final failure; false if the attempt no longer owns the record. */
     boolean fail(String key, String attempt, RequestRecord.StoredProblem problem, long nowMillis);

@@ -4,7 +4,9 @@ package dev.zoomscheduler.tokens;
 public enum ConnectionStatus {
     ACTIVE("active"),
     /** Zoom refused the refresh token for good; only a new authorisation (a new refresh token) revives it. */
-    REAUTHORIZATION_REQUIRED("reauthorization_required");
+    REAUTHORIZATION_REQUIRED("reauthorization_required"),
+    /** The user removed the app at Zoom ({@code app_deauthorized}); its tokens were deleted. */
+    REVOKED("revoked");
 
     private final String attributeValue;
 
@@ -17,6 +19,11 @@ public enum ConnectionStatus {
     }
 
     public static ConnectionStatus fromAttribute(String value) {
-        return REAUTHORIZATION_REQUIRED.attributeValue.equals(value) ? REAUTHORIZATION_REQUIRED : ACTIVE;
+        for (ConnectionStatus status : values()) {
+            if (status.attributeValue.equals(value)) {
+                return status;
+            }
+        }
+        return ACTIVE;
     }
 }

@@ -6,11 +6,14 @@ import static dev.zoomscheduler.dynamodb.Attributes.s;
 import static dev.zoomscheduler.dynamodb.Attributes.string;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -19,15 +22,18 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * The token table in DynamoDB (layout in README.md). Uses the low-level client only: no bean schema, nothing reflective,
- * so it works unchanged in a native image. A failed condition returns the item as it was ({@code ALL_OLD}), which saves the
- * protocol a read.
+ * The token table in DynamoDB (layout in README.md), for the rotation protocol and for connection management. Uses the
+ * low-level client only: no bean schema, nothing reflective, so it works unchanged in a native image. A failed condition
+ * returns the item as it was ({@code ALL_OLD}), which saves the protocol a read. Descriptions of connections project
+ * away the tokens, so they are never even read for them.
  */
 @ApplicationScoped
-public class DynamoDbTokenStore implements TokenStore {
+public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
 
     static final String CONNECTION_ID = "connectionId";
     static final String ACCESS_TOKEN = "accessToken";
@@ -35,13 +41,23 @@ public class DynamoDbTokenStore implements TokenStore {
     static final String EXPIRES_AT = "expiresAt";
     static final String VERSION = "version";
     static final String STATUS = "status";
+    static final String KIND = "kind";
+    static final String ACCOUNT_ID = "accountId";
     static final String SCOPE = "scope";
     static final String LEASE_OWNER = "refreshLeaseOwner";
     static final String LEASE_UNTIL = "refreshLeaseUntil";
     static final String REFRESHED_AT = "refreshedAt";
+    static final String AUTHORIZED_AT = "authorizedAt";
+    static final String ZOOM_USER_ID = "zoomUserId";
+    static final String ZOOM_ACCOUNT_ID = "zoomAccountId";
     static final String UPDATED_AT = "updatedAt";
 
-    private static final String SAME_VERSION = "#version = :seenVersion";
+    /** Every attribute of a description: all but the tokens and the lease. */
+    private static final List<String> DESCRIBED = List.of(CONNECTION_ID, KIND, STATUS, ACCOUNT_ID, SCOPE, EXPIRES_AT, REFRESHED_AT,
+            AUTHORIZED_AT, ZOOM_USER_ID, ZOOM_ACCOUNT_ID, VERSION);
+    private static final String PROJECTION = String.join(", ", DESCRIBED.stream().map(name -> "#" + name).toList());
+    private static final Map<String, String> PROJECTION_NAMES = DESCRIBED.stream()
+            .collect(Collectors.toUnmodifiableMap(name -> "#" + name, name -> name));
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -59,25 +75,32 @@ public class DynamoDbTokenStore implements TokenStore {
 
     @Override
     public WriteOutcome acquireRefreshLease(StoredToken seen, String owner, Instant leaseUntil, Instant now) {
-        Update update = new Update(seen)
+        Update update = new Update(seen.connectionId(), seen.version())
                 .set(LEASE_OWNER, s(owner))
                 .set(LEASE_UNTIL, n(leaseUntil.toEpochMilli()))
-                .condition(SAME_VERSION + " AND (attribute_not_exists(#" + LEASE_UNTIL + ") OR #" + LEASE_UNTIL + " <= :now)")
+                .and("(attribute_not_exists(#" + LEASE_UNTIL + ") OR #" + LEASE_UNTIL + " <= :now)")
                 .value(":now", n(now.toEpochMilli()));
+        if (seen.kind() == ConnectionKind.ACCOUNT) {
+            update.set(KIND, s(ConnectionKind.ACCOUNT.attributeValue())).set(ACCOUNT_ID, s(seen.accountId()));
+        }
         return write(update);
     }
 
     @Override
     public WriteOutcome storeRefreshed(StoredToken seen, TokenGrant grant) {
-        Update update = new Update(seen)
+        Update update = new Update(seen.connectionId(), seen.version())
                 .set(ACCESS_TOKEN, s(grant.accessToken()))
-                .set(REFRESH_TOKEN, s(grant.refreshToken()))
                 .set(EXPIRES_AT, n(grant.expiresAt()))
                 .set(STATUS, s(ConnectionStatus.ACTIVE.attributeValue()))
                 .set(REFRESHED_AT, n(grant.issuedAt().getEpochSecond()))
-                .remove(LEASE_OWNER).remove(LEASE_UNTIL)
-                .condition(SAME_VERSION + " AND #" + REFRESH_TOKEN + " = :seenRefreshToken")
-                .value(":seenRefreshToken", s(seen.refreshToken()));
+                .remove(LEASE_OWNER).remove(LEASE_UNTIL);
+        if (seen.kind() == ConnectionKind.ACCOUNT) {
+            update.set(KIND, s(ConnectionKind.ACCOUNT.attributeValue())).set(ACCOUNT_ID, s(seen.accountId()));
+        } else {
+            // The pair is stored over the refresh token it was made from, or not at all.
+            update.set(REFRESH_TOKEN, s(grant.refreshToken()))
+                    .and("#" + REFRESH_TOKEN + " = :seenRefreshToken").value(":seenRefreshToken", s(seen.refreshToken()));
+        }
         if (grant.scope() != null) {
             update.set(SCOPE, s(grant.scope()));
         }
@@ -86,17 +109,87 @@ public class DynamoDbTokenStore implements TokenStore {
 
     @Override
     public WriteOutcome releaseRefreshLease(StoredToken seen) {
-        return write(new Update(seen).remove(LEASE_OWNER).remove(LEASE_UNTIL).condition(SAME_VERSION));
+        return write(new Update(seen.connectionId(), seen.version()).remove(LEASE_OWNER).remove(LEASE_UNTIL));
     }
 
     @Override
     public WriteOutcome markReauthorizationRequired(StoredToken seen) {
-        Update update = new Update(seen)
+        Update update = new Update(seen.connectionId(), seen.version())
                 .set(STATUS, s(ConnectionStatus.REAUTHORIZATION_REQUIRED.attributeValue()))
                 .remove(LEASE_OWNER).remove(LEASE_UNTIL)
-                .condition(SAME_VERSION + " AND #" + REFRESH_TOKEN + " = :seenRefreshToken")
+                .and("#" + REFRESH_TOKEN + " = :seenRefreshToken")
                 .value(":seenRefreshToken", s(seen.refreshToken()));
         return write(update);
+    }
+
+    @Override
+    public WriteOutcome storeAuthorized(String connectionId, Optional<StoredToken> seen, TokenGrant grant, ZoomIdentity identity) {
+        Update update = new Update(connectionId, seen.map(StoredToken::version).orElse(0L))
+                .set(ACCESS_TOKEN, s(grant.accessToken()))
+                .set(REFRESH_TOKEN, s(grant.refreshToken()))
+                .set(EXPIRES_AT, n(grant.expiresAt()))
+                .set(STATUS, s(ConnectionStatus.ACTIVE.attributeValue()))
+                .set(KIND, s(ConnectionKind.USER.attributeValue()))
+                .set(REFRESHED_AT, n(grant.issuedAt().getEpochSecond()))
+                .set(AUTHORIZED_AT, n(grant.issuedAt().getEpochSecond()))
+                .remove(LEASE_OWNER).remove(LEASE_UNTIL).remove(ACCOUNT_ID);
+        optional(update, SCOPE, grant.scope());
+        optional(update, ZOOM_USER_ID, identity.userId());
+        optional(update, ZOOM_ACCOUNT_ID, identity.accountId());
+        return write(update);
+    }
+
+    @Override
+    public WriteOutcome markRevoked(ConnectionInfo seen) {
+        return write(new Update(seen.connectionId(), seen.version())
+                .set(STATUS, s(ConnectionStatus.REVOKED.attributeValue()))
+                .set(EXPIRES_AT, n(0))
+                .remove(ACCESS_TOKEN).remove(REFRESH_TOKEN).remove(LEASE_OWNER).remove(LEASE_UNTIL));
+    }
+
+    @Override
+    public boolean delete(StoredToken seen) {
+        try {
+            dynamo.deleteItem(r -> r.tableName(table).key(key(seen.connectionId()))
+                    .conditionExpression("#" + VERSION + " = :seenVersion")
+                    .expressionAttributeNames(Map.of("#" + VERSION, VERSION))
+                    .expressionAttributeValues(Map.of(":seenVersion", n(seen.version()))));
+            return true;
+        } catch (ConditionalCheckFailedException changed) {
+            return false;
+        }
+    }
+
+    @Override
+    public Optional<ConnectionInfo> describe(String connectionId) {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(connectionId)).consistentRead(true)
+                .projectionExpression(PROJECTION).expressionAttributeNames(PROJECTION_NAMES)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toInfo(item));
+    }
+
+    @Override
+    public Page list(int pageSize, String startAfter) {
+        ScanResponse page = dynamo.scan(scan().limit(pageSize)
+                .exclusiveStartKey(startAfter == null ? null : key(startAfter)).build());
+        Map<String, AttributeValue> last = page.lastEvaluatedKey();
+        return new Page(page.items().stream().map(DynamoDbTokenStore::toInfo).toList(),
+                last == null || last.isEmpty() ? null : string(last, CONNECTION_ID));
+    }
+
+    @Override
+    public List<ConnectionInfo> authorizedBy(String zoomUserId) {
+        List<ConnectionInfo> found = new ArrayList<>();
+        ScanRequest.Builder request = scan().filterExpression("#" + ZOOM_USER_ID + " = :zoomUserId")
+                .expressionAttributeValues(Map.of(":zoomUserId", s(zoomUserId)));
+        for (ScanResponse page : dynamo.scanPaginator(request.build())) {
+            page.items().forEach(item -> found.add(toInfo(item)));
+        }
+        return found;
+    }
+
+    private ScanRequest.Builder scan() {
+        return ScanRequest.builder().tableName(table).consistentRead(true)
+                .projectionExpression(PROJECTION).expressionAttributeNames(PROJECTION_NAMES);
     }
 
     private WriteOutcome write(Update update) {
@@ -110,6 +203,12 @@ public class DynamoDbTokenStore implements TokenStore {
         }
     }
 
+    private static void optional(Update update, String attribute, String value) {
+        if (value != null) {
+            update.set(attribute, s(value));
+        }
+    }
+
     static StoredToken toToken(Map<String, AttributeValue> item) {
         return new StoredToken(
                 string(item, CONNECTION_ID),
@@ -118,29 +217,52 @@ public class DynamoDbTokenStore implements TokenStore {
                 number(item, EXPIRES_AT),
                 number(item, VERSION),
                 ConnectionStatus.fromAttribute(string(item, STATUS)),
+                ConnectionKind.fromAttribute(string(item, KIND)),
+                string(item, ACCOUNT_ID),
                 string(item, LEASE_OWNER),
                 number(item, LEASE_UNTIL));
+    }
+
+    private static ConnectionInfo toInfo(Map<String, AttributeValue> item) {
+        return new ConnectionInfo(
+                string(item, CONNECTION_ID),
+                ConnectionKind.fromAttribute(string(item, KIND)),
+                ConnectionStatus.fromAttribute(string(item, STATUS)),
+                string(item, ACCOUNT_ID),
+                string(item, SCOPE),
+                number(item, EXPIRES_AT),
+                number(item, REFRESHED_AT),
+                number(item, AUTHORIZED_AT),
+                string(item, ZOOM_USER_ID),
+                string(item, ZOOM_ACCOUNT_ID),
+                number(item, VERSION));
     }
 
     private static Map<String, AttributeValue> key(String connectionId) {
         return Map.of(CONNECTION_ID, s(connectionId));
     }
 
-    /** Builds one conditional UpdateItem that also bumps the version; every attribute name goes through a placeholder. */
+    /**
+     * Builds one UpdateItem that bumps the version, conditional on the version seen (0: the item must not exist yet) and
+     * on whatever {@link #and} adds; every attribute name goes through a placeholder.
+     */
     private static final class Update {
         private static final Pattern NAME_PLACEHOLDER = Pattern.compile("#(\\w+)");
 
-        private final StoredToken seen;
+        private final String connectionId;
         private final StringBuilder set = new StringBuilder();
         private final StringBuilder remove = new StringBuilder();
         private final Map<String, String> names = new HashMap<>();
         private final Map<String, AttributeValue> values = new HashMap<>();
-        private String condition;
+        private final StringBuilder condition = new StringBuilder();
 
-        Update(StoredToken seen) {
-            this.seen = seen;
-            set(VERSION, n(seen.version() + 1));
-            value(":seenVersion", n(seen.version()));
+        Update(String connectionId, long seenVersion) {
+            this.connectionId = connectionId;
+            set(VERSION, n(seenVersion + 1));
+            value(":seenVersion", n(seenVersion));
+            condition.append(seenVersion == 0
+                    ? "(attribute_not_exists(#" + CONNECTION_ID + ") OR #" + VERSION + " = :seenVersion)"
+                    : "#" + VERSION + " = :seenVersion");
         }
 
         Update set(String attribute, AttributeValue value) {
@@ -156,8 +278,8 @@ public class DynamoDbTokenStore implements TokenStore {
             return this;
         }
 
-        Update condition(String expression) {
-            condition = expression;
+        Update and(String expression) {
+            condition.append(" AND ").append(expression);
             return this;
         }
 
@@ -173,9 +295,9 @@ public class DynamoDbTokenStore implements TokenStore {
             }
             return UpdateItemRequest.builder()
                     .tableName(table)
-                    .key(key(seen.connectionId()))
+                    .key(key(connectionId))
                     .updateExpression(set.toString() + remove)
-                    .conditionExpression(condition)
+                    .conditionExpression(condition.toString())
                     .expressionAttributeNames(names)
                     .expressionAttributeValues(values)
                     .returnValues(ReturnValue.ALL_NEW)

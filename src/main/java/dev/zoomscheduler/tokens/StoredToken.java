@@ -6,6 +6,8 @@ import java.time.Instant;
  * One item of the token table: a connection's tokens as last written, with its version and refresh lease.
  *
  * @param expiresAt epoch seconds at which {@code accessToken} expires (0 forces a refresh)
+ * @param version the item's version; 0 for a Server-to-Server connection that has no item yet
+ * @param accountId the Zoom account of an {@link ConnectionKind#ACCOUNT} connection
  * @param refreshLeaseOwner instance that holds the refresh lease, or null
  * @param refreshLeaseUntil epoch milliseconds at which that lease runs out
  */
@@ -16,8 +18,21 @@ public record StoredToken(
         long expiresAt,
         long version,
         ConnectionStatus status,
+        ConnectionKind kind,
+        String accountId,
         String refreshLeaseOwner,
         long refreshLeaseUntil) {
+
+    /** A Server-to-Server connection that has never been written: its first write creates the item. */
+    public static StoredToken newAccountConnection(String connectionId, String accountId) {
+        return new StoredToken(connectionId, null, null, 0, 0, ConnectionStatus.ACTIVE, ConnectionKind.ACCOUNT, accountId, null, 0);
+    }
+
+    /** This item read as a Server-to-Server connection of {@code account} (configuration overrides what was stored). */
+    public StoredToken asAccount(String account) {
+        return new StoredToken(connectionId, accessToken, refreshToken, expiresAt, version, status, ConnectionKind.ACCOUNT, account,
+                refreshLeaseOwner, refreshLeaseUntil);
+    }
 
     /** True if the access token is still valid at {@code instant}. */
     public boolean validAt(Instant instant) {
@@ -28,6 +43,11 @@ public record StoredToken(
         return refreshLeaseOwner != null && refreshLeaseUntil > now.toEpochMilli();
     }
 
+    /** Whether the item needs a new authorisation before it can be used. */
+    public boolean unusable() {
+        return status != ConnectionStatus.ACTIVE;
+    }
+
     public boolean sameRefreshToken(StoredToken other) {
         return other != null && refreshToken != null && refreshToken.equals(other.refreshToken);
     }
@@ -35,7 +55,7 @@ public record StoredToken(
     /** Never print the tokens: records would otherwise put them in every log line and exception that mentions one. */
     @Override
     public String toString() {
-        return "StoredToken[connectionId=" + connectionId + ", version=" + version + ", status=" + status
+        return "StoredToken[connectionId=" + connectionId + ", kind=" + kind + ", version=" + version + ", status=" + status
                 + ", expiresAt=" + expiresAt + ", leased=" + (refreshLeaseOwner != null) + "]";
     }
 }

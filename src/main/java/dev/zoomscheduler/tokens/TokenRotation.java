@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -47,6 +48,9 @@ import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
  * <li>If DynamoDB will not take the refreshed pair even after retries, the instance keeps it in memory, uses it, and
  * stores it before anything else at its next request: the refresh token it holds is the chain's only live one.</li>
  * </ol>
+ * A Server-to-Server connection ({@link ConnectionKind#ACCOUNT}) follows the same steps with the {@code account_credentials}
+ * grant in place of the refresh: it has no chain to lose, but the lease still makes one token request per expiry for all
+ * instances. The {@code default} connection of {@code ZOOM_ACCOUNT_ID} needs no item: its first lease creates it.
  */
 @ApplicationScoped
 public class TokenRotation {
@@ -58,6 +62,7 @@ public class TokenRotation {
     private static final int STORE_ATTEMPTS = 3;
 
     private final TokenStore store;
+    private final DefaultAccountConnection defaultAccount;
     private final ZoomTokenEndpoint zoom;
     private final Clock clock;
     private final Metrics metrics;
@@ -71,8 +76,10 @@ public class TokenRotation {
     /** Refreshed pairs that DynamoDB did not take: the only copy of a live refresh token, stored again at the next request. */
     private final Map<String, PendingSave> unsaved = new ConcurrentHashMap<>();
 
-    public TokenRotation(TokenStore store, ZoomTokenEndpoint zoom, Clock clock, TokenSettings settings, Metrics metrics) {
+    public TokenRotation(TokenStore store, DefaultAccountConnection defaultAccount, ZoomTokenEndpoint zoom, Clock clock,
+            TokenSettings settings, Metrics metrics) {
         this.store = store;
+        this.defaultAccount = defaultAccount;
         this.zoom = zoom;
         this.clock = clock;
         this.metrics = metrics;
@@ -95,9 +102,10 @@ public class TokenRotation {
         return singleFlight(connectionId, rejectedAccessToken);
     }
 
-    /** Forgets what this instance holds of a connection (after it was deleted or authorised again). */
+    /** Forgets what this instance holds of a connection (after it was deleted, revoked or authorised again). */
     public void forget(String connectionId) {
         held.remove(connectionId);
+        unsaved.remove(connectionId);
     }
 
     private String singleFlight(String connectionId, String rejected) {
@@ -128,9 +136,9 @@ public class TokenRotation {
     private StoredToken obtain(String connectionId, StoredToken known, String rejected, Instant deadline) {
         StoredToken item = known != null ? known : read(connectionId);
         for (int round = 0;; round++) {
-            if (item.status() == ConnectionStatus.REAUTHORIZATION_REQUIRED) {
+            if (item.unusable()) {
                 held.remove(connectionId);
-                throw reauthorizationRequired(connectionId);
+                throw reauthorizationRequired(item);
             }
             if (usable(item, rejected)) {
                 return item;
@@ -163,7 +171,7 @@ public class TokenRotation {
     private StoredToken refreshUnderLease(StoredToken leased, boolean tookOver, Instant deadline) {
         TokenGrant grant;
         try {
-            grant = zoom.refresh(leased.refreshToken());
+            grant = leased.kind() == ConnectionKind.ACCOUNT ? accountToken(leased) : zoom.refresh(leased.refreshToken());
         } catch (RefreshTokenRejectedException e) {
             return afterRejectedRefresh(leased, tookOver, deadline);
         } catch (RuntimeException e) {
@@ -171,6 +179,14 @@ public class TokenRotation {
             throw e;
         }
         return storeRefreshed(leased, grant);
+    }
+
+    private TokenGrant accountToken(StoredToken leased) {
+        if (leased.accountId() == null || leased.accountId().isBlank()) {
+            throw new ProblemException(ProblemType.ZOOM_NOT_CONFIGURED, "Connection '" + leased.connectionId()
+                    + "' is of kind account but names no accountId.");
+        }
+        return zoom.accountToken(leased.accountId());
     }
 
     /** Step 6's write, and step 10 if DynamoDB will not take it. */
@@ -183,7 +199,7 @@ public class TokenRotation {
             LOG.errorf("Could not store the refreshed tokens of connection %s (%s); they are kept in memory and stored again"
                     + " at this instance's next request", leased.connectionId(), e.getClass().getSimpleName());
             return new StoredToken(leased.connectionId(), grant.accessToken(), grant.refreshToken(), grant.expiresAt(),
-                    leased.version(), ConnectionStatus.ACTIVE, null, 0);
+                    leased.version(), ConnectionStatus.ACTIVE, leased.kind(), leased.accountId(), null, 0);
         }
     }
 
@@ -276,15 +292,15 @@ public class TokenRotation {
     }
 
     private StoredToken read(String connectionId) {
-        return store.read(connectionId).orElseThrow(() -> connectionNotFound(connectionId));
+        return defaultAccount.resolve(connectionId, store.read(connectionId)).orElseThrow(() -> connectionNotFound(connectionId));
     }
 
+    /** The item a write found, as the protocol sees it; a problem if the connection no longer exists. */
     private StoredToken existing(String connectionId, StoredToken item) {
-        if (item == null) {
+        return defaultAccount.resolve(connectionId, Optional.ofNullable(item)).orElseThrow(() -> {
             held.remove(connectionId);
-            throw connectionNotFound(connectionId);
-        }
-        return item;
+            return connectionNotFound(connectionId);
+        });
     }
 
     private record PendingSave(StoredToken seen, TokenGrant grant) {
@@ -314,9 +330,12 @@ public class TokenRotation {
         return new ProblemException(ProblemType.CONNECTION_NOT_FOUND, "No Zoom connection '" + connectionId + "' exists.");
     }
 
-    private static ProblemException reauthorizationRequired(String connectionId) {
-        return new ProblemException(ProblemType.REAUTHORIZATION_REQUIRED, "Zoom refused the refresh token of connection '"
-                + connectionId + "'. Authorise the app again to store a new refresh token; until then no call is sent to Zoom.");
+    private static ProblemException reauthorizationRequired(StoredToken item) {
+        String why = item.status() == ConnectionStatus.REVOKED ? "The app was removed from the Zoom account of connection '"
+                : "Zoom refused the refresh token of connection '";
+        return new ProblemException(ProblemType.REAUTHORIZATION_REQUIRED, why + item.connectionId()
+                + "'. Authorise the app again (GET /oauth/install?connection=" + item.connectionId()
+                + "); until then no call is sent to Zoom.");
     }
 
     private static ProblemException busy(String connectionId) {

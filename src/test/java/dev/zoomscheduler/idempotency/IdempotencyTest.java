@@ -153,7 +153,7 @@ class IdempotencyTest {
         MeetingCommand command = MeetingCommand.create(connection, "me", json.readTree(MEETING), MEETING.getBytes(StandardCharsets.UTF_8));
         long now = System.currentTimeMillis();
         RequestRecord leftBehind = new RequestRecord(key, RequestStatus.IN_PROGRESS, command.describe().fingerprint(), "create",
-                connection, null, "killed-attempt", now - 10_000, now - 1_000, now / 1000 + 3600, 0, 0, null, null);
+                connection, null, "killed-attempt", now - 10_000, now - 1_000, now / 1000 + 3600, 0, 0, null, null, null, 0);
         assertTrue(requests.begin(leftBehind, now - 10_000).began());
         int before = zoom.meetingCount();
 

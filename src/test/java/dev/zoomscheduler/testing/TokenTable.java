@@ -41,6 +41,23 @@ public final class TokenTable {
         dynamo.putItem(r -> r.tableName(table).item(item));
     }
 
+    /** Seeds a Server-to-Server connection of {@code accountId} that has no token yet. */
+    public void seedAccount(String connectionId, String accountId) {
+        dynamo.putItem(r -> r.tableName(table).item(Map.of(
+                "connectionId", AttributeValue.fromS(connectionId),
+                "kind", AttributeValue.fromS("account"),
+                "accountId", AttributeValue.fromS(accountId),
+                "expiresAt", AttributeValue.fromN("0"),
+                "version", AttributeValue.fromN("1"))));
+    }
+
+    public void setStatus(String connectionId, String status) {
+        dynamo.updateItem(r -> r.tableName(table).key(key(connectionId))
+                .updateExpression("SET #status = :status, #version = #version + :one")
+                .expressionAttributeNames(Map.of("#status", "status", "#version", "version"))
+                .expressionAttributeValues(Map.of(":status", AttributeValue.fromS(status), ":one", AttributeValue.fromN("1"))));
+    }
+
     /** Leaves a refresh lease behind, as an instance that died while refreshing would. */
     public void leaveLease(String connectionId, String owner, long untilEpochMillis) {
         dynamo.updateItem(r -> r.tableName(table).key(key(connectionId))

@@ -37,7 +37,8 @@ public class ZoomAndDynamo implements QuarkusTestResourceLifecycleManager {
                 "zoom.api-url", zoom().apiUrl(),
                 "zoom.oauth-url", zoom().oauthUrl(),
                 "zoom.client-id", ZoomFake.CLIENT_ID,
-                "zoom.client-secret", ZoomFake.CLIENT_SECRET);
+                "zoom.client-secret", ZoomFake.CLIENT_SECRET,
+                "zoom.webhook-secret-token", ZoomFake.WEBHOOK_SECRET_TOKEN);
     }
 
     @Override

@@ -53,6 +53,10 @@ public final class ZoomFake implements AutoCloseable {
 
     public static final String CLIENT_ID = "fake-client-id";
     public static final String CLIENT_SECRET = "fake-client-secret";
+    /** The secret token of the app's event subscription, with which the fake signs the webhooks it sends. */
+    public static final String WEBHOOK_SECRET_TOKEN = "fake-webhook-secret-token";
+    /** The account every user of the fake belongs to (GET /users/me). */
+    public static final String USER_ACCOUNT_ID = "fake-user-account";
     static final String SCOPE = "meeting:read meeting:write user:read";
 
     /** One authorisation of the app by a user, as Zoom's token endpoint answered it. */
@@ -97,6 +101,7 @@ public final class ZoomFake implements AutoCloseable {
     private final AtomicInteger invalidGrants = new AtomicInteger();
     private final AtomicInteger tokenRequests = new AtomicInteger();
     private final AtomicInteger accountTokens = new AtomicInteger();
+    private final AtomicInteger revocations = new AtomicInteger();
     private final AtomicInteger apiCalls = new AtomicInteger();
     private final AtomicInteger userSequence = new AtomicInteger();
     private final AtomicLong meetingSequence = new AtomicLong(81_000_000_000L + RANDOM.nextInt(1_000_000) * 1000L);
@@ -231,6 +236,11 @@ public final class ZoomFake implements AutoCloseable {
         return tokenRequests.get();
     }
 
+    /** Tokens revoked through {@code POST /oauth/revoke}. */
+    public int revocationCount() {
+        return revocations.get();
+    }
+
     public int accountTokenCount() {
         return accountTokens.get();
     }
@@ -357,6 +367,9 @@ public final class ZoomFake implements AutoCloseable {
         if (caller == null) {
             return error(401, 124, "Invalid access token.");
         }
+        if (path.equals("/v2/users/me")) {
+            return request.method.equals("GET") ? me(caller) : notAllowed();
+        }
         Matcher userMeetings = USER_MEETINGS.matcher(path);
         if (userMeetings.matches()) {
             String userId = resolveUser(caller, decode(userMeetings.group(1)));
@@ -380,6 +393,42 @@ public final class ZoomFake implements AutoCloseable {
             };
         }
         return error(404, 404, "Not found");
+    }
+
+    private Answer me(AccessToken caller) {
+        synchronized (lock) {
+            return json(200, JSON.createObjectNode()
+                    .put("id", caller.userId)
+                    .put("email", users.get(caller.userId))
+                    .put("type", 2)
+                    .put("account_id", caller.accountId != null ? caller.accountId : USER_ACCOUNT_ID));
+        }
+    }
+
+    // ---- webhooks -----------------------------------------------------------------------------------------------
+
+    /**
+     * The headers with which Zoom would send {@code body} to a webhook endpoint at {@code epochSeconds}: the timestamp
+     * and {@code v0=hex(HMAC-SHA256(secret token, "v0:" + timestamp + ":" + body))}.
+     */
+    public static Map<String, String> webhookHeaders(String body, long epochSeconds) {
+        String signature = "v0=" + hmacHex(WEBHOOK_SECRET_TOKEN, "v0:" + epochSeconds + ":" + body);
+        return Map.of("x-zm-request-timestamp", Long.toString(epochSeconds), "x-zm-signature", signature);
+    }
+
+    /** Zoom's expected answer to a URL validation challenge. */
+    public static String encryptedToken(String plainToken) {
+        return hmacHex(WEBHOOK_SECRET_TOKEN, plainToken);
+    }
+
+    private static String hmacHex(String key, String message) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return java.util.HexFormat.of().formatHex(mac.doFinal(message.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     // ---- OAuth --------------------------------------------------------------------------------------------------
@@ -487,10 +536,16 @@ public final class ZoomFake implements AutoCloseable {
             String chainId = liveRefreshTokens.get(token);
             if (chainId == null && token != null && accessTokens.containsKey(token)) {
                 chainId = accessTokens.get(token).chainId;
+                if (chainId == null) { // a Server-to-Server token: it alone dies
+                    accessTokens.remove(token);
+                    revocations.incrementAndGet();
+                    return json(200, JSON.createObjectNode().put("status", "success"));
+                }
             }
             if (chainId == null) {
                 return oauthError(400, "invalid_request", "Invalid token");
             }
+            revocations.incrementAndGet();
             revoke(chainId);
         }
         return json(200, JSON.createObjectNode().put("status", "success"));

@@ -33,6 +33,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @QuarkusTestResource(ZoomAndDynamo.class)
 class DynamoFaultsTest {
 
+    /** These instances serve user connections only: no ZOOM_ACCOUNT_ID. */
+    private static final DefaultAccountConnection NO_DEFAULT_ACCOUNT = new DefaultAccountConnection(java.util.Optional.empty());
+
     static final String THROTTLED = "ProvisionedThroughputExceededException";
     static final String MEETING = "{\"topic\":\"Throttled\",\"type\":2,\"start_time\":\"2026-12-14T10:00:00Z\",\"duration\":30}";
 
@@ -91,7 +94,7 @@ class DynamoFaultsTest {
     void aRefreshDynamoDbWillNotStoreIsKeptAndStoredAtTheNextRequest() {
         table.seedExpired(connection, grant);
         DynamoDbClient client = MotoServer.clientOf(dynamo.endpoint());
-        TokenRotation instance = new TokenRotation(new DynamoDbTokenStore(client, settings), tokenEndpoint, Clock.systemUTC(), settings, metrics);
+        TokenRotation instance = new TokenRotation(new DynamoDbTokenStore(client, settings), NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, metrics);
         dynamo.failNextMatching("UpdateItem", "\"#accessToken\"", 1000, 400, THROTTLED);
 
         String token = instance.accessToken(connection);
@@ -105,7 +108,7 @@ class DynamoFaultsTest {
         assertEquals("active", table.string(connection, "status"));
         assertEquals(1, zoom.refreshCount(grant.chainId()));
         TokenRotation another = new TokenRotation(new DynamoDbTokenStore(MotoServer.clientOf(dynamo.endpoint()), settings),
-                tokenEndpoint, Clock.systemUTC(), settings, metrics);
+                NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, metrics);
         assertEquals(token, another.accessToken(connection), "other instances find it");
         client.close();
     }

@@ -41,6 +41,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @QuarkusTestResource(ZoomAndDynamo.class)
 class TokenRotationTest {
 
+    /** These instances serve user connections only: no ZOOM_ACCOUNT_ID. */
+    private static final DefaultAccountConnection NO_DEFAULT_ACCOUNT = new DefaultAccountConnection(java.util.Optional.empty());
+
     @Inject
     ZoomTokenEndpoint tokenEndpoint;
     @Inject
@@ -188,7 +191,7 @@ class TokenRotationTest {
         table.seedExpired("stalled", grant);
         int invalidGrantsBefore = zoom.invalidGrantCount();
         TokenStore stallingStore = new StallingStore(store(), Duration.ofMillis(2500));
-        TokenRotation stalled = new TokenRotation(stallingStore, tokenEndpoint, Clock.systemUTC(), settings(Duration.ofSeconds(1)), metrics);
+        TokenRotation stalled = new TokenRotation(stallingStore, NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings(Duration.ofSeconds(1)), metrics);
         TokenRotation taker = instance(settings(Duration.ofSeconds(5)));
 
         Future<String> stalledResult = pool.submit(() -> stalled.accessToken("stalled"));
@@ -212,7 +215,7 @@ class TokenRotationTest {
     }
 
     private TokenRotation instance(TokenSettings instanceSettings) {
-        return new TokenRotation(store(), tokenEndpoint, Clock.systemUTC(), instanceSettings, metrics);
+        return new TokenRotation(store(), NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), instanceSettings, metrics);
     }
 
     private DynamoDbTokenStore store() {

@@ -1,0 +1,132 @@
+package dev.zoomscheduler.connections;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.tokens.ConnectionIds;
+import dev.zoomscheduler.tokens.ConnectionInfo;
+import dev.zoomscheduler.tokens.ConnectionKind;
+import dev.zoomscheduler.tokens.ConnectionStatus;
+import dev.zoomscheduler.tokens.ConnectionStore;
+
+/** {@code GET /connections}, {@code GET /connections/{id}} and {@code DELETE /connections/{id}}: JSON in Zoom's snake_case. */
+@Path("/connections")
+@Produces(MediaType.APPLICATION_JSON)
+public class ConnectionResource {
+
+    private static final int DEFAULT_PAGE_SIZE = 30;
+    private static final int MAX_PAGE_SIZE = 300;
+
+    private final Connections connections;
+    private final ObjectMapper json;
+
+    public ConnectionResource(Connections connections, ObjectMapper json) {
+        this.connections = connections;
+        this.json = json;
+    }
+
+    @GET
+    public String list(@QueryParam("page_size") String pageSize, @QueryParam("next_page_token") String nextPageToken) {
+        ConnectionStore.Page page = connections.list(pageSize(pageSize), startAfter(nextPageToken));
+        ObjectNode answer = json.createObjectNode();
+        ArrayNode items = answer.putArray("connections");
+        page.connections().forEach(info -> items.add(view(info)));
+        answer.put("next_page_token", page.nextStartAfter() == null ? ""
+                : Base64.getUrlEncoder().withoutPadding().encodeToString(page.nextStartAfter().getBytes(StandardCharsets.UTF_8)));
+        return answer.toString();
+    }
+
+    @GET
+    @Path("{connectionId}")
+    public String get(@PathParam("connectionId") String connectionId) {
+        return view(connections.describe(pathId(connectionId))).toString();
+    }
+
+    @DELETE
+    @Path("{connectionId}")
+    public Response delete(@PathParam("connectionId") String connectionId) {
+        connections.remove(pathId(connectionId));
+        return Response.noContent().build();
+    }
+
+    private ObjectNode view(ConnectionInfo info) {
+        ObjectNode view = json.createObjectNode()
+                .put("id", info.connectionId())
+                .put("kind", info.kind().attributeValue())
+                .put("status", info.status().attributeValue());
+        putIfPresent(view, "account_id", info.accountId());
+        putIfPresent(view, "zoom_user_id", info.zoomUserId());
+        putIfPresent(view, "zoom_account_id", info.zoomAccountId());
+        putIfPresent(view, "scope", info.scope());
+        putInstant(view, "expires_at", info.expiresAt());
+        putInstant(view, "refreshed_at", info.refreshedAt());
+        putInstant(view, "authorized_at", info.authorizedAt());
+        if (info.status() != ConnectionStatus.ACTIVE && info.kind() == ConnectionKind.USER) {
+            view.put("reauthorize_url", "/oauth/install?connection=" + info.connectionId());
+        }
+        return view;
+    }
+
+    private static void putIfPresent(ObjectNode view, String field, String value) {
+        if (value != null) {
+            view.put(field, value);
+        }
+    }
+
+    private static void putInstant(ObjectNode view, String field, long epochSeconds) {
+        if (epochSeconds > 0) {
+            view.put(field, Instant.ofEpochSecond(epochSeconds).toString());
+        } else {
+            view.putNull(field);
+        }
+    }
+
+    private static String pathId(String connectionId) {
+        return ConnectionIds.orDefault(connectionId, "connectionId");
+    }
+
+    private static int pageSize(String value) {
+        if (value == null) {
+            return DEFAULT_PAGE_SIZE;
+        }
+        try {
+            int size = Integer.parseInt(value);
+            if (size >= 1 && size <= MAX_PAGE_SIZE) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw ProblemException.invalidRequest("page_size", "Must be a whole number from 1 to " + MAX_PAGE_SIZE + ".");
+    }
+
+    private static String startAfter(String token) {
+        if (token == null || token.isEmpty()) {
+            return null;
+        }
+        try {
+            String connectionId = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            if (ConnectionIds.isValid(connectionId)) {
+                return connectionId;
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw ProblemException.invalidRequest("next_page_token", "Is not a token this API gave.");
+    }
+}

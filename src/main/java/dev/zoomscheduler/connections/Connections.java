@@ -1,0 +1,110 @@
+package dev.zoomscheduler.connections;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.ProblemType;
+import dev.zoomscheduler.tokens.ConnectionIds;
+import dev.zoomscheduler.tokens.ConnectionInfo;
+import dev.zoomscheduler.tokens.ConnectionKind;
+import dev.zoomscheduler.tokens.ConnectionStatus;
+import dev.zoomscheduler.tokens.ConnectionStore;
+import dev.zoomscheduler.tokens.DefaultAccountConnection;
+import dev.zoomscheduler.tokens.StoredToken;
+import dev.zoomscheduler.tokens.TokenRotation;
+import dev.zoomscheduler.tokens.TokenStore;
+import dev.zoomscheduler.tokens.ZoomTokenEndpoint;
+
+/**
+ * Connection management: descriptions (never a token) and removal. The {@code default} connection of
+ * {@code ZOOM_ACCOUNT_ID} is described even before it has an item, as the configuration defines it.
+ */
+@ApplicationScoped
+public class Connections {
+
+    private static final Logger LOG = Logger.getLogger(Connections.class);
+    private static final int REMOVE_ATTEMPTS = 5;
+
+    private final ConnectionStore store;
+    private final TokenStore tokens;
+    private final DefaultAccountConnection defaultAccount;
+    private final ZoomTokenEndpoint oauth;
+    private final TokenRotation rotation;
+
+    public Connections(ConnectionStore store, TokenStore tokens, DefaultAccountConnection defaultAccount, ZoomTokenEndpoint oauth,
+            TokenRotation rotation) {
+        this.store = store;
+        this.tokens = tokens;
+        this.defaultAccount = defaultAccount;
+        this.oauth = oauth;
+        this.rotation = rotation;
+    }
+
+    public ConnectionInfo describe(String connectionId) {
+        return configured(connectionId, store.describe(connectionId)).orElseThrow(() -> notFound(connectionId));
+    }
+
+    public ConnectionStore.Page list(int pageSize, String startAfter) {
+        ConnectionStore.Page page = store.list(pageSize, startAfter);
+        List<ConnectionInfo> described = new ArrayList<>();
+        page.connections().forEach(found -> described.add(configured(found.connectionId(), Optional.of(found)).orElseThrow()));
+        boolean firstPage = startAfter == null;
+        String defaultId = ConnectionIds.DEFAULT;
+        if (firstPage && defaultAccount.governs(defaultId)
+                && described.stream().noneMatch(found -> found.connectionId().equals(defaultId))
+                && store.describe(defaultId).isEmpty()) {
+            described.add(0, configured(defaultId, Optional.empty()).orElseThrow());
+        }
+        return new ConnectionStore.Page(described, page.nextStartAfter());
+    }
+
+    /**
+     * Revokes the connection's authorisation at Zoom, then deletes its item with a write conditional on the version read.
+     * If a refresh rotated the tokens in between, the delete fails, and the new refresh token is revoked in turn. A token
+     * Zoom no longer knows needs no revocation; Zoom failing to answer keeps the item, so the removal can be repeated.
+     */
+    public void remove(String connectionId) {
+        for (int attempt = 1; attempt <= REMOVE_ATTEMPTS; attempt++) {
+            Optional<StoredToken> item = tokens.read(connectionId);
+            if (item.isEmpty()) {
+                if (defaultAccount.governs(connectionId)) {
+                    return; // nothing stored: the configured connection stays as configuration defines it
+                }
+                throw notFound(connectionId);
+            }
+            StoredToken found = item.get();
+            String token = found.kind() == ConnectionKind.ACCOUNT || defaultAccount.governs(connectionId) ? found.accessToken()
+                    : found.refreshToken();
+            boolean revoked = token != null && !token.isEmpty() && found.status() == ConnectionStatus.ACTIVE && oauth.revoke(token);
+            if (store.delete(found)) {
+                rotation.forget(connectionId);
+                LOG.infof("Connection %s deleted (%s at Zoom)", connectionId, revoked ? "authorisation revoked" : "nothing left to revoke");
+                return;
+            }
+        }
+        throw new ProblemException(ProblemType.TOKEN_REFRESH_BUSY, "Connection '" + connectionId
+                + "' kept changing while it was being deleted; try again.");
+    }
+
+    private Optional<ConnectionInfo> configured(String connectionId, Optional<ConnectionInfo> found) {
+        if (!defaultAccount.governs(connectionId)) {
+            return found;
+        }
+        String accountId = defaultAccount.accountId().orElseThrow();
+        return Optional.of(found
+                .map(info -> new ConnectionInfo(info.connectionId(), ConnectionKind.ACCOUNT, info.status(), accountId, info.scope(),
+                        info.expiresAt(), info.refreshedAt(), info.authorizedAt(), info.zoomUserId(), info.zoomAccountId(), info.version()))
+                .orElseGet(() -> new ConnectionInfo(connectionId, ConnectionKind.ACCOUNT, ConnectionStatus.ACTIVE, accountId, null, 0, 0,
+                        0, null, null, 0)));
+    }
+
+    private static ProblemException notFound(String connectionId) {
+        return new ProblemException(ProblemType.CONNECTION_NOT_FOUND, "No Zoom connection '" + connectionId + "' exists.");
+    }
+}

@@ -1,0 +1,183 @@
+package dev.zoomscheduler.connections;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.ProblemType;
+import dev.zoomscheduler.tokens.ConnectionKind;
+import dev.zoomscheduler.tokens.ConnectionStore;
+import dev.zoomscheduler.tokens.DefaultAccountConnection;
+import dev.zoomscheduler.tokens.StoredToken;
+import dev.zoomscheduler.tokens.TokenGrant;
+import dev.zoomscheduler.tokens.TokenRotation;
+import dev.zoomscheduler.tokens.TokenStore;
+import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
+import dev.zoomscheduler.tokens.ZoomIdentity;
+import dev.zoomscheduler.tokens.ZoomTokenEndpoint;
+
+/**
+ * The app install (authorisation-code grant). {@link #begin} makes a state of 256 random bits, stores only its hash with
+ * the connection and redirect URI it is bound to, and gives Zoom's authorise URL. {@link #complete} consumes the state
+ * (once, before it expires), exchanges the code with the same redirect URI, and stores the new tokens: a new item, or
+ * the existing one replaced with a write conditional on the version read, so that a refresh of the old chain racing it
+ * cannot overwrite the new authorisation (the refresh's write is conditional on the old refresh token).
+ */
+@ApplicationScoped
+public class Installation {
+
+    private static final Logger LOG = Logger.getLogger(Installation.class);
+    private static final Pattern STATE = Pattern.compile("[A-Za-z0-9_-]{43}");
+    private static final int STORE_ATTEMPTS = 5;
+
+    private final SecureRandom random = new SecureRandom();
+    private final PendingInstallStore pending;
+    private final TokenStore tokens;
+    private final ConnectionStore connections;
+    private final DefaultAccountConnection defaultAccount;
+    private final ZoomTokenEndpoint oauth;
+    private final ZoomUserClient users;
+    private final TokenRotation rotation;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final String oauthUrl;
+    private final Duration stateLifetime;
+
+    public Installation(PendingInstallStore pending, TokenStore tokens, ConnectionStore connections,
+            DefaultAccountConnection defaultAccount, ZoomTokenEndpoint oauth, @RestClient ZoomUserClient users, TokenRotation rotation,
+            ObjectMapper json, Clock clock, @ConfigProperty(name = "zoom.oauth-url") String oauthUrl,
+            @ConfigProperty(name = "install.state-lifetime") Duration stateLifetime) {
+        this.pending = pending;
+        this.tokens = tokens;
+        this.connections = connections;
+        this.defaultAccount = defaultAccount;
+        this.oauth = oauth;
+        this.users = users;
+        this.rotation = rotation;
+        this.json = json;
+        this.clock = clock;
+        this.oauthUrl = oauthUrl.endsWith("/") ? oauthUrl.substring(0, oauthUrl.length() - 1) : oauthUrl;
+        this.stateLifetime = stateLifetime;
+    }
+
+    /** Zoom's authorise page for an install into {@code connectionId}, with a new state bound to it. */
+    public URI begin(String connectionId, String redirectUri) {
+        if (defaultAccount.governs(connectionId)
+                || connections.describe(connectionId).map(found -> found.kind() == ConnectionKind.ACCOUNT).orElse(false)) {
+            throw new ProblemException(ProblemType.CONNECTION_IS_SERVER_TO_SERVER, "Connection '" + connectionId
+                    + "' is a Server-to-Server OAuth connection; a user cannot install the app into it.");
+        }
+        String clientId = oauth.clientId();
+        byte[] bits = new byte[32];
+        random.nextBytes(bits);
+        String state = Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
+        pending.save(new PendingInstall(hash(state), connectionId, redirectUri, clock.instant().plus(stateLifetime)));
+        return URI.create(oauthUrl + "/oauth/authorize?response_type=code&client_id=" + encode(clientId)
+                + "&redirect_uri=" + encode(redirectUri) + "&state=" + state);
+    }
+
+    /**
+     * Completes an install from Zoom's redirect. The state is consumed first, whatever else the redirect says, so that
+     * no state is ever used twice; nothing is stored unless Zoom issued tokens.
+     *
+     * @param error Zoom's {@code error} parameter ({@code access_denied} when the user declined), or null
+     */
+    public String complete(String state, String code, String error) {
+        if (state == null || !STATE.matcher(state).matches()) {
+            throw new ProblemException(ProblemType.INSTALL_STATE_INVALID,
+                    "The link carries no valid state. Start the installation again from GET /oauth/install.");
+        }
+        PendingInstallStore.Consumption consumed = pending.consume(hash(state), clock.instant());
+        PendingInstall install = consumed.install();
+        if (install == null) {
+            throw new ProblemException(ProblemType.INSTALL_STATE_INVALID, (consumed.expired()
+                    ? "The installation link has expired."
+                    : "The installation link is unknown or was already used.") + " Start the installation again from GET /oauth/install.");
+        }
+        if (error != null) {
+            throw "access_denied".equals(error)
+                    ? new ProblemException(ProblemType.CONSENT_DENIED, "The app was not authorised for connection '"
+                            + install.connectionId() + "': consent was declined at Zoom. Nothing was changed.")
+                    : new ProblemException(ProblemType.AUTHORIZATION_CODE_REFUSED, "Zoom did not authorise the app ("
+                            + error.replaceAll("[^A-Za-z0-9_.-]", "") + "). Nothing was changed.");
+        }
+        if (code == null || code.isBlank() || code.length() > 2048) {
+            throw ProblemException.invalidRequest("code", "Zoom's redirect carries no authorisation code.");
+        }
+        TokenGrant grant = oauth.exchangeCode(code, install.redirectUri());
+        store(install.connectionId(), grant, identify(grant));
+        return install.connectionId();
+    }
+
+    private void store(String connectionId, TokenGrant grant, ZoomIdentity identity) {
+        Optional<StoredToken> seen = tokens.read(connectionId);
+        for (int attempt = 1;; attempt++) {
+            WriteOutcome outcome = connections.storeAuthorized(connectionId, seen, grant, identity);
+            if (outcome.applied()) {
+                rotation.forget(connectionId);
+                LOG.infof("Connection %s authorised by Zoom user %s (version %d)", connectionId, identity.userId(),
+                        outcome.item().version());
+                return;
+            }
+            if (attempt == STORE_ATTEMPTS) {
+                throw new ProblemException(ProblemType.TOKEN_REFRESH_BUSY, "Connection '" + connectionId
+                        + "' kept changing while the new authorisation was stored; start the installation again.");
+            }
+            seen = Optional.ofNullable(outcome.item()); // a refresh of the old chain moved the version on: replace what is there now
+        }
+    }
+
+    /** Best effort: without {@code user:read} scope Zoom refuses, and the connection is stored without the user's id. */
+    private ZoomIdentity identify(TokenGrant grant) {
+        try (Response response = users.me("Bearer " + grant.accessToken())) {
+            if (response.getStatus() != 200) {
+                LOG.warnf("Zoom answered %d to GET /users/me; the connection is stored without its Zoom user id", response.getStatus());
+                return ZoomIdentity.UNKNOWN;
+            }
+            JsonNode me = json.readTree(response.readEntity(String.class));
+            return new ZoomIdentity(text(me, "id"), text(me, "account_id"));
+        } catch (ProcessingException | java.io.IOException e) {
+            LOG.warnf("GET /users/me failed (%s); the connection is stored without its Zoom user id", e.getClass().getSimpleName());
+            return ZoomIdentity.UNKNOWN;
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || !value.isValueNode() ? null : value.asText();
+    }
+
+    static String hash(String state) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(state.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+}

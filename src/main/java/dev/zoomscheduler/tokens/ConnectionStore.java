@@ -1,0 +1,37 @@
+package dev.zoomscheduler.tokens;
+
+import java.util.List;
+import java.util.Optional;
+
+import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
+
+/**
+ * The token table as connections are managed: created by an install, described without their tokens, revoked and
+ * deleted. Writes follow the same rule as {@link TokenStore}: conditional on the version read, which they increment.
+ */
+public interface ConnectionStore {
+
+    /**
+     * Stores the tokens of a new authorisation: creates the connection if {@code seen} is empty (and none exists), or
+     * replaces the tokens of {@code seen}, whatever chain it held, if it is still at that version.
+     */
+    WriteOutcome storeAuthorized(String connectionId, Optional<StoredToken> seen, TokenGrant grant, ZoomIdentity identity);
+
+    /** Removes the tokens and marks the connection revoked (the user removed the app at Zoom). */
+    WriteOutcome markRevoked(ConnectionInfo seen);
+
+    /** Deletes the item if it is still at {@code seen.version()}; false if it changed meanwhile. */
+    boolean delete(StoredToken seen);
+
+    Optional<ConnectionInfo> describe(String connectionId);
+
+    /** Up to {@code pageSize} connections after {@code startAfter} (a connection id, or null for the first page). */
+    Page list(int pageSize, String startAfter);
+
+    /** The connections that a Zoom user authorised (for {@code app_deauthorized}). */
+    List<ConnectionInfo> authorizedBy(String zoomUserId);
+
+    /** @param nextStartAfter the connection id to continue after, or null if this was the last page */
+    record Page(List<ConnectionInfo> connections, String nextStartAfter) {
+    }
+}

@@ -1,0 +1,210 @@
+package dev.zoomscheduler.connections;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.TokenTable;
+import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomFake;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * The install flow end to end, as a browser goes through it: {@code GET /oauth/install}, Zoom's authorise page (the
+ * strict fake: it issues a single-use code bound to the redirect URI), and the redirect back to {@code GET /oauth/callback}.
+ */
+@QuarkusTest
+@QuarkusTestResource(ZoomAndDynamo.class)
+class InstallFlowTest {
+
+    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final TokenTable table = TokenTable.shared();
+    final HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    String connection;
+
+    @BeforeEach
+    void name() {
+        connection = "installed-" + UUID.randomUUID();
+    }
+
+    @Test
+    void aUserInstallsTheAppAndTheNewConnectionSchedulesMeetings() throws Exception {
+        URI authorize = install(connection);
+        Map<String, String> query = query(authorize);
+        assertTrue(authorize.toString().startsWith(zoom.oauthUrl() + "/oauth/authorize?"), authorize.toString());
+        assertEquals("code", query.get("response_type"));
+        assertEquals(ZoomFake.CLIENT_ID, query.get("client_id"));
+        assertTrue(query.get("redirect_uri").endsWith("/oauth/callback"), query.get("redirect_uri"));
+        assertTrue(query.get("state").matches("[A-Za-z0-9_-]{43}"), "256 random bits");
+
+        Response page = callback(consent(authorize));
+
+        page.then().statusCode(200).contentType(containsString("text/html")).body(containsString(connection));
+        assertEquals("active", table.string(connection, "status"));
+        assertEquals("user", table.string(connection, "kind"));
+        assertEquals(1, table.number(connection, "version"));
+        String accessToken = table.string(connection, "accessToken");
+        given().header("X-Zoom-Connection", connection).contentType("application/json")
+                .body("{\"topic\":\"First meeting\",\"type\":2,\"start_time\":\"2026-12-01T10:00:00Z\",\"duration\":30}")
+                .post("/meetings").then().statusCode(201);
+        assertEquals("Bearer " + accessToken, zoom.apiRequests().get(zoom.apiRequests().size() - 1).headers().get("authorization"));
+
+        Response described = given().get("/connections/" + connection);
+        described.then().statusCode(200).body("id", equalTo(connection)).body("kind", equalTo("user"))
+                .body("status", equalTo("active")).body("zoom_account_id", equalTo(ZoomFake.USER_ACCOUNT_ID));
+        assertNotNull(described.jsonPath().getString("zoom_user_id"));
+        assertNotNull(described.jsonPath().getString("expires_at"));
+        assertFalse(described.asString().contains(accessToken), "never a token");
+        assertFalse(described.asString().contains(table.string(connection, "refreshToken")), "never a token");
+    }
+
+    @Test
+    void aReplayedStateIsRefusedAndChangesNothing() throws Exception {
+        URI back = consent(install(connection));
+        callback(back).then().statusCode(200);
+        long version = table.number(connection, "version");
+        String refreshToken = table.string(connection, "refreshToken");
+        int tokenRequests = zoom.tokenRequestCount();
+
+        callback(back).then().statusCode(400).contentType(containsString("text/html")).body(containsString("already used"));
+        given().accept("application/json").urlEncodingEnabled(false).get(back.toString())
+                .then().statusCode(400).contentType("application/problem+json").body("type", equalTo("/problems/install-state-invalid"));
+
+        assertEquals(version, table.number(connection, "version"));
+        assertEquals(refreshToken, table.string(connection, "refreshToken"));
+        assertEquals(tokenRequests, zoom.tokenRequestCount(), "the code is not even sent to Zoom");
+    }
+
+    @Test
+    void aForgedStateIsRefusedAndTheGenuineOneStillWorks() throws Exception {
+        URI back = consent(install(connection));
+        String code = query(back).get("code");
+        String forged = back.toString().replaceAll("state=[^&]+", "state=" + "A".repeat(43));
+
+        callback(URI.create(forged)).then().statusCode(400);
+        given().urlEncodingEnabled(false).get(back.toString().replaceAll("state=[^&]+", "state=%3Cscript%3E"))
+                .then().statusCode(400).body(containsString("no valid state")).body(org.hamcrest.Matchers.not(containsString("<script>")));
+        assertTrue(table.item(connection).isEmpty(), "nothing stored");
+
+        callback(back).then().statusCode(200);
+        assertNotNull(code);
+        assertEquals("active", table.string(connection, "status"));
+    }
+
+    @Test
+    void anExpiredStateIsRefused() throws Exception {
+        String state = "E".repeat(43);
+        MotoServer.shared().client().putItem(r -> r.tableName(MotoServer.REQUEST_TABLE).item(Map.of(
+                "idempotencyKey", AttributeValue.fromS("oauth-state#" + Installation.hash(state)),
+                "connectionId", AttributeValue.fromS(connection),
+                "redirectUri", AttributeValue.fromS("http://localhost/oauth/callback"),
+                "expiresAt", AttributeValue.fromN(Long.toString(System.currentTimeMillis() / 1000 - 1)))));
+
+        given().get("/oauth/callback?code=whatever&state=" + state).then().statusCode(400).body(containsString("expired"));
+        assertTrue(table.item(connection).isEmpty());
+    }
+
+    @Test
+    void declinedConsentGetsAClearPageAndStoresNothing() throws Exception {
+        zoom.denyNextConsent();
+        URI back = consent(install(connection));
+        assertEquals("access_denied", query(back).get("error"));
+
+        callback(back).then().statusCode(403).contentType(containsString("text/html")).body(containsString("declined"));
+        assertTrue(table.item(connection).isEmpty());
+    }
+
+    @Test
+    void aCodeZoomRefusesStoresNothingAndUsesUpTheState() throws Exception {
+        URI back = consent(install(connection));
+        int invalidGrants = zoom.invalidGrantCount();
+
+        callback(URI.create(back.toString().replaceAll("code=[^&]+", "code=not-a-code"))).then().statusCode(400)
+                .body(containsString("refused the authorisation code"));
+
+        assertEquals(invalidGrants + 1, zoom.invalidGrantCount());
+        assertTrue(table.item(connection).isEmpty());
+        callback(back).then().statusCode(400).body(containsString("already used"));
+    }
+
+    @Test
+    void installingAgainReplacesALostChainUnderTheVersionProtocol() throws Exception {
+        ZoomFake.Grant old = zoom.authorize();
+        table.seed(connection, old);
+        zoom.revoke(old.chainId());
+        table.setStatus(connection, "reauthorization_required");
+        given().get("/connections/" + connection).then().statusCode(200).body("status", equalTo("reauthorization_required"))
+                .body("reauthorize_url", equalTo("/oauth/install?connection=" + connection));
+
+        callback(consent(install(connection))).then().statusCode(200);
+
+        assertEquals("active", table.string(connection, "status"));
+        assertEquals(3, table.number(connection, "version"));
+        assertNotEquals(old.refreshToken(), table.string(connection, "refreshToken"));
+        given().header("X-Zoom-Connection", connection).get("/meetings").then().statusCode(200);
+        given().get("/connections/" + connection).then().body("status", equalTo("active"))
+                .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("reauthorize_url")));
+    }
+
+    @Test
+    void anInvalidConnectionNameIsRefusedBeforeAnyStateIsMade() {
+        given().redirects().follow(false).queryParam("connection", "no spaces allowed").get("/oauth/install")
+                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("connection"));
+    }
+
+    @Test
+    void withoutAConnectionTheInstallIsForTheDefaultConnection() throws Exception {
+        URI authorize = install(null);
+        assertNotNull(query(authorize).get("state"));
+    }
+
+    private URI install(String connectionId) {
+        Response redirect = given().redirects().follow(false)
+                .queryParams(connectionId == null ? Map.of() : Map.of("connection", connectionId)).get("/oauth/install");
+        redirect.then().statusCode(302).header("Cache-Control", "no-store");
+        return URI.create(redirect.header("Location"));
+    }
+
+    /** The user consents at Zoom's authorise page, which redirects the browser back to the callback. */
+    private URI consent(URI authorize) throws Exception {
+        HttpResponse<String> answer = browser.send(HttpRequest.newBuilder(authorize).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(302, answer.statusCode(), answer.body());
+        return URI.create(answer.headers().firstValue("location").orElseThrow());
+    }
+
+    private static Response callback(URI back) {
+        return given().urlEncodingEnabled(false).get(back.toString());
+    }
+
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> values = new HashMap<>();
+        for (String pair : uri.getRawQuery().split("&")) {
+            int equals = pair.indexOf('=');
+            values.put(pair.substring(0, equals), URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
+        }
+        return values;
+    }
+}
