@@ -1,0 +1,166 @@
+package dev.zoomscheduler.tokens;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.zoomscheduler.observability.Metrics;
+import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.ProblemType;
+import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.TokenTable;
+import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomFake;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Server-to-Server OAuth connections ({@code account_credentials}): no refresh token, but still one token request per
+ * expiry for any number of instances, through the same lease. Each instance is an independent TokenRotation with its own
+ * DynamoDB client.
+ */
+@QuarkusTest
+@QuarkusTestResource(ZoomAndDynamo.class)
+class ServerToServerTest {
+
+    @Inject
+    ZoomTokenEndpoint tokenEndpoint;
+    @Inject
+    TokenSettings settings;
+    @Inject
+    Metrics metrics;
+
+    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final TokenTable table = TokenTable.shared();
+    final List<DynamoDbClient> clients = new ArrayList<>();
+    final ExecutorService pool = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void tearDown() {
+        pool.shutdownNow();
+        clients.forEach(DynamoDbClient::close);
+    }
+
+    @Test
+    void instancesRacingOnAnAccountConnectionMakeOneTokenRequestPerExpiry() throws Exception {
+        String account = "acct-" + UUID.randomUUID();
+        String connection = "s2s-" + UUID.randomUUID();
+        zoom.addAccount(account);
+        table.seedAccount(connection, account);
+        DefaultAccountConnection none = new DefaultAccountConnection(Optional.empty());
+        int before = zoom.accountTokenCount();
+
+        Set<String> tokens = race(List.of(instance(none), instance(none), instance(none)), connection);
+
+        assertEquals(before + 1, zoom.accountTokenCount(), "one account_credentials request for 24 requests on 3 instances");
+        assertEquals(Set.of(table.string(connection, "accessToken")), tokens);
+        assertNull(table.string(connection, "refreshToken"), "there is no refresh token to store");
+        assertEquals("account", table.string(connection, "kind"));
+
+        expire(connection);
+        race(List.of(instance(none), instance(none)), connection);
+        assertEquals(before + 2, zoom.accountTokenCount(), "the next expiry: one more request");
+    }
+
+    @Test
+    void zoomAccountIdMakesTheDefaultConnectionServerToServerWithoutAnyItem() throws Exception {
+        String account = "acct-default-" + UUID.randomUUID();
+        zoom.addAccount(account);
+        DefaultAccountConnection configured = new DefaultAccountConnection(Optional.of(account));
+        table.delete(ConnectionIds.DEFAULT);
+        int before = zoom.accountTokenCount();
+        try {
+            Set<String> tokens = race(List.of(instance(configured), instance(configured)), ConnectionIds.DEFAULT);
+
+            assertEquals(before + 1, zoom.accountTokenCount());
+            assertEquals(Set.of(table.string(ConnectionIds.DEFAULT, "accessToken")), tokens);
+            assertEquals(account, table.string(ConnectionIds.DEFAULT, "accountId"));
+            assertEquals("account", table.string(ConnectionIds.DEFAULT, "kind"));
+        } finally {
+            table.delete(ConnectionIds.DEFAULT);
+        }
+    }
+
+    @Test
+    void anAccountConnectionSchedulesMeetingsThroughTheHttpApi() {
+        String account = "acct-http-" + UUID.randomUUID();
+        String connection = "s2s-http-" + UUID.randomUUID();
+        zoom.addAccount(account);
+        table.seedAccount(connection, account);
+
+        given().header("X-Zoom-Connection", connection).contentType("application/json")
+                .body("{\"topic\":\"Company all-hands\",\"type\":2,\"start_time\":\"2026-12-03T09:00:00Z\",\"duration\":60}")
+                .post("/meetings").then().statusCode(201).body("host_id", equalTo("admin-" + account));
+        given().get("/connections/" + connection).then().statusCode(200).body("kind", equalTo("account"))
+                .body("account_id", equalTo(account)).body("status", equalTo("active"));
+        int revocations = zoom.revocationCount();
+        given().delete("/connections/" + connection).then().statusCode(204);
+        assertEquals(revocations + 1, zoom.revocationCount(), "its access token is revoked");
+    }
+
+    @Test
+    void anAccountZoomDoesNotKnowIsAConfigurationProblemAndLeavesNoLease() {
+        String connection = "s2s-unknown-" + UUID.randomUUID();
+        table.seedAccount(connection, "no-such-account");
+
+        ProblemException e = assertThrows(ProblemException.class,
+                () -> instance(new DefaultAccountConnection(Optional.empty())).accessToken(connection));
+
+        assertEquals(ProblemType.ZOOM_NOT_CONFIGURED, e.type());
+        assertNull(table.string(connection, "refreshLeaseOwner"), "the lease was given back");
+        assertEquals("active", Optional.ofNullable(table.string(connection, "status")).orElse("active"));
+    }
+
+    private Set<String> race(List<TokenRotation> instances, String connection) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<String>> results = new ArrayList<>();
+        for (TokenRotation instance : instances) {
+            for (int thread = 0; thread < 8; thread++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return instance.accessToken(connection);
+                }));
+            }
+        }
+        start.countDown();
+        Set<String> tokens = new HashSet<>();
+        for (Future<String> result : results) {
+            tokens.add(result.get());
+        }
+        return tokens;
+    }
+
+    private void expire(String connection) {
+        MotoServer.shared().client().updateItem(r -> r.tableName(MotoServer.TOKEN_TABLE)
+                .key(java.util.Map.of("connectionId", AttributeValue.fromS(connection)))
+                .updateExpression("SET expiresAt = :zero").expressionAttributeValues(java.util.Map.of(":zero", AttributeValue.fromN("0"))));
+    }
+
+    private TokenRotation instance(DefaultAccountConnection defaultAccount) {
+        DynamoDbClient client = MotoServer.clientOf(ZoomAndDynamo.dynamo().endpoint());
+        clients.add(client);
+        return new TokenRotation(new DynamoDbTokenStore(client, settings), defaultAccount, tokenEndpoint, Clock.systemUTC(), settings,
+                metrics);
+    }
+}

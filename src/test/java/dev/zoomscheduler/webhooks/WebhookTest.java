@@ -1,0 +1,137 @@
+package dev.zoomscheduler.webhooks;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.TokenTable;
+import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomFake;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/** {@code POST /zoom/webhook}: Zoom's signature scheme, its URL validation challenge, and what its events change. */
+@QuarkusTest
+@QuarkusTestResource(ZoomAndDynamo.class)
+class WebhookTest {
+
+    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final TokenTable table = TokenTable.shared();
+
+    @Test
+    void answersZoomsUrlValidationChallenge() {
+        String body = "{\"payload\":{\"plainToken\":\"qgg8vlvZRS6UYooatFL8Aw\"},\"event_ts\":" + now() + ",\"event\":\"endpoint.url_validation\"}";
+
+        signed(body, nowSeconds()).post("/zoom/webhook").then().statusCode(200).contentType("application/json")
+                .body("plainToken", equalTo("qgg8vlvZRS6UYooatFL8Aw"))
+                .body("encryptedToken", equalTo(ZoomFake.encryptedToken("qgg8vlvZRS6UYooatFL8Aw")));
+    }
+
+    @Test
+    void unsignedForgedAndStaleRequestsAreRefusedWithoutEffect() {
+        String connection = authorizedConnection();
+        String body = deauthorization(table.string(connection, "zoomUserId"));
+
+        given().contentType("application/json").body(body).post("/zoom/webhook").then().statusCode(401)
+                .contentType("application/problem+json").body("type", equalTo("/problems/webhook-signature-invalid"));
+        Map<String, String> headers = ZoomFake.webhookHeaders(body, nowSeconds());
+        given().headers(headers).contentType("application/json").body(body.replace("app_deauthorized", "app_deauthorizeD"))
+                .post("/zoom/webhook").then().statusCode(401);
+        given().headers(Map.of("x-zm-request-timestamp", headers.get("x-zm-request-timestamp"), "x-zm-signature", "v0=" + "0".repeat(64)))
+                .contentType("application/json").body(body).post("/zoom/webhook").then().statusCode(401);
+        signed(body, nowSeconds() - 600).post("/zoom/webhook").then().statusCode(401);
+        String challenge = "{\"payload\":{\"plainToken\":\"v0:1:x\"},\"event\":\"endpoint.url_validation\"}";
+        given().contentType("application/json").body(challenge).post("/zoom/webhook").then().statusCode(401);
+
+        assertNull(table.string(connection, "status"), "still as seeded: active");
+        given().header("X-Zoom-Connection", connection).get("/meetings").then().statusCode(200);
+    }
+
+    @Test
+    void appDeauthorizedRevokesTheUsersConnectionAndDeletesItsTokens() {
+        String connection = authorizedConnection();
+
+        signed(deauthorization(table.string(connection, "zoomUserId")), nowSeconds()).post("/zoom/webhook").then().statusCode(204);
+
+        assertEquals("revoked", table.string(connection, "status"));
+        assertNull(table.string(connection, "accessToken"));
+        assertNull(table.string(connection, "refreshToken"));
+        given().header("X-Zoom-Connection", connection).get("/meetings").then().statusCode(409)
+                .body("type", equalTo("/problems/reauthorization-required"));
+        given().get("/connections/" + connection).then().body("status", equalTo("revoked"))
+                .body("reauthorize_url", equalTo("/oauth/install?connection=" + connection));
+    }
+
+    @Test
+    void meetingEventsUpdateTheStoredOutcomeInOrder() {
+        String connection = authorizedConnection();
+        String key = "webhook-" + UUID.randomUUID();
+        long id = given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("application/json")
+                .body("{\"topic\":\"Review\",\"type\":2,\"start_time\":\"2026-12-10T10:00:00Z\",\"duration\":30}")
+                .post("/meetings").then().statusCode(201).extract().jsonPath().getLong("id");
+        long at = now();
+
+        signed(meetingEvent("meeting.updated", id, at, ",\"start_time\":\"2026-12-11T15:00:00Z\",\"settings\":{\"waiting_room\":true}"),
+                nowSeconds()).post("/zoom/webhook").then().statusCode(204);
+        given().get("/requests/" + key).then().statusCode(200).body("meetingState", equalTo("updated"))
+                .body("meeting.start_time", equalTo("2026-12-11T15:00:00Z"));
+        signed(meetingEvent("meeting.deleted", id, at - 1000, ""), nowSeconds()).post("/zoom/webhook").then().statusCode(204);
+        given().get("/requests/" + key).then().body("meetingState", equalTo("updated"));
+
+        signed(meetingEvent("meeting.deleted", id, at + 1000, ""), nowSeconds()).post("/zoom/webhook").then().statusCode(204);
+
+        given().get("/requests/" + key).then().body("meetingState", equalTo("deleted"));
+        Response replay = given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("application/json")
+                .body("{\"topic\":\"Review\",\"type\":2,\"start_time\":\"2026-12-10T10:00:00Z\",\"duration\":30}").post("/meetings");
+        replay.then().statusCode(201).body("start_time", equalTo("2026-12-11T15:00:00Z")).body("settings.waiting_room", equalTo(true));
+    }
+
+    @Test
+    void otherEventsAreAcceptedAndIgnored() {
+        signed("{\"event\":\"recording.completed\",\"event_ts\":" + now() + ",\"payload\":{}}", nowSeconds()).post("/zoom/webhook")
+                .then().statusCode(204);
+    }
+
+    /** A connection as an install leaves it: with the Zoom user who authorised it. */
+    private String authorizedConnection() {
+        String connection = "hooked-" + UUID.randomUUID();
+        ZoomFake.Grant grant = zoom.authorize();
+        table.seed(connection, grant);
+        MotoServer.shared().client().updateItem(r -> r.tableName(MotoServer.TOKEN_TABLE)
+                .key(Map.of("connectionId", AttributeValue.fromS(connection)))
+                .updateExpression("SET zoomUserId = :user").expressionAttributeValues(Map.of(":user", AttributeValue.fromS(grant.userId()))));
+        return connection;
+    }
+
+    private static String deauthorization(String userId) {
+        return "{\"event\":\"app_deauthorized\",\"event_ts\":" + now() + ",\"payload\":{\"account_id\":\"" + ZoomFake.USER_ACCOUNT_ID
+                + "\",\"user_id\":\"" + userId + "\",\"signature\":\"unused\",\"deauthorization_time\":\"2026-11-28T10:00:00Z\",\"client_id\":\""
+                + ZoomFake.CLIENT_ID + "\"}}";
+    }
+
+    private static String meetingEvent(String event, long id, long eventTs, String fields) {
+        return "{\"event\":\"" + event + "\",\"event_ts\":" + eventTs + ",\"payload\":{\"account_id\":\"" + ZoomFake.USER_ACCOUNT_ID
+                + "\",\"object\":{\"id\":" + id + ",\"uuid\":\"abc==\"" + fields + "}}}";
+    }
+
+    private static io.restassured.specification.RequestSpecification signed(String body, long timestamp) {
+        return given().headers(ZoomFake.webhookHeaders(body, timestamp)).contentType("application/json").body(body);
+    }
+
+    private static long now() {
+        return System.currentTimeMillis();
+    }
+
+    private static long nowSeconds() {
+        return now() / 1000;
+    }
+}
