@@ -13,6 +13,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,6 +33,7 @@ import dev.zoomscheduler.tokens.ConnectionStore;
 /** {@code GET /connections}, {@code GET /connections/{id}} and {@code DELETE /connections/{id}}: JSON in Zoom's snake_case. */
 @Path("/connections")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "connections", description = "Zoom accounts connected to the function, never with their tokens")
 public class ConnectionResource {
 
     private static final int DEFAULT_PAGE_SIZE = 30;
@@ -40,6 +47,9 @@ public class ConnectionResource {
         this.json = json;
     }
 
+    @Operation(summary = "List connections", description = "page_size 1 to 300 (default 30); next_page_token from the previous page.")
+    @APIResponse(responseCode = "200", description = "A page of connections", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = "ConnectionPage")))
     @GET
     public String list(@QueryParam("page_size") String pageSize, @QueryParam("next_page_token") String nextPageToken) {
         ConnectionStore.Page page = connections.list(pageSize(pageSize), startAfter(nextPageToken));
@@ -51,12 +61,17 @@ public class ConnectionResource {
         return answer.toString();
     }
 
+    @Operation(summary = "Describe a connection")
+    @APIResponse(responseCode = "200", description = "The connection", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = "Connection")))
     @GET
     @Path("{connectionId}")
     public String get(@PathParam("connectionId") String connectionId) {
         return view(connections.describe(pathId(connectionId))).toString();
     }
 
+    @Operation(summary = "Revoke a connection at Zoom, then delete it")
+    @APIResponse(responseCode = "204", description = "Revoked and deleted")
     @DELETE
     @Path("{connectionId}")
     public Response delete(@PathParam("connectionId") String connectionId) {

@@ -14,6 +14,12 @@ import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.tokens.ConnectionIds;
 
@@ -22,6 +28,7 @@ import dev.zoomscheduler.tokens.ConnectionIds;
  * it answers a short HTML page, also for its errors, unless the caller asks for JSON (then problem+json, like every other route).
  */
 @Path("/oauth")
+@Tag(name = "install", description = "Connecting a Zoom account in a browser (public routes)")
 public class InstallResource {
 
     private final Installation installation;
@@ -32,10 +39,12 @@ public class InstallResource {
         this.configuredRedirectUri = configuredRedirectUri.map(String::trim).filter(uri -> !uri.isEmpty());
     }
 
+    @Operation(summary = "Start installing the app", description = "Redirects to Zoom's authorise page with a single-use, expiring state.")
+    @APIResponse(responseCode = "302", description = "To {ZOOM_OAUTH_URL}/oauth/authorize?response_type=code&client_id=...&redirect_uri=...&state=...")
     @GET
     @Path("install")
-    public Response install(@QueryParam("connection") String connection, @HeaderParam("X-Forwarded-Proto") String forwardedProto,
-            @HeaderParam(HttpHeaders.HOST) String host, @Context UriInfo uri) {
+    public Response install(@QueryParam("connection") String connection, @Parameter(hidden = true) @HeaderParam("X-Forwarded-Proto") String forwardedProto,
+            @Parameter(hidden = true) @HeaderParam(HttpHeaders.HOST) String host, @Context UriInfo uri) {
         String connectionId = ConnectionIds.orDefault(connection, "connection");
         String redirectUri = configuredRedirectUri.orElseGet(() -> derivedRedirectUri(forwardedProto, host, uri));
         return Response.status(Response.Status.FOUND)
@@ -45,10 +54,14 @@ public class InstallResource {
                 .build();
     }
 
+    @Operation(summary = "Zoom's redirect after consent", description = "Consumes the state, exchanges the code, stores the connection.")
+    @APIResponse(responseCode = "200", description = "A short HTML page: the account is connected", content = @Content(mediaType = "text/html"))
+    @APIResponse(responseCode = "400", description = "Bad, expired or used state, or a code Zoom refused (HTML, or problem+json if Accept asks for JSON)")
+    @APIResponse(responseCode = "403", description = "The user declined at Zoom (error=access_denied)")
     @GET
     @Path("callback")
     public Response callback(@QueryParam("state") String state, @QueryParam("code") String code, @QueryParam("error") String error,
-            @HeaderParam(HttpHeaders.ACCEPT) String accept) {
+            @Parameter(hidden = true) @HeaderParam(HttpHeaders.ACCEPT) String accept) {
         try {
             String connectionId = installation.complete(state, code, error);
             return ResultPage.of(200, "Zoom account connected", "The Zoom account is now connected as connection '" + connectionId

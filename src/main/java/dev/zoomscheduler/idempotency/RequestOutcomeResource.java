@@ -9,6 +9,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -18,6 +24,7 @@ import dev.zoomscheduler.problems.ProblemType;
 
 /** {@code GET /requests/{idempotencyKey}}: what became of a request, for callers that queued it or lost the answer. */
 @Path("/requests")
+@Tag(name = "requests", description = "What became of requests with an idempotency key")
 public class RequestOutcomeResource {
 
     private final RequestStore store;
@@ -28,6 +35,9 @@ public class RequestOutcomeResource {
         this.json = json;
     }
 
+    @Operation(summary = "What became of a request", description = "For callers that queued a request or lost the answer.")
+    @APIResponse(responseCode = "200", description = "The request's record", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = "RequestOutcome")))
     @GET
     @Path("{idempotencyKey}")
     @Produces(MediaType.APPLICATION_JSON)

@@ -15,6 +15,15 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.zoomscheduler.InvocationDeadline;
@@ -31,6 +40,7 @@ import dev.zoomscheduler.zoom.ZoomReply;
  * and answers Zoom's own JSON. Bodies are taken as bytes (any content type) so that a wrong one gets a problem document.
  */
 @Path("/")
+@Tag(name = "meetings", description = "Zoom meetings, forwarded to Zoom's REST API")
 public class MeetingResource {
 
     private static final String CONNECTION = ConnectionIds.HEADER;
@@ -47,57 +57,82 @@ public class MeetingResource {
         this.deadline = deadline;
     }
 
+    @Operation(summary = "Create a meeting for the connection's user", description = "Zoom: POST /users/me/meetings.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Meeting"),
+            examples = @ExampleObject(name = "seedMeeting", ref = "seedMeeting")))
+    @APIResponse(responseCode = "201", description = "Zoom's meeting", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = "ZoomMeeting"), examples = @ExampleObject(name = "createdMeeting", ref = "createdMeeting")))
     @POST
     @Path("meetings")
-    public Response createForMe(@HeaderParam(CONNECTION) List<String> connection, @HeaderParam(IdempotencyKeys.HEADER) List<String> key,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context com.amazonaws.services.lambda.runtime.Context lambda,
+    public Response createForMe(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @Parameter(ref = "idempotencyKey") @HeaderParam(IdempotencyKeys.HEADER) List<String> key,
+            @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context com.amazonaws.services.lambda.runtime.Context lambda,
             byte[] body) {
         return create(connection, "me", key, contentType, body, lambda);
     }
 
+    @Operation(summary = "Create a meeting for a user of the connection's account", description = "Zoom: POST /users/{userId}/meetings.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Meeting"),
+            examples = @ExampleObject(name = "seedMeeting", ref = "seedMeeting")))
+    @APIResponse(responseCode = "201", description = "Zoom's meeting", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = "ZoomMeeting"), examples = @ExampleObject(name = "createdMeeting", ref = "createdMeeting")))
     @POST
     @Path("users/{userId}/meetings")
-    public Response createForUser(@HeaderParam(CONNECTION) List<String> connection, @PathParam("userId") String userId,
-            @HeaderParam(IdempotencyKeys.HEADER) List<String> key, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+    public Response createForUser(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @PathParam("userId") String userId,
+            @Parameter(ref = "idempotencyKey") @HeaderParam(IdempotencyKeys.HEADER) List<String> key, @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             @Context com.amazonaws.services.lambda.runtime.Context lambda, byte[] body) {
         return create(connection, Identifiers.userId(userId, "userId"), key, contentType, body, lambda);
     }
 
+    @Operation(summary = "Read a meeting", description = "Zoom: GET /meetings/{meetingId}.")
+    @APIResponse(responseCode = "200", description = "Zoom's meeting", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = "ZoomMeeting")))
     @GET
     @Path("meetings/{meetingId}")
-    public Response get(@HeaderParam(CONNECTION) List<String> connection, @PathParam("meetingId") String meetingId, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
+    public Response get(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @PathParam("meetingId") String meetingId, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
         String id = Identifiers.meetingId(meetingId, "meetingId");
         return answer(meetings.get(connection(connection), id, deadline.of(lambda))).build();
     }
 
+    @Operation(summary = "Reschedule or change a meeting", description = "Zoom: PATCH /meetings/{meetingId}; any updatable field.")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Meeting"),
+            examples = @ExampleObject(name = "reschedule", ref = "reschedule")))
+    @APIResponse(responseCode = "204", description = "Changed")
     @PATCH
     @Path("meetings/{meetingId}")
-    public Response update(@HeaderParam(CONNECTION) List<String> connection, @PathParam("meetingId") String meetingId,
-            @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context com.amazonaws.services.lambda.runtime.Context lambda, byte[] body) {
+    public Response update(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @PathParam("meetingId") String meetingId,
+            @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context com.amazonaws.services.lambda.runtime.Context lambda, byte[] body) {
         String id = Identifiers.meetingId(meetingId, "meetingId");
         String connectionId = connection(connection);
         requireValid(MeetingRules.forUpdate(JsonBody.object(contentType, body)));
         return answer(meetings.update(connectionId, id, body, deadline.of(lambda))).build();
     }
 
+    @Operation(summary = "Cancel a meeting", description = "Zoom: DELETE /meetings/{meetingId}.")
+    @APIResponse(responseCode = "204", description = "Deleted")
     @DELETE
     @Path("meetings/{meetingId}")
-    public Response delete(@HeaderParam(CONNECTION) List<String> connection, @PathParam("meetingId") String meetingId, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
+    public Response delete(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @PathParam("meetingId") String meetingId, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
         String id = Identifiers.meetingId(meetingId, "meetingId");
         return answer(meetings.delete(connection(connection), id, deadline.of(lambda))).build();
     }
 
+    @Operation(summary = "List the connection user's meetings", description = "Zoom: GET /users/me/meetings; page_size and next_page_token pass through.")
+    @APIResponse(responseCode = "200", description = "Zoom's page", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = "MeetingPage")))
     @GET
     @Path("meetings")
-    public Response listMine(@HeaderParam(CONNECTION) List<String> connection, @QueryParam("type") String type,
+    public Response listMine(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @QueryParam("type") String type,
             @QueryParam("page_size") String pageSize, @QueryParam("next_page_token") String nextPageToken,
             @QueryParam("from") String from, @QueryParam("to") String to, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
         return list(connection, "me", ListQuery.of(type, pageSize, nextPageToken, from, to), lambda);
     }
 
+    @Operation(summary = "List a user's meetings", description = "Zoom: GET /users/{userId}/meetings; page_size and next_page_token pass through.")
+    @APIResponse(responseCode = "200", description = "Zoom's page", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = "MeetingPage")))
     @GET
     @Path("users/{userId}/meetings")
-    public Response listForUser(@HeaderParam(CONNECTION) List<String> connection, @PathParam("userId") String userId,
+    public Response listForUser(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @PathParam("userId") String userId,
             @QueryParam("type") String type, @QueryParam("page_size") String pageSize,
             @QueryParam("next_page_token") String nextPageToken, @QueryParam("from") String from, @QueryParam("to") String to,
             @Context com.amazonaws.services.lambda.runtime.Context lambda) {

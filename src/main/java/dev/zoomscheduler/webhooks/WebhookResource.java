@@ -7,6 +7,14 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -19,6 +27,7 @@ import dev.zoomscheduler.problems.ProblemException;
  * obtain HMACs of chosen text under the secret token, and so forge signatures.
  */
 @Path("/zoom/webhook")
+@Tag(name = "webhooks", description = "Zoom's event notifications (public route, x-zm-signature checked)")
 public class WebhookResource {
 
     static final String URL_VALIDATION = "endpoint.url_validation";
@@ -33,9 +42,14 @@ public class WebhookResource {
         this.json = json;
     }
 
+    @Operation(summary = "Receive a Zoom event", description = "x-zm-signature = v0=hex(HMAC-SHA256(secret token, \"v0:{x-zm-request-timestamp}:{body}\")).")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ZoomEvent")))
+    @APIResponse(responseCode = "200", description = "The URL validation challenge answered", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(ref = "UrlValidationAnswer")))
+    @APIResponse(responseCode = "204", description = "Event handled (or ignored)")
     @POST
     public Response receive(@HeaderParam(WebhookSignature.TIMESTAMP_HEADER) String timestamp,
-            @HeaderParam(WebhookSignature.SIGNATURE_HEADER) String signed, @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam(WebhookSignature.SIGNATURE_HEADER) String signed, @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
             byte[] body) {
         signature.verify(timestamp, signed, body == null ? new byte[0] : body);
         JsonNode notification = JsonBody.object(contentType, body);

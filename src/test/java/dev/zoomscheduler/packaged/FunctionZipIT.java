@@ -186,6 +186,59 @@ class FunctionZipIT {
         assertEquals(meetings + 1, zoom.meetingCount());
     }
 
+    @Test
+    void theInstallFlowConnectsAnAccountThroughThePackagedFunction() throws Exception {
+        HttpApiEvents.Response install = invoke(Files.readString(EVENTS.resolve("http-oauth-install.json"))
+                .replace("connection=alice", "connection=packaged-install").replace("\"alice\"", "\"packaged-install\""));
+        assertEquals(302, install.statusCode(), install.body());
+        String authorize = install.header("location");
+        assertTrue(authorize.startsWith(zoom.oauthUrl() + "/oauth/authorize?response_type=code&client_id=" + ZoomFake.CLIENT_ID
+                + "&redirect_uri=https%3A%2F%2Fabc123defg.execute-api.us-east-1.amazonaws.com%2Foauth%2Fcallback&state="), authorize);
+
+        java.net.http.HttpResponse<String> consent = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(authorize)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.URI back = java.net.URI.create(consent.headers().firstValue("location").orElseThrow());
+        assertEquals("/oauth/callback", back.getPath());
+        HttpApiEvents.Response connected = invoke(HttpApiEvents.request("GET", "/oauth/callback?" + back.getRawQuery()));
+        assertEquals(200, connected.statusCode(), connected.body());
+        assertTrue(connected.header("content-type").startsWith("text/html"));
+        assertEquals(400, invoke(HttpApiEvents.request("GET", "/oauth/callback?" + back.getRawQuery())).statusCode(), "single use");
+
+        HttpApiEvents.Response described = invoke(Files.readString(EVENTS.resolve("http-get-connection.json"))
+                .replace("/connections/default", "/connections/packaged-install").replace("\"default\"", "\"packaged-install\""));
+        assertEquals(200, described.statusCode(), described.body());
+        assertEquals("active", JSON.readTree(described.body()).get("status").asText());
+        HttpApiEvents.Response listed = invoke(Files.readString(EVENTS.resolve("http-list-connections.json")));
+        assertEquals(200, listed.statusCode(), listed.body());
+        assertTrue(listed.body().contains("\"packaged-install\""));
+        assertFalse(listed.body().contains(table.string("packaged-install", "refreshToken")), "never a token");
+    }
+
+    @Test
+    void zoomAccountIdMakesTheDefaultConnectionServerToServer() throws Exception {
+        String account = "packaged-account";
+        zoom.addAccount(account);
+        Map<String, String> env = environment();
+        env.put("ZOOM_ACCOUNT_ID", account);
+        env.put("TOKEN_TABLE", MotoServer.TOKEN_TABLE + "-s2s"); // tables of its own: no item for "default" at all
+        env.put("IDEMPOTENCY_TABLE", MotoServer.REQUEST_TABLE + "-s2s");
+        MotoServer.shared().createTables(MotoServer.TOKEN_TABLE + "-s2s", MotoServer.REQUEST_TABLE + "-s2s");
+        int tokenRequests = zoom.accountTokenCount();
+        try (LambdaRuntimeEmulator own = LambdaRuntimeEmulator.start();
+                FunctionProcess function = FunctionProcess.start(TARGET, own.address(), env, List.of())) {
+            own.awaitPollers(1, Duration.ofSeconds(60));
+            String body = JSON.readTree(Files.readString(EVENTS.resolve("http-create-meeting.json"))).get("body").asText();
+            for (int i = 0; i < 3; i++) {
+                LambdaRuntimeEmulator.Result result = own.invoke(HttpApiEvents.request("POST", "/meetings",
+                        Map.of("content-type", "application/json"), body), TIMEOUT);
+                HttpApiEvents.Response created = HttpApiEvents.parseResponse(result.body());
+                assertEquals(201, created.statusCode(), created.body());
+                assertEquals("admin-" + account, JSON.readTree(created.body()).get("host_id").asText());
+            }
+        }
+        assertEquals(tokenRequests + 1, zoom.accountTokenCount(), "one account_credentials request, then the stored token");
+    }
+
     static JsonNode invokeBatch(String event) throws IOException {
         LambdaRuntimeEmulator.Result result = runtime.invoke(event, TIMEOUT);
         assertFalse(result.error(), result.body());

@@ -53,6 +53,7 @@ class HostileInputTest {
         wrongContentTypes();
         pathTricksAndUnknownRoutes();
         badQueries();
+        connectionsInstallAndWebhookAbuse();
         int zoomCalls = zoom.apiCallCount() + zoom.tokenRequestCount();
         int writes = writes();
 
@@ -77,6 +78,32 @@ class HostileInputTest {
         assertEquals(Map.of(), wrong, "each answered 4xx with a problem document");
         assertEquals(zoomCalls, zoom.apiCallCount() + zoom.tokenRequestCount(), "no call to Zoom");
         assertEquals(writes, writes(), "no write to DynamoDB");
+    }
+
+    /** The routes of issue 5: refused before any state is made, any token requested or anything revoked. */
+    private void connectionsInstallAndWebhookAbuse() {
+        Map<String, String> json = Map.of("Accept", JSON);
+        corpus.add(new Case("install into a path", "GET", "/oauth/install?connection=..%2Fdefault", Map.of(), null, null));
+        corpus.add(new Case("install into a long name", "GET", "/oauth/install?connection=" + "c".repeat(200), Map.of(), null, null));
+        corpus.add(new Case("callback without anything", "GET", "/oauth/callback", json, null, null));
+        corpus.add(new Case("callback with a short state", "GET", "/oauth/callback?code=abc&state=abc", json, null, null));
+        corpus.add(new Case("callback with markup", "GET", "/oauth/callback?code=abc&state=%3Cb%3E", json, null, null));
+        corpus.add(new Case("connections page 0", "GET", "/connections?page_size=0", Map.of(), null, null));
+        corpus.add(new Case("connections page text", "GET", "/connections?page_size=many", Map.of(), null, null));
+        corpus.add(new Case("connections forged token", "GET", "/connections?next_page_token=%25%25", Map.of(), null, null));
+        corpus.add(new Case("connection with space", "GET", "/connections/a%20b", Map.of(), null, null));
+        corpus.add(new Case("delete connection with accent", "DELETE", "/connections/d%C3%A9faut", Map.of(), null, null));
+        corpus.add(new Case("unsigned webhook", "POST", "/zoom/webhook", Map.of(), JSON,
+                bytes("{\"event\":\"app_deauthorized\",\"payload\":{\"user_id\":\"x\"}}")));
+        corpus.add(new Case("webhook signed with a wrong secret", "POST", "/zoom/webhook",
+                Map.of("x-zm-request-timestamp", "1", "x-zm-signature", "v0=00"), JSON, bytes("{}")));
+        long now = System.currentTimeMillis() / 1000;
+        String broken = "{\"event\": ";
+        corpus.add(new Case("signed webhook, broken JSON", "POST", "/zoom/webhook", ZoomFake.webhookHeaders(broken, now), JSON,
+                bytes(broken)));
+        String noToken = "{\"event\":\"endpoint.url_validation\",\"payload\":{}}";
+        corpus.add(new Case("signed challenge without a token", "POST", "/zoom/webhook", ZoomFake.webhookHeaders(noToken, now), JSON,
+                bytes(noToken)));
     }
 
     private void badJson() {
