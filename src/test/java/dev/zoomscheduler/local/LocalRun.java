@@ -68,6 +68,10 @@ public final class LocalRun {
                         + " ZOOM_REFRESH_TOKEN to use the real Zoom)");
             }
 
+            if (serve) {
+                // The install flow's redirect back to this machine: plain HTTP, unlike API Gateway.
+                env.put("ZOOM_REDIRECT_URI", "http://127.0.0.1:" + port + "/oauth/callback");
+            }
             function = FunctionProcess.start(target, runtime.address(), env, List.of());
             runtime.awaitPollers(1, Duration.ofSeconds(90));
             api = LocalHttpApi.start(port, runtime);
@@ -89,6 +93,9 @@ public final class LocalRun {
                 System.out.println("  curl -s " + api.url() + "/meetings");
                 System.out.println("  curl -s -X POST -H 'Content-Type: application/json' -d '{\"topic\":\"Demo\",\"type\":2,"
                         + "\"start_time\":\"2026-12-24T10:00:00Z\",\"duration\":30}' " + api.url() + "/meetings");
+                System.out.println("  curl -s " + api.url() + "/connections");
+                System.out.println("  open " + api.url() + "/oauth/install?connection=demo in a browser: the install flow, with the"
+                        + (realZoom ? " real Zoom (register that redirect URL with your app)" : " stand-in's consent page"));
                 CountDownLatch stopped = new CountDownLatch(1);
                 Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
                 stopped.await();
