@@ -119,6 +119,8 @@ public final class ZoomFake implements AutoCloseable {
         server.start();
         issuedSecrets.add(CLIENT_SECRET);
         recordSecret(CLIENT_SECRET);
+        issuedSecrets.add(WEBHOOK_SECRET_TOKEN);
+        recordSecret(WEBHOOK_SECRET_TOKEN);
     }
 
     public static ZoomFake start() {
@@ -519,6 +521,8 @@ public final class ZoomFake implements AutoCloseable {
             return new Answer(302, Map.of("Location", redirectUri + separator + "error=access_denied" + state), "");
         }
         String code = token(24);
+        issuedSecrets.add(code); // an authorisation code is a credential until it is exchanged: it must not be logged either
+        recordSecret(code);
         synchronized (lock) {
             String userId = "user-" + userSequence.incrementAndGet() + "-" + token(6);
             users.put(userId, userId + "@example.com");

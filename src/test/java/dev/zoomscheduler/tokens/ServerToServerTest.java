@@ -103,6 +103,26 @@ class ServerToServerTest {
     }
 
     @Test
+    void theConfiguredDefaultIsDescribedAndListedBeforeItHasAnItem() {
+        DefaultAccountConnection configured = new DefaultAccountConnection(Optional.of("acct-described"));
+        table.delete(ConnectionIds.DEFAULT);
+        DynamoDbClient client = MotoServer.clientOf(ZoomAndDynamo.dynamo().endpoint());
+        clients.add(client);
+        DynamoDbTokenStore store = new DynamoDbTokenStore(client, settings);
+        dev.zoomscheduler.connections.Connections connections = new dev.zoomscheduler.connections.Connections(store, store, configured,
+                tokenEndpoint, new TokenRotation(store, configured, tokenEndpoint, Clock.systemUTC(), settings, metrics));
+
+        ConnectionInfo described = connections.describe(ConnectionIds.DEFAULT);
+        assertEquals(ConnectionKind.ACCOUNT, described.kind());
+        assertEquals("acct-described", described.accountId());
+        assertEquals(ConnectionStatus.ACTIVE, described.status());
+        ConnectionInfo listed = connections.list(300, null).connections().get(0);
+        assertEquals(ConnectionIds.DEFAULT, listed.connectionId());
+        assertEquals(ConnectionKind.ACCOUNT, listed.kind());
+        connections.remove(ConnectionIds.DEFAULT); // nothing stored: nothing to revoke or delete, and no problem
+    }
+
+    @Test
     void anAccountConnectionSchedulesMeetingsThroughTheHttpApi() {
         String account = "acct-http-" + UUID.randomUUID();
         String connection = "s2s-http-" + UUID.randomUUID();

@@ -75,6 +75,7 @@ class TokenRotationTest {
         List<TokenRotation> instances = List.of(instance(settings), instance(settings), instance(settings));
         int threadsPerInstance = 8;
         dynamo.resetCounts();
+        int tokenRequests = zoom.tokenRequestCount();
 
         CountDownLatch start = new CountDownLatch(1);
         List<Future<String>> results = new ArrayList<>();
@@ -95,6 +96,7 @@ class TokenRotationTest {
         System.out.printf("race: %d requests on %d instances -> %d Zoom refresh(es), DynamoDB calls %s%n", results.size(),
                 instances.size(), zoom.refreshCount(grant.chainId()), dynamo.counts());
         assertEquals(1, zoom.refreshCount(grant.chainId()), "exactly one refresh for one expiry");
+        assertEquals(1, zoom.tokenRequestCount() - tokenRequests, "and no other token request (none refused with invalid_grant)");
         assertEquals(Set.of(zoom.currentAccessToken(grant.chainId())), tokens, "every request got the new access token");
         assertEquals(zoom.currentRefreshToken(grant.chainId()), table.string("race", "refreshToken"));
         assertEquals("active", table.string("race", "status"));
