@@ -1,5 +1,6 @@
 package dev.zoomscheduler.connections;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
@@ -158,7 +158,7 @@ public class Installation {
             }
             JsonNode me = json.readTree(response.readEntity(String.class));
             return new ZoomIdentity(text(me, "id"), text(me, "account_id"));
-        } catch (ProcessingException | java.io.IOException e) {
+        } catch (ProcessingException | IOException e) {
             LOG.warnf("GET /users/me failed (%s); the connection is stored without its Zoom user id", e.getClass().getSimpleName());
             return ZoomIdentity.UNKNOWN;
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -95,7 +96,7 @@ class ConnectionResourceTest {
         String connection = "kept-" + UUID.randomUUID();
         ZoomFake.Grant grant = zoom.authorize();
         table.seed(connection, grant);
-        zoom.failNext("POST", "/oauth/revoke", 1, 503, java.util.Map.of(), "{\"reason\":\"down\"}");
+        zoom.failNext("POST", "/oauth/revoke", 1, 503, Map.of(), "{\"reason\":\"down\"}");
 
         given().delete("/connections/" + connection).then().statusCode(502).contentType("application/problem+json");
 

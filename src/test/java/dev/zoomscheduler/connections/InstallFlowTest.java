@@ -3,11 +3,12 @@ package dev.zoomscheduler.connections;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -106,7 +107,7 @@ class InstallFlowTest {
 
         callback(URI.create(forged)).then().statusCode(400);
         given().urlEncodingEnabled(false).get(back.toString().replaceAll("state=[^&]+", "state=%3Cscript%3E"))
-                .then().statusCode(400).body(containsString("no valid state")).body(org.hamcrest.Matchers.not(containsString("<script>")));
+                .then().statusCode(400).body(containsString("no valid state")).body(not(containsString("<script>")));
         assertTrue(table.item(connection).isEmpty(), "nothing stored");
 
         callback(back).then().statusCode(200);
@@ -166,7 +167,7 @@ class InstallFlowTest {
         assertNotEquals(old.refreshToken(), table.string(connection, "refreshToken"));
         given().header("X-Zoom-Connection", connection).get("/meetings").then().statusCode(200);
         given().get("/connections/" + connection).then().body("status", equalTo("active"))
-                .body("$", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasKey("reauthorize_url")));
+                .body("$", not(hasKey("reauthorize_url")));
     }
 
     @Test

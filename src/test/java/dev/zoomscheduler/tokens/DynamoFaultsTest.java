@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -34,7 +35,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class DynamoFaultsTest {
 
     /** These instances serve user connections only: no ZOOM_ACCOUNT_ID. */
-    private static final DefaultAccountConnection NO_DEFAULT_ACCOUNT = new DefaultAccountConnection(java.util.Optional.empty());
+    private static final DefaultAccountConnection NO_DEFAULT_ACCOUNT = new DefaultAccountConnection(Optional.empty());
 
     static final String THROTTLED = "ProvisionedThroughputExceededException";
     static final String MEETING = "{\"topic\":\"Throttled\",\"type\":2,\"start_time\":\"2026-12-14T10:00:00Z\",\"duration\":30}";

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -23,6 +24,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.zoomscheduler.connections.Connections;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
@@ -109,7 +111,7 @@ class ServerToServerTest {
         DynamoDbClient client = MotoServer.clientOf(ZoomAndDynamo.dynamo().endpoint());
         clients.add(client);
         DynamoDbTokenStore store = new DynamoDbTokenStore(client, settings);
-        dev.zoomscheduler.connections.Connections connections = new dev.zoomscheduler.connections.Connections(store, store, configured,
+        Connections connections = new Connections(store, store, configured,
                 tokenEndpoint, new TokenRotation(store, configured, tokenEndpoint, Clock.systemUTC(), settings, metrics));
 
         ConnectionInfo described = connections.describe(ConnectionIds.DEFAULT);
@@ -173,8 +175,8 @@ class ServerToServerTest {
 
     private void expire(String connection) {
         MotoServer.shared().client().updateItem(r -> r.tableName(MotoServer.TOKEN_TABLE)
-                .key(java.util.Map.of("connectionId", AttributeValue.fromS(connection)))
-                .updateExpression("SET expiresAt = :zero").expressionAttributeValues(java.util.Map.of(":zero", AttributeValue.fromN("0"))));
+                .key(Map.of("connectionId", AttributeValue.fromS(connection)))
+                .updateExpression("SET expiresAt = :zero").expressionAttributeValues(Map.of(":zero", AttributeValue.fromN("0"))));
     }
 
     private TokenRotation instance(DefaultAccountConnection defaultAccount) {

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -42,7 +43,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 class TokenRotationTest {
 
     /** These instances serve user connections only: no ZOOM_ACCOUNT_ID. */
-    private static final DefaultAccountConnection NO_DEFAULT_ACCOUNT = new DefaultAccountConnection(java.util.Optional.empty());
+    private static final DefaultAccountConnection NO_DEFAULT_ACCOUNT = new DefaultAccountConnection(Optional.empty());
 
     @Inject
     ZoomTokenEndpoint tokenEndpoint;
