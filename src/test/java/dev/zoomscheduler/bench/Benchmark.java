@@ -85,6 +85,9 @@ public final class Benchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        // The Zoom fake and the DynamoDB proxy are the JDK's HttpServer, which by default writes with Nagle's algorithm
+        // on: against the clients' delayed ACKs that stalls answers by ~40 ms, more than what is measured here.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         Path project = Path.of(System.getProperty("bench.project", "")).toAbsolutePath().normalize();
         new Benchmark(project).run();
     }
@@ -103,6 +106,7 @@ public final class Benchmark {
             ZoomFake.Grant grant = zoom.authorize();
             table.seed("default", grant);
 
+            emulatorAlone();
             LatencyFloor floor = minimalFunctionWarm(minimalTarget);
             warmInstance(grant, floor);
             racingInstances();
@@ -174,7 +178,51 @@ public final class Benchmark {
         return FunctionProcess.start(functionTarget, target.resolve("lambda-ric"), runtime.address(), env, List.of());
     }
 
-    // ---- the baseline, warm -----------------------------------------------------------------------------------
+    // ---- the floors: the emulator alone, the baseline function warm -------------------------------------------
+
+    /** The Runtime API emulator with the cheapest possible runtime: a poller that answers every event at once. */
+    private void emulatorAlone() throws Exception {
+        section("Runtime API emulator alone: a plain HTTP poller answers each event at once");
+        try (LambdaRuntimeEmulator runtime = LambdaRuntimeEmulator.start()) {
+            Thread poller = new Thread(() -> answerEveryEvent(runtime.address()), "answering-poller");
+            poller.setDaemon(true);
+            poller.start();
+            runtime.awaitPollers(1, TIMEOUT);
+            String event = HttpApiEvents.request("GET", "/hello");
+            long[] nanos = new long[REQUESTS];
+            for (int i = 0; i < WARM_UP + REQUESTS; i++) {
+                long started = System.nanoTime();
+                requireStatus(200, invoke(runtime, event));
+                if (i >= WARM_UP) {
+                    nanos[i - WARM_UP] = System.nanoTime() - started;
+                }
+            }
+            Arrays.sort(nanos);
+            line("%d invocations: p50 %s, p99 %s", REQUESTS, ms(percentile(nanos, 0.50)), ms(percentile(nanos, 0.99)));
+            summary("Runtime API emulator alone, one invocation", "p50 " + ms(percentile(nanos, 0.50)) + ", p99 " + ms(percentile(nanos, 0.99)),
+                    "the harness's own share");
+        }
+    }
+
+    /** Runs until the emulator closes. */
+    private static void answerEveryEvent(String runtimeApi) {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String base = "http://" + runtimeApi + "/2018-06-01/runtime/invocation/";
+        try {
+            while (true) {
+                HttpResponse<Void> next = client.send(HttpRequest.newBuilder(URI.create(base + "next")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                String requestId = next.headers().firstValue("Lambda-Runtime-Aws-Request-Id").orElseThrow();
+                client.send(HttpRequest.newBuilder(URI.create(base + requestId + "/response"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"statusCode\":200,\"body\":\"hello\"}")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
+        } catch (IOException closed) {
+            // the emulator is gone: so is the measurement
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     /** What the emulator and a trivial Quarkus lambda-http function cost per invocation: the floor of any function here. */
     private record LatencyFloor(long p50Nanos, long p99Nanos) {
