@@ -35,6 +35,7 @@ import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomFake;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * {@code ./mvnw -Pbench}: measures, in one run on one machine, what the packaged function adds to Zoom's own latency
@@ -345,6 +346,7 @@ public final class Benchmark {
         }
         Map<String, Integer> calls = dynamo.counts();
         double perMessage = (double) dynamo.total() / (BATCHES * BATCH_SIZE);
+        long dynamoCall = dynamoRoundTrip();
         Arrays.sort(throughFunction);
         Arrays.sort(straight);
         long fp50 = percentile(throughFunction, 0.50), fp99 = percentile(throughFunction, 0.99);
@@ -356,13 +358,32 @@ public final class Benchmark {
                 ratio(fp99, dp99));
         line("per message: DynamoDB calls %.2f %s (the request record: claimed before Zoom is called, completed after)", perMessage,
                 perMessageCounts(calls, BATCHES * BATCH_SIZE));
+        line("one DynamoDB call to moto_server through the proxy takes p50 %s here: the batch's DynamoDB calls alone account for %s",
+                ms(dynamoCall), ms(Math.round(perMessage * BATCH_SIZE * dynamoCall)));
         long rss = function.residentMemoryKiB();
         line("resident memory after the batches: %d MiB", rss / 1024);
         summary("Warm SQS batch of 10 creates, straight to the fake (10 in a row)", "p50 " + ms(dp50) + ", p99 " + ms(dp99), "");
         summary("Warm SQS batch of 10 creates through the function", "p50 " + ms(fp50) + ", p99 " + ms(fp99),
                 String.format(Locale.ROOT, "ratio p50 %.3f, p99 %.3f", ratio(fp50, dp50), ratio(fp99, dp99)));
+        summary("One DynamoDB call to moto_server through the proxy", "p50 " + ms(dynamoCall), "the emulator's speed, not DynamoDB's");
         summary("DynamoDB calls per queued message", String.format(Locale.ROOT, "%.2f %s", perMessage, perMessageCounts(calls, BATCHES * BATCH_SIZE)),
                 "minimum 2 for at-most-once: claim the key, record the outcome");
+    }
+
+    /** p50 of a GetItem from here to moto_server through the counting proxy, as the function's calls go. */
+    private long dynamoRoundTrip() {
+        try (var client = MotoServer.clientOf(dynamo.endpoint())) {
+            long[] nanos = new long[100];
+            for (int i = -20; i < nanos.length; i++) {
+                long started = System.nanoTime();
+                client.getItem(r -> r.tableName(MotoServer.TOKEN_TABLE).key(Map.of("connectionId", AttributeValue.fromS("default"))));
+                if (i >= 0) {
+                    nanos[i] = System.nanoTime() - started;
+                }
+            }
+            Arrays.sort(nanos);
+            return percentile(nanos, 0.50);
+        }
     }
 
     /** DynamoDB calls of a refresh on a warm instance; the access tokens issued now expire (for the function) in 3 s. */
