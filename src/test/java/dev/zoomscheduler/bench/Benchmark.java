@@ -189,20 +189,26 @@ public final class Benchmark {
             poller.setDaemon(true);
             poller.start();
             runtime.awaitPollers(1, TIMEOUT);
-            String event = HttpApiEvents.request("GET", "/hello");
-            long[] nanos = new long[REQUESTS];
-            for (int i = 0; i < WARM_UP + REQUESTS; i++) {
-                long started = System.nanoTime();
-                requireStatus(200, invoke(runtime, event));
-                if (i >= WARM_UP) {
-                    nanos[i - WARM_UP] = System.nanoTime() - started;
-                }
-            }
-            Arrays.sort(nanos);
+            long[] nanos = timeHelloInvocations(runtime);
             line("%d invocations: p50 %s, p99 %s", REQUESTS, ms(percentile(nanos, 0.50)), ms(percentile(nanos, 0.99)));
             summary("Runtime API emulator alone, one invocation", "p50 " + ms(percentile(nanos, 0.50)) + ", p99 " + ms(percentile(nanos, 0.99)),
                     "the harness's own share");
         }
+    }
+
+    /** Sorted, the times the caller waits for {@code GET /hello} invocations, after the warm-up. */
+    private static long[] timeHelloInvocations(LambdaRuntimeEmulator runtime) {
+        String event = HttpApiEvents.request("GET", "/hello");
+        long[] nanos = new long[REQUESTS];
+        for (int i = 0; i < WARM_UP + REQUESTS; i++) {
+            long started = System.nanoTime();
+            requireStatus(200, invoke(runtime, event));
+            if (i >= WARM_UP) {
+                nanos[i - WARM_UP] = System.nanoTime() - started;
+            }
+        }
+        Arrays.sort(nanos);
+        return nanos;
     }
 
     /** Runs until the emulator closes. */
@@ -234,16 +240,7 @@ public final class Benchmark {
         try (LambdaRuntimeEmulator runtime = LambdaRuntimeEmulator.start();
                 FunctionProcess function = startFunction(minimalTarget, runtime, baselineEnvironment())) {
             runtime.awaitPollers(1, TIMEOUT);
-            String event = HttpApiEvents.request("GET", "/hello");
-            long[] nanos = new long[REQUESTS];
-            for (int i = 0; i < WARM_UP + REQUESTS; i++) {
-                long started = System.nanoTime();
-                requireStatus(200, invoke(runtime, event));
-                if (i >= WARM_UP) {
-                    nanos[i - WARM_UP] = System.nanoTime() - started;
-                }
-            }
-            Arrays.sort(nanos);
+            long[] nanos = timeHelloInvocations(runtime);
             LatencyFloor floor = new LatencyFloor(percentile(nanos, 0.50), percentile(nanos, 0.99));
             long rss = function.residentMemoryKiB();
             line("%d invocations after %d to warm up: p50 %s, p99 %s; resident memory %d MiB", REQUESTS, WARM_UP, ms(floor.p50Nanos()),
