@@ -71,12 +71,22 @@ public final class FunctionProcess implements AutoCloseable {
      * PATH, so nothing on the developer's machine (AWS_PROFILE, ...) leaks in.
      */
     public static FunctionProcess start(Path projectTarget, String runtimeApiAddress, Map<String, String> env, List<String> extraJvmOptions) {
+        return start(projectTarget, projectTarget.resolve("lambda-ric"), runtimeApiAddress, env, extraJvmOptions);
+    }
+
+    /**
+     * As {@link #start(Path, String, Map, List)}, for the function built in {@code functionTarget} (another project's
+     * target directory, such as the benchmark's baseline function) under the RIC jars of {@code ricDirectory}.
+     */
+    public static FunctionProcess start(Path functionTarget, Path ricDirectory, String runtimeApiAddress, Map<String, String> env,
+            List<String> extraJvmOptions) {
         try {
-            Path target = projectTarget.toAbsolutePath().normalize();
+            Path target = functionTarget.toAbsolutePath().normalize();
+            Path ricDir = ricDirectory.toAbsolutePath().normalize();
             int seq = SEQUENCE.incrementAndGet();
             Path taskRoot = unzip(target.resolve("function.zip"));
-            List<Path> ricJars = ricJars(target.resolve("lambda-ric"));
-            Path jni = jniLibrary(ricJars, target.resolve("lambda-ric"));
+            List<Path> ricJars = ricJars(ricDir);
+            Path jni = jniLibrary(ricJars, ricDir);
             String samTemplate = Files.readString(target.resolve("sam.jvm.yaml"));
             String handler = env.getOrDefault("_HANDLER", samProperty(samTemplate, "Handler", null));
             int memoryMb = Integer.parseInt(env.getOrDefault("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", samProperty(samTemplate, "MemorySize", "512")));
@@ -98,7 +108,7 @@ public final class FunctionProcess implements AutoCloseable {
             Map<String, String> environment = builder.environment();
             environment.clear();
             environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-            environment.putAll(lambdaEnvironment(taskRoot, target.resolve("lambda-ric"), runtimeApiAddress, memoryMb, seq, env));
+            environment.putAll(lambdaEnvironment(taskRoot, ricDir, runtimeApiAddress, memoryMb, seq, env));
             environment.put("_HANDLER", handler);
 
             Path logs = Files.createDirectories(target.resolve("lambda-logs"));

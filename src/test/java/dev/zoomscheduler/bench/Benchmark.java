@@ -1,0 +1,632 @@
+package dev.zoomscheduler.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.FunctionProcess;
+import dev.zoomscheduler.testing.HttpApiEvents;
+import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
+import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.SqsEvents;
+import dev.zoomscheduler.testing.TokenTable;
+import dev.zoomscheduler.testing.ZoomFake;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * {@code ./mvnw -Pbench}: measures, in one run on one machine, what the packaged function adds to Zoom's own latency
+ * (README.md, "Performance"). Everything runs as in the end-to-end tests: moto_server as DynamoDB behind a counting
+ * proxy, the strict Zoom fake answering after {@link #ZOOM_LATENCY}, and {@code target/function.zip} under AWS's
+ * runtime interface client polling the Runtime API emulator. The baseline of the cold start is
+ * {@code bench/minimal-function}, built here with the same Quarkus version and started with the same JVM options.
+ *
+ * <p>Figures on a shared two-core machine are noisy, so every comparison is made within this run, with the two sides
+ * interleaved request by request (or start by start), and reported as a ratio.
+ */
+public final class Benchmark {
+
+    static final Duration ZOOM_LATENCY = Duration.ofMillis(50);
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+    static final int WARM_UP = Integer.getInteger("bench.warm-up", 150);
+    static final int REQUESTS = Integer.getInteger("bench.requests", 300);
+    static final int BATCHES = Integer.getInteger("bench.batches", 30);
+    static final int BATCH_SIZE = 10;
+    static final int COLD_STARTS = Integer.getInteger("bench.cold-starts", 5);
+    static final int EXPIRIES = Integer.getInteger("bench.expiries", 5);
+    static final int RACING_PROCESSES = 3;
+    static final int RACING_REQUESTS = 12;
+    /** The function's default TOKEN_REFRESH_MARGIN_SECONDS; tokens issued with this lifetime plus a little expire soon. */
+    static final Duration REFRESH_MARGIN = Duration.ofSeconds(300);
+    static final Duration SHORT_TOKEN_LIFETIME = REFRESH_MARGIN.plusSeconds(3);
+    static final Duration UNTIL_SHORT_TOKEN_EXPIRES = Duration.ofMillis(3_500);
+    /** Both functions get the same Lambda memory setting, hence the same heap. */
+    static final String MEMORY_MB = "512";
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path project;
+    private final Path target;
+    private final String meeting;
+    private final HttpClient direct = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final List<String[]> summary = new ArrayList<>();
+    private MotoServer moto;
+    private ZoomFake zoom;
+    private DynamoProxy dynamo;
+    private TokenTable table;
+    private long batchSequence;
+
+    private Benchmark(Path project) throws IOException {
+        this.project = project;
+        this.target = project.resolve("target");
+        this.meeting = JSON.readTree(Files.readString(project.resolve("events/http-create-meeting.json"))).get("body").asText();
+    }
+
+    public static void main(String[] args) throws Exception {
+        // The Zoom fake and the DynamoDB proxy are the JDK's HttpServer, which by default writes with Nagle's algorithm
+        // on: against the clients' delayed ACKs that stalls answers by ~40 ms, more than what is measured here.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+        Path project = Path.of(System.getProperty("bench.project", "")).toAbsolutePath().normalize();
+        new Benchmark(project).run();
+    }
+
+    private void run() throws Exception {
+        printMachine();
+        Path minimalTarget = buildMinimalFunction();
+        moto = MotoServer.start();
+        try (ZoomFake zoomFake = ZoomFake.start(); DynamoProxy proxy = DynamoProxy.start(moto.endpoint())) {
+            zoom = zoomFake;
+            dynamo = proxy;
+            moto.createTables(MotoServer.TOKEN_TABLE, MotoServer.REQUEST_TABLE);
+            table = new TokenTable(moto.client(), MotoServer.TOKEN_TABLE);
+            zoom.latency(ZOOM_LATENCY);
+            zoom.dailyCreateUpdateLimit(Integer.MAX_VALUE);
+            ZoomFake.Grant grant = zoom.authorize();
+            table.seed("default", grant);
+
+            emulatorAlone();
+            LatencyFloor floor = minimalFunctionWarm(minimalTarget);
+            warmInstance(grant, floor);
+            racingInstances();
+            coldStarts(minimalTarget);
+        } finally {
+            moto.kill();
+        }
+        printSummary();
+    }
+
+    // ---- set-up -----------------------------------------------------------------------------------------------
+
+    private void printMachine() throws IOException {
+        String cpu;
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            cpu = lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
+        }
+        String load = Files.readString(Path.of("/proc/loadavg")).trim();
+        section("Machine");
+        line("date        %s", OffsetDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        line("cpu         %d x %s", Runtime.getRuntime().availableProcessors(), cpu);
+        line("load avg    %s (another build on this machine makes every figure noisier; ratios are what counts)", load);
+        line("java        %s (%s), the function JVMs: %s", System.getProperty("java.version"), System.getProperty("java.vm.name"),
+                "-XX:+UseSerialGC -XX:+TieredCompilation -XX:TieredStopAtLevel=1, heap 85% of " + MEMORY_MB + " MB (FunctionProcess)");
+        line("zoom fake   %d ms added to every answer", ZOOM_LATENCY.toMillis());
+        summary("Date", OffsetDateTime.now(ZoneOffset.UTC).toLocalDate().toString(), "");
+        summary("Machine", Runtime.getRuntime().availableProcessors() + " x " + cpu + ", Java " + System.getProperty("java.version"),
+                "load avg " + load.split(" ")[0] + " at start");
+    }
+
+    /** Builds bench/minimal-function with this project's Quarkus version, so the baseline is built in the same run. */
+    private Path buildMinimalFunction() throws IOException, InterruptedException {
+        section("Building the baseline: bench/minimal-function (quarkus-rest + quarkus-amazon-lambda-http, one GET route)");
+        String quarkusVersion = System.getProperty("bench.quarkus-version");
+        if (quarkusVersion == null) {
+            throw new IllegalStateException("bench.quarkus-version is not set; run the benchmark with ./mvnw -Pbench");
+        }
+        long started = System.nanoTime();
+        Process build = new ProcessBuilder(project.resolve("mvnw").toString(), "-q", "-B", "-f",
+                project.resolve("bench/minimal-function/pom.xml").toString(), "package", "-Dquarkus.platform.version=" + quarkusVersion)
+                .directory(project.toFile()).inheritIO().start();
+        if (build.waitFor() != 0) {
+            throw new IllegalStateException("the baseline function did not build (exit " + build.exitValue() + ")");
+        }
+        line("built with Quarkus %s in %.1f s", quarkusVersion, (System.nanoTime() - started) / 1e9);
+        return project.resolve("bench/minimal-function/target");
+    }
+
+    private Map<String, String> functionEnvironment() {
+        Map<String, String> env = new HashMap<>();
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", MEMORY_MB);
+        env.put("ZOOM_API_URL", zoom.apiUrl());
+        env.put("ZOOM_OAUTH_URL", zoom.oauthUrl());
+        env.put("ZOOM_CLIENT_ID", ZoomFake.CLIENT_ID);
+        env.put("ZOOM_CLIENT_SECRET", ZoomFake.CLIENT_SECRET);
+        env.put("TOKEN_TABLE", MotoServer.TOKEN_TABLE);
+        env.put("IDEMPOTENCY_TABLE", MotoServer.REQUEST_TABLE);
+        env.put("TOKEN_REFRESH_MARGIN_SECONDS", Long.toString(REFRESH_MARGIN.toSeconds()));
+        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamo.endpoint());
+        env.put("SQS_ENDPOINT_OVERRIDE", moto.endpoint());
+        return env;
+    }
+
+    private static Map<String, String> baselineEnvironment() {
+        return Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", MEMORY_MB);
+    }
+
+    private FunctionProcess startFunction(Path functionTarget, LambdaRuntimeEmulator runtime, Map<String, String> env) {
+        return FunctionProcess.start(functionTarget, target.resolve("lambda-ric"), runtime.address(), env, List.of());
+    }
+
+    // ---- the floors: the emulator alone, the baseline function warm -------------------------------------------
+
+    /** The Runtime API emulator with the cheapest possible runtime: a poller that answers every event at once. */
+    private void emulatorAlone() throws Exception {
+        section("Runtime API emulator alone: a plain HTTP poller answers each event at once");
+        try (LambdaRuntimeEmulator runtime = LambdaRuntimeEmulator.start()) {
+            Thread poller = new Thread(() -> answerEveryEvent(runtime.address()), "answering-poller");
+            poller.setDaemon(true);
+            poller.start();
+            runtime.awaitPollers(1, TIMEOUT);
+            long[] nanos = timeHelloInvocations(runtime);
+            line("%d invocations: p50 %s, p99 %s", REQUESTS, ms(percentile(nanos, 0.50)), ms(percentile(nanos, 0.99)));
+            summary("Runtime API emulator alone, one invocation", "p50 " + ms(percentile(nanos, 0.50)) + ", p99 " + ms(percentile(nanos, 0.99)),
+                    "the harness's own share");
+        }
+    }
+
+    /** Sorted, the times the caller waits for {@code GET /hello} invocations, after the warm-up. */
+    private static long[] timeHelloInvocations(LambdaRuntimeEmulator runtime) {
+        String event = HttpApiEvents.request("GET", "/hello");
+        long[] nanos = new long[REQUESTS];
+        for (int i = 0; i < WARM_UP + REQUESTS; i++) {
+            long started = System.nanoTime();
+            requireStatus(200, invoke(runtime, event));
+            if (i >= WARM_UP) {
+                nanos[i - WARM_UP] = System.nanoTime() - started;
+            }
+        }
+        Arrays.sort(nanos);
+        return nanos;
+    }
+
+    /** Runs until the emulator closes. */
+    private static void answerEveryEvent(String runtimeApi) {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String base = "http://" + runtimeApi + "/2018-06-01/runtime/invocation/";
+        try {
+            while (true) {
+                HttpResponse<Void> next = client.send(HttpRequest.newBuilder(URI.create(base + "next")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                String requestId = next.headers().firstValue("Lambda-Runtime-Aws-Request-Id").orElseThrow();
+                client.send(HttpRequest.newBuilder(URI.create(base + requestId + "/response"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"statusCode\":200,\"body\":\"hello\"}")).build(),
+                        HttpResponse.BodyHandlers.discarding());
+            }
+        } catch (IOException closed) {
+            // the emulator is gone: so is the measurement
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** What the emulator and a trivial Quarkus lambda-http function cost per invocation: the floor of any function here. */
+    private record LatencyFloor(long p50Nanos, long p99Nanos) {
+    }
+
+    private LatencyFloor minimalFunctionWarm(Path minimalTarget) {
+        section("Baseline function, warm: GET /hello through the Runtime API emulator");
+        try (LambdaRuntimeEmulator runtime = LambdaRuntimeEmulator.start();
+                FunctionProcess function = startFunction(minimalTarget, runtime, baselineEnvironment())) {
+            runtime.awaitPollers(1, TIMEOUT);
+            long[] nanos = timeHelloInvocations(runtime);
+            LatencyFloor floor = new LatencyFloor(percentile(nanos, 0.50), percentile(nanos, 0.99));
+            long rss = function.residentMemoryKiB();
+            line("%d invocations after %d to warm up: p50 %s, p99 %s; resident memory %d MiB", REQUESTS, WARM_UP, ms(floor.p50Nanos()),
+                    ms(floor.p99Nanos()), rss / 1024);
+            summary("Baseline function, warm invocation through the emulator", "p50 " + ms(floor.p50Nanos()) + ", p99 " + ms(floor.p99Nanos()),
+                    "the floor of any function measured here");
+            summary("Baseline function, resident memory after warm-up", rss / 1024 + " MiB", "");
+            return floor;
+        }
+    }
+
+    // ---- one warm instance: latency, DynamoDB calls, a refresh ------------------------------------------------
+
+    private void warmInstance(ZoomFake.Grant grant, LatencyFloor floor) throws Exception {
+        try (LambdaRuntimeEmulator runtime = LambdaRuntimeEmulator.start();
+                FunctionProcess function = startFunction(target, runtime, functionEnvironment())) {
+            runtime.awaitPollers(1, TIMEOUT);
+            warmHttp(runtime, function, grant, floor);
+            warmBatches(runtime, function, grant);
+            refreshes(runtime);
+        }
+    }
+
+    private void warmHttp(LambdaRuntimeEmulator runtime, FunctionProcess function, ZoomFake.Grant grant, LatencyFloor floor) throws Exception {
+        section("Warm POST /meetings: through the function vs straight to the Zoom fake, interleaved");
+        String event = HttpApiEvents.request("POST", "/meetings", Map.of("content-type", "application/json"), meeting);
+        long[] throughFunction = new long[REQUESTS];
+        long[] functionDuration = new long[REQUESTS];
+        long[] straight = new long[REQUESTS];
+        for (int i = 0; i < WARM_UP + REQUESTS; i++) {
+            if (i == WARM_UP) {
+                dynamo.resetCounts();
+                zoom.resetCounters();
+            }
+            long started = System.nanoTime();
+            LambdaRuntimeEmulator.Result result = runtime.invoke(event, TIMEOUT);
+            long answered = System.nanoTime();
+            requireStatus(201, HttpApiEvents.parseResponse(result.body()));
+            long directStarted = System.nanoTime();
+            requireStatus(201, postToZoom(grant));
+            long directAnswered = System.nanoTime();
+            if (i >= WARM_UP) {
+                throughFunction[i - WARM_UP] = answered - started;
+                functionDuration[i - WARM_UP] = result.latency().toNanos();
+                straight[i - WARM_UP] = directAnswered - directStarted;
+            }
+        }
+        int dynamoCalls = dynamo.total();
+        int zoomCalls = zoom.apiCallCount() - REQUESTS;
+        int tokenRequests = zoom.tokenRequestCount();
+        Arrays.sort(throughFunction);
+        Arrays.sort(functionDuration);
+        Arrays.sort(straight);
+        long fp50 = percentile(throughFunction, 0.50), fp99 = percentile(throughFunction, 0.99);
+        long dp50 = percentile(straight, 0.50), dp99 = percentile(straight, 0.99);
+        long ip50 = percentile(functionDuration, 0.50), ip99 = percentile(functionDuration, 0.99);
+        line("%d requests each way after %d to warm up", REQUESTS, WARM_UP);
+        line("straight to Zoom (java.net.http, keep-alive, bearer token)   p50 %s   p99 %s", ms(dp50), ms(dp99));
+        line("through emulator + function (what the caller waits)          p50 %s   p99 %s   ratio p50 %.3f  p99 %.3f", ms(fp50),
+                ms(fp99), ratio(fp50, dp50), ratio(fp99, dp99));
+        line("function duration only (hand-out to answer, Lambda's billed) p50 %s   p99 %s   ratio p50 %.3f  p99 %.3f", ms(ip50),
+                ms(ip99), ratio(ip50, dp50), ratio(ip99, dp99));
+        line("the emulator's own share: a trivial function answers in p50 %s (measured above)", ms(floor.p50Nanos()));
+        line("per warm request: DynamoDB calls %.2f %s, Zoom API calls %.2f, Zoom token requests %d", (double) dynamoCalls / REQUESTS,
+                dynamo.counts(), (double) zoomCalls / REQUESTS, tokenRequests);
+        long rss = function.residentMemoryKiB();
+        line("resident memory after %d warm requests: %d MiB", WARM_UP + REQUESTS, rss / 1024);
+        summary("Warm POST /meetings, straight to the Zoom fake", "p50 " + ms(dp50) + ", p99 " + ms(dp99), "50 ms added by the fake");
+        summary("Warm POST /meetings through the function (caller's view)", "p50 " + ms(fp50) + ", p99 " + ms(fp99),
+                String.format(Locale.ROOT, "ratio p50 %.3f, p99 %.3f (target ≤ 1.05)", ratio(fp50, dp50), ratio(fp99, dp99)));
+        summary("… function duration only (Lambda's Duration)", "p50 " + ms(ip50) + ", p99 " + ms(ip99),
+                String.format(Locale.ROOT, "ratio p50 %.3f, p99 %.3f", ratio(ip50, dp50), ratio(ip99, dp99)));
+        summary("DynamoDB calls per warm request", String.format(Locale.ROOT, "%.2f", (double) dynamoCalls / REQUESTS), "target 0");
+        summary("Function resident memory after warm-up", rss / 1024 + " MiB", "JVM, " + MEMORY_MB + " MB Lambda memory setting");
+    }
+
+    private void warmBatches(LambdaRuntimeEmulator runtime, FunctionProcess function, ZoomFake.Grant grant) throws Exception {
+        section("Warm SQS batch of " + BATCH_SIZE + " creates vs " + BATCH_SIZE + " sequential creates straight to the fake, interleaved");
+        int warmUpBatches = Math.max(3, BATCHES / 6);
+        long[] throughFunction = new long[BATCHES];
+        long[] straight = new long[BATCHES];
+        for (int b = 0; b < warmUpBatches + BATCHES; b++) {
+            if (b == warmUpBatches) {
+                dynamo.resetCounts();
+                zoom.resetCounters();
+            }
+            String batch = createBatch();
+            long started = System.nanoTime();
+            requireNoBatchFailures(runtime.invoke(batch, TIMEOUT));
+            long answered = System.nanoTime();
+            long directStarted = System.nanoTime();
+            for (int i = 0; i < BATCH_SIZE; i++) {
+                requireStatus(201, postToZoom(grant));
+            }
+            long directAnswered = System.nanoTime();
+            if (b >= warmUpBatches) {
+                throughFunction[b - warmUpBatches] = answered - started;
+                straight[b - warmUpBatches] = directAnswered - directStarted;
+            }
+        }
+        Map<String, Integer> calls = dynamo.counts();
+        double perMessage = (double) dynamo.total() / (BATCHES * BATCH_SIZE);
+        long dynamoCall = dynamoRoundTrip();
+        Arrays.sort(throughFunction);
+        Arrays.sort(straight);
+        long fp50 = percentile(throughFunction, 0.50), fp99 = percentile(throughFunction, 0.99);
+        long dp50 = percentile(straight, 0.50), dp99 = percentile(straight, 0.99);
+        line("%d batches each way after %d to warm up (the function works through a batch in order, so the direct side is sequential too)",
+                BATCHES, warmUpBatches);
+        line("10 creates straight to Zoom      p50 %s   p99 %s", ms(dp50), ms(dp99));
+        line("one batch through the function   p50 %s   p99 %s   ratio p50 %.3f  p99 %.3f", ms(fp50), ms(fp99), ratio(fp50, dp50),
+                ratio(fp99, dp99));
+        line("per message: DynamoDB calls %.2f %s (the request record: claimed before Zoom is called, completed after)", perMessage,
+                perMessageCounts(calls, BATCHES * BATCH_SIZE));
+        line("one DynamoDB call to moto_server through the proxy takes p50 %s here: the batch's DynamoDB calls alone account for %s",
+                ms(dynamoCall), ms(Math.round(perMessage * BATCH_SIZE * dynamoCall)));
+        long rss = function.residentMemoryKiB();
+        line("resident memory after the batches: %d MiB", rss / 1024);
+        summary("Warm SQS batch of 10 creates, straight to the fake (10 in a row)", "p50 " + ms(dp50) + ", p99 " + ms(dp99), "");
+        summary("Warm SQS batch of 10 creates through the function", "p50 " + ms(fp50) + ", p99 " + ms(fp99),
+                String.format(Locale.ROOT, "ratio p50 %.3f, p99 %.3f", ratio(fp50, dp50), ratio(fp99, dp99)));
+        summary("One DynamoDB call to moto_server through the proxy", "p50 " + ms(dynamoCall), "the emulator's speed, not DynamoDB's");
+        summary("DynamoDB calls per queued message", String.format(Locale.ROOT, "%.2f %s", perMessage, perMessageCounts(calls, BATCHES * BATCH_SIZE)),
+                "minimum 2 for at-most-once: claim the key, record the outcome");
+    }
+
+    /** p50 of a GetItem from here to moto_server through the counting proxy, as the function's calls go. */
+    private long dynamoRoundTrip() {
+        try (var client = MotoServer.clientOf(dynamo.endpoint())) {
+            long[] nanos = new long[100];
+            for (int i = -20; i < nanos.length; i++) {
+                long started = System.nanoTime();
+                client.getItem(r -> r.tableName(MotoServer.TOKEN_TABLE).key(Map.of("connectionId", AttributeValue.fromS("default"))));
+                if (i >= 0) {
+                    nanos[i] = System.nanoTime() - started;
+                }
+            }
+            Arrays.sort(nanos);
+            return percentile(nanos, 0.50);
+        }
+    }
+
+    /** DynamoDB calls of a refresh on a warm instance; the access tokens issued now expire (for the function) in 3 s. */
+    private void refreshes(LambdaRuntimeEmulator runtime) throws InterruptedException {
+        section("Token refresh on a warm instance (DynamoDB calls per refresh)");
+        zoom.accessTokenLifetime(SHORT_TOKEN_LIFETIME);
+        ZoomFake.Grant grant = zoom.authorize();
+        String connection = "bench-refresh";
+        table.seed(connection, grant);
+        String event = HttpApiEvents.request("POST", "/meetings",
+                Map.of("content-type", "application/json", "x-zoom-connection", connection), meeting);
+        dynamo.resetCounts();
+        requireStatus(201, invoke(runtime, event));
+        line("first use of a connection by an instance: %s", dynamo.counts());
+        Map<String, Integer> total = new TreeMap<>();
+        int refreshes = 0;
+        for (int expiry = 0; expiry < EXPIRIES; expiry++) {
+            Thread.sleep(UNTIL_SHORT_TOKEN_EXPIRES.toMillis());
+            dynamo.resetCounts();
+            int before = zoom.refreshCount(grant.chainId());
+            requireStatus(201, invoke(runtime, event));
+            refreshes += zoom.refreshCount(grant.chainId()) - before;
+            dynamo.counts().forEach((operation, count) -> total.merge(operation, count, Integer::sum));
+        }
+        requireChainIntact(connection, grant);
+        int calls = total.values().stream().mapToInt(Integer::intValue).sum();
+        line("%d expiries: %d Zoom refreshes; DynamoDB calls %s = %.2f per refresh", EXPIRIES, refreshes, total,
+                (double) calls / Math.max(1, refreshes));
+        line("minimum: 2 writes (take the lease, store the new pair conditionally); no read, the instance holds the item");
+        summary("DynamoDB calls per refresh (warm instance)", String.format(Locale.ROOT, "%.2f %s", (double) calls / Math.max(1, refreshes),
+                perMessageCounts(total, Math.max(1, refreshes))), "minimum 2 writes: lease + store, 0 reads");
+    }
+
+    // ---- several instances racing on one expiry ---------------------------------------------------------------
+
+    private void racingInstances() throws Exception {
+        section(RACING_PROCESSES + " function processes racing: " + RACING_REQUESTS + " requests at once on an expired token");
+        zoom.accessTokenLifetime(SHORT_TOKEN_LIFETIME);
+        String connection = "bench-race";
+        ZoomFake.Grant grant = zoom.authorize();
+        List<FunctionProcess> functions = new ArrayList<>();
+        try (LambdaRuntimeEmulator runtime = LambdaRuntimeEmulator.start()) {
+            for (int i = 0; i < RACING_PROCESSES; i++) {
+                functions.add(startFunction(target, runtime, functionEnvironment()));
+            }
+            runtime.awaitPollers(RACING_PROCESSES, TIMEOUT);
+            table.seed(connection, grant);
+            String event = HttpApiEvents.request("POST", "/meetings",
+                    Map.of("content-type", "application/json", "x-zoom-connection", connection), meeting);
+            invokeAtOnce(runtime, event, RACING_REQUESTS); // every process reads the item once
+            List<Integer> perExpiry = new ArrayList<>();
+            Map<String, Integer> calls = new TreeMap<>();
+            for (int expiry = 0; expiry < EXPIRIES; expiry++) {
+                Thread.sleep(UNTIL_SHORT_TOKEN_EXPIRES.toMillis());
+                dynamo.resetCounts();
+                int before = zoom.refreshCount(grant.chainId());
+                invokeAtOnce(runtime, event, RACING_REQUESTS);
+                perExpiry.add(zoom.refreshCount(grant.chainId()) - before);
+                dynamo.counts().forEach((operation, count) -> calls.merge(operation, count, Integer::sum));
+            }
+            requireChainIntact(connection, grant);
+            boolean exactlyOnce = perExpiry.stream().allMatch(n -> n == 1);
+            line("Zoom refreshes per expiry: %s (%s); DynamoDB calls per expiry, all processes: %s", perExpiry,
+                    exactlyOnce ? "exactly 1 each time" : "NOT exactly 1", perMessageCounts(calls, EXPIRIES));
+            line("the refresh token in the table is Zoom's current one: the chain is intact");
+            summary("Zoom refreshes per expiry, " + RACING_PROCESSES + " processes racing", perExpiry.toString(), "target exactly 1 each");
+        } finally {
+            functions.forEach(FunctionProcess::close);
+        }
+    }
+
+    private static void invokeAtOnce(LambdaRuntimeEmulator runtime, String event, int count) throws Exception {
+        List<CompletableFuture<LambdaRuntimeEmulator.Result>> results = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            results.add(runtime.submit(event, TIMEOUT));
+        }
+        for (CompletableFuture<LambdaRuntimeEmulator.Result> result : results) {
+            requireStatus(201, HttpApiEvents.parseResponse(result.get().body()));
+        }
+    }
+
+    // ---- cold starts ------------------------------------------------------------------------------------------
+
+    /** Process start to the first answer; {@code firstInvocation} is the part after the runtime handed out the event. */
+    private record ColdStart(long totalNanos, long firstInvocationNanos) {
+        long initNanos() {
+            return totalNanos - firstInvocationNanos;
+        }
+    }
+
+    private void coldStarts(Path minimalTarget) throws Exception {
+        section("Cold starts: process start to first answered invocation, " + COLD_STARTS + " of each, interleaved, same JVM options");
+        zoom.accessTokenLifetime(Duration.ofSeconds(3599));
+        table.seed("default", zoom.authorize());
+        String httpEvent = HttpApiEvents.request("POST", "/meetings", Map.of("content-type", "application/json"), meeting);
+        String helloEvent = HttpApiEvents.request("GET", "/hello");
+        List<ColdStart> baseline = new ArrayList<>();
+        List<ColdStart> http = new ArrayList<>();
+        List<ColdStart> batch = new ArrayList<>();
+        for (int i = 0; i < COLD_STARTS; i++) {
+            baseline.add(coldStart(minimalTarget, baselineEnvironment(), helloEvent, result -> requireStatus(200, HttpApiEvents.parseResponse(result.body()))));
+            http.add(coldStart(target, functionEnvironment(), httpEvent, result -> requireStatus(201, HttpApiEvents.parseResponse(result.body()))));
+            batch.add(coldStart(target, functionEnvironment(), createBatch(), Benchmark::requireNoBatchFailures));
+        }
+        ColdStart base = median(baseline);
+        ColdStart app = median(http);
+        ColdStart queued = median(batch);
+        line("baseline, GET /hello                 median total %s = init %s + first invocation %s   (all: %s)", ms(base.totalNanos()),
+                ms(base.initNanos()), ms(base.firstInvocationNanos()), totals(baseline));
+        line("scheduler, POST /meetings            median total %s = init %s + first invocation %s   (all: %s)", ms(app.totalNanos()),
+                ms(app.initNanos()), ms(app.firstInvocationNanos()), totals(http));
+        line("scheduler, SQS batch of 10 creates   median total %s = init %s + first invocation %s   (all: %s)", ms(queued.totalNanos()),
+                ms(queued.initNanos()), ms(queued.firstInvocationNanos()), totals(batch));
+        line("ratio to the baseline: POST /meetings %.2f (init alone %.2f); SQS batch %.2f (init alone %.2f)",
+                ratio(app.totalNanos(), base.totalNanos()), ratio(app.initNanos(), base.initNanos()),
+                ratio(queued.totalNanos(), base.totalNanos()), ratio(queued.initNanos(), base.initNanos()));
+        line("the first invocation includes the instance's first read of the connection and its Zoom calls (%d ms each at the fake)",
+                ZOOM_LATENCY.toMillis());
+        line("native executable: not measured (no GraalVM/Mandrel and no container runtime on this machine: `-Dnative` cannot build here)");
+        line("SnapStart: not measurable locally (a Lambda service feature: the snapshot is taken and restored by Lambda)");
+        summary("Cold start, baseline function (GET /hello)", ms(base.totalNanos()) + " (init " + ms(base.initNanos()) + ")",
+                "median of " + COLD_STARTS);
+        summary("Cold start, POST /meetings (JVM)", ms(app.totalNanos()) + " (init " + ms(app.initNanos()) + ")",
+                String.format(Locale.ROOT, "ratio %.2f, init alone %.2f (target ≤ 1.3)", ratio(app.totalNanos(), base.totalNanos()),
+                        ratio(app.initNanos(), base.initNanos())));
+        summary("Cold start, SQS batch of 10 creates (JVM)", ms(queued.totalNanos()) + " (init " + ms(queued.initNanos()) + ")",
+                String.format(Locale.ROOT, "ratio %.2f, init alone %.2f", ratio(queued.totalNanos(), base.totalNanos()),
+                        ratio(queued.initNanos(), base.initNanos())));
+        summary("Cold start, native executable", "not measured", "no GraalVM or container runtime here");
+    }
+
+    private ColdStart coldStart(Path functionTarget, Map<String, String> env, String event, Consumer<LambdaRuntimeEmulator.Result> check)
+            throws Exception {
+        try (LambdaRuntimeEmulator runtime = LambdaRuntimeEmulator.start()) {
+            long started = System.nanoTime();
+            FunctionProcess function = startFunction(functionTarget, runtime, env);
+            try {
+                LambdaRuntimeEmulator.Result result = runtime.submit(event, TIMEOUT).get();
+                long answered = System.nanoTime();
+                check.accept(result);
+                return new ColdStart(answered - started, result.latency().toNanos());
+            } finally {
+                function.close();
+            }
+        }
+    }
+
+    private static ColdStart median(List<ColdStart> starts) {
+        List<ColdStart> sorted = starts.stream().sorted((a, b) -> Long.compare(a.totalNanos(), b.totalNanos())).toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static String totals(List<ColdStart> starts) {
+        return String.join(", ", starts.stream().map(s -> ms(s.totalNanos())).toList());
+    }
+
+    // ---- requests -------------------------------------------------------------------------------------------
+
+    private HttpApiEvents.Response postToZoom(ZoomFake.Grant grant) throws IOException, InterruptedException {
+        HttpResponse<String> answer = direct.send(HttpRequest.newBuilder(URI.create(zoom.apiUrl() + "/users/me/meetings"))
+                .header("Authorization", "Bearer " + grant.accessToken())
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(meeting, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+        return new HttpApiEvents.Response(answer.statusCode(), Map.of(), answer.body());
+    }
+
+    /** Ten create requests of the default connection, each with a key of its own (a new meeting each). */
+    private String createBatch() throws IOException {
+        JsonNode meetingFields = JSON.readTree(meeting);
+        List<SqsEvents.Message> messages = new ArrayList<>();
+        long batch = ++batchSequence;
+        for (int i = 0; i < BATCH_SIZE; i++) {
+            String key = "bench-" + UUID.randomUUID() + "-" + batch + "-" + i;
+            String body = JSON.createObjectNode().put("action", "create").put("idempotencyKey", key).set("meeting", meetingFields).toString();
+            messages.add(new SqsEvents.Message(UUID.randomUUID().toString(), body));
+        }
+        return SqsEvents.batch(messages);
+    }
+
+    private static HttpApiEvents.Response invoke(LambdaRuntimeEmulator runtime, String event) {
+        return HttpApiEvents.parseResponse(runtime.invoke(event, TIMEOUT).body());
+    }
+
+    private static void requireStatus(int expected, HttpApiEvents.Response response) {
+        if (response.statusCode() != expected) {
+            throw new IllegalStateException("expected " + expected + ", got " + response.statusCode() + ": " + response.body());
+        }
+    }
+
+    private static void requireNoBatchFailures(LambdaRuntimeEmulator.Result result) {
+        try {
+            JsonNode failures = JSON.readTree(result.body()).get("batchItemFailures");
+            if (result.error() || failures == null || failures.size() != 0) {
+                throw new IllegalStateException("the batch did not succeed: " + result.body());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("the batch answer is not JSON: " + result.body(), e);
+        }
+    }
+
+    private void requireChainIntact(String connection, ZoomFake.Grant grant) {
+        if (!zoom.currentRefreshToken(grant.chainId()).equals(table.string(connection, "refreshToken"))) {
+            throw new IllegalStateException("the table does not hold Zoom's current refresh token of " + connection);
+        }
+    }
+
+    // ---- figures --------------------------------------------------------------------------------------------
+
+    /** Nearest rank. */
+    static long percentile(long[] sorted, double p) {
+        int rank = (int) Math.ceil(p * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
+    }
+
+    static double ratio(long value, long reference) {
+        return (double) value / reference;
+    }
+
+    static String ms(long nanos) {
+        return String.format(Locale.ROOT, "%.1f ms", nanos / 1e6);
+    }
+
+    private static String perMessageCounts(Map<String, Integer> counts, int per) {
+        Map<String, String> each = new TreeMap<>();
+        counts.forEach((operation, count) -> each.put(operation, String.format(Locale.ROOT, "%.2f", (double) count / per)));
+        return each.toString();
+    }
+
+    private static void section(String title) {
+        System.out.println();
+        System.out.println("== " + title);
+    }
+
+    private static void line(String format, Object... args) {
+        System.out.println("   " + String.format(Locale.ROOT, format, args));
+    }
+
+    private void summary(String what, String figure, String note) {
+        summary.add(new String[] {what, figure, note});
+    }
+
+    /** The results as the Markdown table of README.md. */
+    private void printSummary() {
+        section("Summary (Markdown, for README.md)");
+        System.out.println("| what | figure | target / note |");
+        System.out.println("| --- | --- | --- |");
+        summary.forEach(row -> System.out.println("| " + String.join(" | ", row) + " |"));
+    }
+}
