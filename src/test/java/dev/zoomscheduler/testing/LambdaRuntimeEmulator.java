@@ -26,6 +26,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ThreadLocalRandom;
@@ -222,6 +223,8 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
                 socket.socket().setTcpNoDelay(true);
                 openSockets.add(socket);
                 connections.execute(() -> serve(socket));
+            } catch (RejectedExecutionException e) {
+                return; // closed while a connection was being accepted
             } catch (IOException e) {
                 if (!closed) {
                     System.err.println("[lambda-runtime-api] accept failed: " + e);
