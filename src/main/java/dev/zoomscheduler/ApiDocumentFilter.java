@@ -9,13 +9,12 @@ import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 
 import dev.zoomscheduler.problems.Problem;
-import io.quarkus.smallrye.openapi.OpenApiFilter;
 
 /**
- * Finishes the OpenAPI document at build time (it is never served): every operation answers problem documents for its
- * errors, the three routes that a browser or Zoom calls carry no SigV4 requirement, and the internal SQS seam is left out.
+ * Finishes the OpenAPI document as {@code ./mvnw -Popenapi} makes it ({@code mp.openapi.filter}): every operation answers
+ * problem documents for its errors, the three routes that a browser or Zoom calls carry no SigV4 requirement, and the
+ * internal SQS seam is left out. Only that build has an OpenAPI implementation; the function never runs this class.
  */
-@OpenApiFilter(stages = OpenApiFilter.RunStage.BUILD)
 public class ApiDocumentFilter implements OASFilter {
 
     private static final Set<String> PUBLIC_PATHS = Set.of("/oauth/install", "/oauth/callback", "/zoom/webhook");
