@@ -33,6 +33,7 @@ public final class LocalRun {
     }
 
     public static void main(String[] args) throws Exception {
+        System.setProperty("sun.net.httpserver.nodelay", "true"); // before any JDK HttpServer (the fake, the local API) starts
         boolean serve = Boolean.getBoolean("local.serve");
         int port = Integer.getInteger("local.port", serve ? 8080 : 0);
         Path target = Path.of("target");
