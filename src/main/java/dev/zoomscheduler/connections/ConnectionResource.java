@@ -2,7 +2,9 @@ package dev.zoomscheduler.connections;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -23,7 +25,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.zoomscheduler.problems.Problem.FieldError;
 import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.QueryValues;
 import dev.zoomscheduler.tokens.ConnectionIds;
 import dev.zoomscheduler.tokens.ConnectionInfo;
 import dev.zoomscheduler.tokens.ConnectionKind;
@@ -37,7 +41,6 @@ import dev.zoomscheduler.tokens.ConnectionStore;
 public class ConnectionResource {
 
     private static final int DEFAULT_PAGE_SIZE = 30;
-    private static final int MAX_PAGE_SIZE = 300;
 
     private final Connections connections;
     private final ObjectMapper json;
@@ -116,18 +119,12 @@ public class ConnectionResource {
     }
 
     private static int pageSize(String value) {
-        if (value == null) {
-            return DEFAULT_PAGE_SIZE;
+        List<FieldError> errors = new ArrayList<>();
+        Integer size = QueryValues.pageSize(value, DEFAULT_PAGE_SIZE, errors);
+        if (!errors.isEmpty()) {
+            throw ProblemException.invalidRequest(errors);
         }
-        try {
-            int size = Integer.parseInt(value);
-            if (size >= 1 && size <= MAX_PAGE_SIZE) {
-                return size;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ProblemException.invalidRequest("page_size", "Must be a whole number from 1 to " + MAX_PAGE_SIZE + ".");
+        return size;
     }
 
     private static String startAfter(String token) {

@@ -47,19 +47,19 @@ public class Connections {
     }
 
     public ConnectionInfo describe(String connectionId) {
-        return configured(connectionId, store.describe(connectionId)).orElseThrow(() -> notFound(connectionId));
+        return defaultAccount.describe(connectionId, store.describe(connectionId)).orElseThrow(() -> notFound(connectionId));
     }
 
     public ConnectionStore.Page list(int pageSize, String startAfter) {
         ConnectionStore.Page page = store.list(pageSize, startAfter);
         List<ConnectionInfo> described = new ArrayList<>();
-        page.connections().forEach(found -> described.add(configured(found.connectionId(), Optional.of(found)).orElseThrow()));
+        page.connections().forEach(found -> described.add(defaultAccount.describe(found.connectionId(), Optional.of(found)).orElseThrow()));
         boolean firstPage = startAfter == null;
         String defaultId = ConnectionIds.DEFAULT;
         if (firstPage && defaultAccount.governs(defaultId)
                 && described.stream().noneMatch(found -> found.connectionId().equals(defaultId))
                 && store.describe(defaultId).isEmpty()) {
-            described.add(0, configured(defaultId, Optional.empty()).orElseThrow());
+            described.add(0, defaultAccount.describe(defaultId, Optional.empty()).orElseThrow());
         }
         return new ConnectionStore.Page(described, page.nextStartAfter());
     }
@@ -78,9 +78,8 @@ public class Connections {
                 }
                 throw notFound(connectionId);
             }
-            StoredToken found = item.get();
-            String token = found.kind() == ConnectionKind.ACCOUNT || defaultAccount.governs(connectionId) ? found.accessToken()
-                    : found.refreshToken();
+            StoredToken found = defaultAccount.resolve(connectionId, item).orElseThrow();
+            String token = found.kind() == ConnectionKind.ACCOUNT ? found.accessToken() : found.refreshToken();
             boolean revoked = token != null && !token.isEmpty() && found.status() == ConnectionStatus.ACTIVE && oauth.revoke(token);
             if (store.delete(found)) {
                 rotation.forget(connectionId);
@@ -90,18 +89,6 @@ public class Connections {
         }
         throw new ProblemException(ProblemType.TOKEN_REFRESH_BUSY, "Connection '" + connectionId
                 + "' kept changing while it was being deleted; try again.");
-    }
-
-    private Optional<ConnectionInfo> configured(String connectionId, Optional<ConnectionInfo> found) {
-        if (!defaultAccount.governs(connectionId)) {
-            return found;
-        }
-        String accountId = defaultAccount.accountId().orElseThrow();
-        return Optional.of(found
-                .map(info -> new ConnectionInfo(info.connectionId(), ConnectionKind.ACCOUNT, info.status(), accountId, info.scope(),
-                        info.expiresAt(), info.refreshedAt(), info.authorizedAt(), info.zoomUserId(), info.zoomAccountId(), info.version()))
-                .orElseGet(() -> new ConnectionInfo(connectionId, ConnectionKind.ACCOUNT, ConnectionStatus.ACTIVE, accountId, null, 0, 0,
-                        0, null, null, 0)));
     }
 
     private static ProblemException notFound(String connectionId) {

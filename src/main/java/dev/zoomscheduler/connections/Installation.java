@@ -11,7 +11,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,13 +26,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
+import dev.zoomscheduler.tokens.ConnectionInfo;
 import dev.zoomscheduler.tokens.ConnectionKind;
 import dev.zoomscheduler.tokens.ConnectionStore;
 import dev.zoomscheduler.tokens.DefaultAccountConnection;
-import dev.zoomscheduler.tokens.StoredToken;
 import dev.zoomscheduler.tokens.TokenGrant;
 import dev.zoomscheduler.tokens.TokenRotation;
-import dev.zoomscheduler.tokens.TokenStore;
 import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
 import dev.zoomscheduler.tokens.ZoomIdentity;
 import dev.zoomscheduler.tokens.ZoomTokenEndpoint;
@@ -54,7 +52,6 @@ public class Installation {
 
     private final SecureRandom random = new SecureRandom();
     private final PendingInstallStore pending;
-    private final TokenStore tokens;
     private final ConnectionStore connections;
     private final DefaultAccountConnection defaultAccount;
     private final ZoomTokenEndpoint oauth;
@@ -65,12 +62,11 @@ public class Installation {
     private final String oauthUrl;
     private final Duration stateLifetime;
 
-    public Installation(PendingInstallStore pending, TokenStore tokens, ConnectionStore connections,
+    public Installation(PendingInstallStore pending, ConnectionStore connections,
             DefaultAccountConnection defaultAccount, ZoomTokenEndpoint oauth, @RestClient ZoomUserClient users, TokenRotation rotation,
             ObjectMapper json, Clock clock, @ConfigProperty(name = "zoom.oauth-url") String oauthUrl,
             @ConfigProperty(name = "install.state-lifetime") Duration stateLifetime) {
         this.pending = pending;
-        this.tokens = tokens;
         this.connections = connections;
         this.defaultAccount = defaultAccount;
         this.oauth = oauth;
@@ -132,9 +128,9 @@ public class Installation {
     }
 
     private void store(String connectionId, TokenGrant grant, ZoomIdentity identity) {
-        Optional<StoredToken> seen = tokens.read(connectionId);
+        long seenVersion = connections.describe(connectionId).map(ConnectionInfo::version).orElse(0L);
         for (int attempt = 1;; attempt++) {
-            WriteOutcome outcome = connections.storeAuthorized(connectionId, seen, grant, identity);
+            WriteOutcome outcome = connections.storeAuthorized(connectionId, seenVersion, grant, identity);
             if (outcome.applied()) {
                 rotation.forget(connectionId);
                 LOG.infof("Connection %s authorised by Zoom user %s (version %d)", connectionId, identity.userId(),
@@ -145,7 +141,8 @@ public class Installation {
                 throw new ProblemException(ProblemType.TOKEN_REFRESH_BUSY, "Connection '" + connectionId
                         + "' kept changing while the new authorisation was stored; start the installation again.");
             }
-            seen = Optional.ofNullable(outcome.item()); // a refresh of the old chain moved the version on: replace what is there now
+            // a refresh of the old chain moved the version on (or the item was deleted): replace what is there now
+            seenVersion = outcome.item() == null ? 0 : outcome.item().version();
         }
     }
 

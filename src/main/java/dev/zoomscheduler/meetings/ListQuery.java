@@ -9,11 +9,11 @@ import java.util.regex.Pattern;
 
 import dev.zoomscheduler.problems.Problem.FieldError;
 import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.QueryValues;
 
 /** The query of a meeting list, passed to Zoom as given once it is known to be valid; absent values are null. */
 public record ListQuery(String type, Integer pageSize, String nextPageToken, String from, String to) {
 
-    private static final int MAX_PAGE_SIZE = 300;
     private static final Set<String> TYPES = Set.of("scheduled", "live", "upcoming", "upcoming_meetings", "previous_meetings");
     private static final Pattern PAGE_TOKEN = Pattern.compile("[A-Za-z0-9._~+/=-]{1,512}");
 
@@ -23,17 +23,7 @@ public record ListQuery(String type, Integer pageSize, String nextPageToken, Str
         if (type != null && !TYPES.contains(type)) {
             errors.add(new FieldError("type", "Must be one of " + TYPES.stream().sorted().toList() + "."));
         }
-        Integer size = null;
-        if (pageSize != null) {
-            try {
-                size = Integer.valueOf(pageSize);
-            } catch (NumberFormatException e) {
-                size = -1;
-            }
-            if (size < 1 || size > MAX_PAGE_SIZE) {
-                errors.add(new FieldError("page_size", "Must be a whole number from 1 to " + MAX_PAGE_SIZE + "."));
-            }
-        }
+        Integer size = QueryValues.pageSize(pageSize, null, errors);
         if (nextPageToken != null && !nextPageToken.isEmpty() && !PAGE_TOKEN.matcher(nextPageToken).matches()) {
             errors.add(new FieldError("next_page_token", "Must be a token from an earlier page."));
         }

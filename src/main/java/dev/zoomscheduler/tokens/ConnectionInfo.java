@@ -19,4 +19,15 @@ public record ConnectionInfo(
         String zoomUserId,
         String zoomAccountId,
         long version) {
+
+    /** A Server-to-Server connection that has never been written. */
+    public static ConnectionInfo newAccountConnection(String connectionId, String accountId) {
+        return new ConnectionInfo(connectionId, ConnectionKind.ACCOUNT, ConnectionStatus.ACTIVE, accountId, null, 0, 0, 0, null, null, 0);
+    }
+
+    /** This connection described as a Server-to-Server connection of {@code account} (configuration overrides the item). */
+    public ConnectionInfo asAccount(String account) {
+        return new ConnectionInfo(connectionId, ConnectionKind.ACCOUNT, status, account, scope, expiresAt, refreshedAt, authorizedAt,
+                zoomUserId, zoomAccountId, version);
+    }
 }

@@ -12,13 +12,13 @@ import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
 public interface ConnectionStore {
 
     /**
-     * Stores the tokens of a new authorisation: creates the connection if {@code seen} is empty (and none exists), or
-     * replaces the tokens of {@code seen}, whatever chain it held, if it is still at that version.
+     * Stores the tokens of a new authorisation: creates the connection if {@code seenVersion} is 0 (and none exists), or
+     * replaces its tokens, whatever chain it held, if it is still at that version.
      */
-    WriteOutcome storeAuthorized(String connectionId, Optional<StoredToken> seen, TokenGrant grant, ZoomIdentity identity);
+    WriteOutcome storeAuthorized(String connectionId, long seenVersion, TokenGrant grant, ZoomIdentity identity);
 
-    /** Removes the tokens and marks the connection revoked (the user removed the app at Zoom). */
-    WriteOutcome markRevoked(ConnectionInfo seen);
+    /** Removes the tokens and marks the connection revoked (the user removed the app at Zoom), if still at that version. */
+    WriteOutcome markRevoked(String connectionId, long seenVersion);
 
     /** Deletes the item if it is still at {@code seen.version()}; false if it changed meanwhile. */
     boolean delete(StoredToken seen);

@@ -36,4 +36,13 @@ public class DefaultAccountConnection {
         return Optional.of(item.map(found -> found.asAccount(accountId.get()))
                 .orElseGet(() -> StoredToken.newAccountConnection(connectionId, accountId.get())));
     }
+
+    /** The connection as it must be described: the same rule as {@link #resolve}, for a description. */
+    public Optional<ConnectionInfo> describe(String connectionId, Optional<ConnectionInfo> found) {
+        if (!governs(connectionId)) {
+            return found;
+        }
+        return Optional.of(found.map(info -> info.asAccount(accountId.get()))
+                .orElseGet(() -> ConnectionInfo.newAccountConnection(connectionId, accountId.get())));
+    }
 }

@@ -123,8 +123,8 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
     }
 
     @Override
-    public WriteOutcome storeAuthorized(String connectionId, Optional<StoredToken> seen, TokenGrant grant, ZoomIdentity identity) {
-        Update update = new Update(connectionId, seen.map(StoredToken::version).orElse(0L))
+    public WriteOutcome storeAuthorized(String connectionId, long seenVersion, TokenGrant grant, ZoomIdentity identity) {
+        Update update = new Update(connectionId, seenVersion)
                 .set(ACCESS_TOKEN, s(grant.accessToken()))
                 .set(REFRESH_TOKEN, s(grant.refreshToken()))
                 .set(EXPIRES_AT, n(grant.expiresAt()))
@@ -140,8 +140,8 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
     }
 
     @Override
-    public WriteOutcome markRevoked(ConnectionInfo seen) {
-        return write(new Update(seen.connectionId(), seen.version())
+    public WriteOutcome markRevoked(String connectionId, long seenVersion) {
+        return write(new Update(connectionId, seenVersion)
                 .set(STATUS, s(ConnectionStatus.REVOKED.attributeValue()))
                 .set(EXPIRES_AT, n(0))
                 .remove(ACCESS_TOKEN).remove(REFRESH_TOKEN).remove(LEASE_OWNER).remove(LEASE_UNTIL));

@@ -21,6 +21,7 @@ import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.tokens.ConnectionInfo;
 import dev.zoomscheduler.tokens.ConnectionStore;
 import dev.zoomscheduler.tokens.TokenRotation;
+import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
 
 /**
  * What a verified Zoom event changes. {@code app_deauthorized}: the connections the user authorised are marked revoked
@@ -80,14 +81,18 @@ public class WebhookEvents {
     }
 
     private void revoke(ConnectionInfo connection) {
-        ConnectionInfo seen = connection;
-        for (int attempt = 1; attempt <= REVOKE_ATTEMPTS && seen != null; attempt++) {
-            if (connections.markRevoked(seen).applied()) {
-                rotation.forget(seen.connectionId());
-                LOG.infof("Connection %s revoked: the user removed the app at Zoom", seen.connectionId());
+        long seenVersion = connection.version();
+        for (int attempt = 1; attempt <= REVOKE_ATTEMPTS; attempt++) {
+            WriteOutcome outcome = connections.markRevoked(connection.connectionId(), seenVersion);
+            if (outcome.applied()) {
+                rotation.forget(connection.connectionId());
+                LOG.infof("Connection %s revoked: the user removed the app at Zoom", connection.connectionId());
                 return;
             }
-            seen = connections.describe(seen.connectionId()).orElse(null); // a refresh moved the version on
+            if (outcome.item() == null) {
+                return; // deleted meanwhile
+            }
+            seenVersion = outcome.item().version(); // a refresh moved the version on
         }
     }
 
