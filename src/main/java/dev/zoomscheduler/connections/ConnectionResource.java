@@ -12,6 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -25,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.zoomscheduler.InvocationDeadline;
 import dev.zoomscheduler.problems.Problem.FieldError;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.QueryValues;
@@ -45,8 +47,11 @@ public class ConnectionResource {
     private final Connections connections;
     private final ObjectMapper json;
 
-    public ConnectionResource(Connections connections, ObjectMapper json) {
+    private final InvocationDeadline deadline;
+
+    public ConnectionResource(Connections connections, ObjectMapper json, InvocationDeadline deadline) {
         this.connections = connections;
+        this.deadline = deadline;
         this.json = json;
     }
 
@@ -77,8 +82,8 @@ public class ConnectionResource {
     @APIResponse(responseCode = "204", description = "Revoked and deleted")
     @DELETE
     @Path("{connectionId}")
-    public Response delete(@PathParam("connectionId") String connectionId) {
-        connections.remove(pathId(connectionId));
+    public Response delete(@PathParam("connectionId") String connectionId, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
+        connections.remove(pathId(connectionId), deadline.of(lambda));
         return Response.noContent().build();
     }
 

@@ -1,5 +1,8 @@
 package dev.zoomscheduler.connections;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +19,7 @@ import dev.zoomscheduler.tokens.ConnectionKind;
 import dev.zoomscheduler.tokens.ConnectionStatus;
 import dev.zoomscheduler.tokens.ConnectionStore;
 import dev.zoomscheduler.tokens.DefaultAccountConnection;
+import dev.zoomscheduler.tokens.RefreshBudget;
 import dev.zoomscheduler.tokens.StoredToken;
 import dev.zoomscheduler.tokens.TokenRotation;
 import dev.zoomscheduler.tokens.TokenStore;
@@ -36,9 +40,13 @@ public class Connections {
     private final DefaultAccountConnection defaultAccount;
     private final ZoomTokenEndpoint oauth;
     private final TokenRotation rotation;
+    private final RefreshBudget budget;
+    private final Clock clock;
 
     public Connections(ConnectionStore store, TokenStore tokens, DefaultAccountConnection defaultAccount, ZoomTokenEndpoint oauth,
-            TokenRotation rotation) {
+            TokenRotation rotation, RefreshBudget budget, Clock clock) {
+        this.budget = budget;
+        this.clock = clock;
         this.store = store;
         this.tokens = tokens;
         this.defaultAccount = defaultAccount;
@@ -67,9 +75,10 @@ public class Connections {
     /**
      * Revokes the connection's authorisation at Zoom, then deletes its item with a write conditional on the version read.
      * If a refresh rotated the tokens in between, the delete fails, and the new refresh token is revoked in turn. A token
-     * Zoom no longer knows needs no revocation; Zoom failing to answer keeps the item, so the removal can be repeated.
+     * Zoom no longer knows needs no revocation; Zoom failing to answer keeps the item, so the removal can be repeated. A
+     * revocation begins only if the invocation can wait out its full timeout and the delete after it.
      */
-    public void remove(String connectionId) {
+    public void remove(String connectionId, Instant deadline) {
         for (int attempt = 1; attempt <= REMOVE_ATTEMPTS; attempt++) {
             Optional<StoredToken> item = tokens.read(connectionId);
             if (item.isEmpty()) {
@@ -80,6 +89,10 @@ public class Connections {
             }
             StoredToken found = defaultAccount.resolve(connectionId, item).orElseThrow();
             String token = found.kind() == ConnectionKind.ACCOUNT ? found.accessToken() : found.refreshToken();
+            if (!budget.fits(clock.instant(), deadline, budget.tokenCall().plus(budget.store()))) {
+                throw new ProblemException(ProblemType.INVOCATION_TIME_SHORT, 503, "Too little of this invocation's time is left to"
+                        + " revoke and delete connection '" + connectionId + "'; try again.", null, null, Duration.ofSeconds(1));
+            }
             boolean revoked = token != null && !token.isEmpty() && found.status() == ConnectionStatus.ACTIVE && oauth.revoke(token);
             if (store.delete(found)) {
                 rotation.forget(connectionId);

@@ -10,6 +10,8 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
+import io.smallrye.mutiny.Uni;
+
 /** Zoom's {@code GET /users/me}: who authorised the app, so that Zoom's later events about that user find the connection. */
 @RegisterRestClient(configKey = "zoom-api")
 @Produces(MediaType.APPLICATION_JSON)
@@ -17,5 +19,5 @@ public interface ZoomUserClient {
 
     @GET
     @Path("/users/me")
-    Response me(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization);
+    Uni<Response> me(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization);
 }

@@ -5,6 +5,7 @@ import static dev.zoomscheduler.dynamodb.Attributes.number;
 import static dev.zoomscheduler.dynamodb.Attributes.s;
 import static dev.zoomscheduler.dynamodb.Attributes.string;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,22 +19,33 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
 
-/** The request table in DynamoDB (README.md): key {@code idempotencyKey}, TTL attribute {@code expiresAt}. */
+/**
+ * The request table in DynamoDB (README.md): key {@code idempotencyKey}, TTL attribute {@code expiresAt}. The records of a
+ * meeting are found through a second key in the same table, {@code meeting#<id>}, whose {@code requestKeys} lists them: it is
+ * written in the same transaction as the completion that names the meeting, so Zoom's meeting events cost one read per
+ * meeting, whatever the table's size, and the table needs no index.
+ */
 @ApplicationScoped
 public class DynamoDbRequestStore implements RequestStore {
 
     private static final String KEY = "idempotencyKey";
+    /** Idempotency keys never contain '#' (IdempotencyKeys), so these keys cannot meet a request's. */
+    private static final String MEETING_PREFIX = "meeting#";
+    private static final String REQUEST_KEYS = "requestKeys";
     private static final String OWNED = "attempt = :attempt";
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final Duration ttl;
 
     public DynamoDbRequestStore(DynamoDbClient dynamo, IdempotencySettings settings) {
         this.dynamo = dynamo;
         this.table = settings.table();
+        this.ttl = settings.ttl();
     }
 
     @Override
@@ -71,26 +83,44 @@ public class DynamoDbRequestStore implements RequestStore {
                 ":resultBody", s(body),
                 ":now", n(nowMillis)));
         String update = "SET #status = :status, resultStatus = :resultStatus, resultBody = :resultBody, completedAt = :now";
-        if (meetingId != null) {
-            values.put(":meetingId", s(meetingId));
-            update += ", meetingId = :meetingId";
+        if (meetingId == null) {
+            return ownedUpdate(key, attempt, update, values);
         }
-        return ownedUpdate(key, attempt, update, values);
+        values.put(":meetingId", s(meetingId));
+        values.put(":attempt", s(attempt));
+        Update completion = Update.builder().tableName(table).key(key(key)).conditionExpression(OWNED)
+                .updateExpression(update + ", meetingId = :meetingId")
+                .expressionAttributeNames(Map.of("#status", "status")).expressionAttributeValues(values).build();
+        Update link = Update.builder().tableName(table).key(key(MEETING_PREFIX + meetingId))
+                .updateExpression("ADD " + REQUEST_KEYS + " :key SET expiresAt = :expiresAt")
+                .expressionAttributeValues(Map.of(":key", AttributeValue.fromSs(List.of(key)),
+                        ":expiresAt", n(nowMillis / 1000 + ttl.toSeconds())))
+                .build();
+        try {
+            dynamo.transactWriteItems(r -> r.transactItems(TransactWriteItem.builder().update(completion).build(),
+                    TransactWriteItem.builder().update(link).build()));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (e.cancellationReasons().stream().anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
+                return false; // another attempt owns the record now
+            }
+            throw e;
+        }
     }
 
     @Override
     public List<RequestRecord> forMeeting(String meetingId) {
+        Map<String, AttributeValue> link = dynamo.getItem(r -> r.tableName(table).key(key(MEETING_PREFIX + meetingId))
+                .consistentRead(true)).item();
         List<RequestRecord> found = new ArrayList<>();
-        ScanRequest request = ScanRequest.builder().tableName(table).consistentRead(true)
-                .filterExpression("meetingId = :meetingId").expressionAttributeValues(Map.of(":meetingId", s(meetingId))).build();
-        for (ScanResponse page : dynamo.scanPaginator(request)) {
-            page.items().forEach(item -> found.add(toRecord(item)));
+        if (link != null && link.containsKey(REQUEST_KEYS)) {
+            link.get(REQUEST_KEYS).ss().forEach(requestKey -> read(requestKey).ifPresent(found::add));
         }
         return found;
     }
 
     @Override
-    public boolean recordMeetingEvent(RequestRecord seen, String meetingState, long eventAtMillis, String resultBody) {
+    public MeetingEventWrite recordMeetingEvent(RequestRecord seen, String meetingState, long eventAtMillis, String resultBody) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":meetingState", s(meetingState),
                 ":eventAt", n(eventAtMillis)));
@@ -106,10 +136,12 @@ public class DynamoDbRequestStore implements RequestStore {
         String required = condition;
         try {
             dynamo.updateItem(r -> r.tableName(table).key(key(seen.key())).updateExpression(expression)
-                    .conditionExpression(required).expressionAttributeValues(values));
-            return true;
-        } catch (ConditionalCheckFailedException newerOrGone) {
-            return false;
+                    .conditionExpression(required).expressionAttributeValues(values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return new MeetingEventWrite(true, null);
+        } catch (ConditionalCheckFailedException newerOrChanged) {
+            Map<String, AttributeValue> found = newerOrChanged.item();
+            return new MeetingEventWrite(false, found == null || found.isEmpty() ? null : toRecord(found));
         }
     }
 

@@ -36,6 +36,13 @@ public record RequestRecord(
         return status == RequestStatus.IN_PROGRESS && inProgressUntil > nowMillis;
     }
 
+    /** The stored answer holds the meeting's start_url, which carries the host's ZAK (a credential). */
+    @Override
+    public String toString() {
+        return "RequestRecord[key=" + key + ", status=" + status + ", operation=" + operation + ", connectionId=" + connectionId
+                + ", meetingId=" + meetingId + ", resultStatus=" + resultStatus + "]";
+    }
+
     /** A failure as it was answered, kept so that a repeat gets the same answer. */
     public record StoredProblem(String type, int status, String detail, Integer code) {
     }

@@ -23,14 +23,14 @@ public interface RequestStore {
      */
     boolean complete(String key, String attempt, int status, String body, String meetingId, long nowMillis);
 
-    /** The records of requests that made or acted on a meeting (for Zoom's meeting events). */
+    /** The records of requests that made or acted on a meeting (for Zoom's meeting events), without scanning the table. */
     List<RequestRecord> forMeeting(String meetingId);
 
     /**
-     * Records what a Zoom event said of the record's meeting, unless a later event was recorded already; {@code resultBody}
-     * (null: unchanged) replaces the stored answer only if it is still the one {@code seen} holds.
+     * Records what a Zoom event said of the record's meeting, unless an event as late or later was recorded already;
+     * {@code resultBody} (null: unchanged) replaces the stored answer only if it is still the one {@code seen} holds.
      */
-    boolean recordMeetingEvent(RequestRecord seen, String meetingState, long eventAtMillis, String resultBody);
+    MeetingEventWrite recordMeetingEvent(RequestRecord seen, String meetingState, long eventAtMillis, String resultBody);
 
     /** Records a final failure; false if the attempt no longer owns the record. */
     boolean fail(String key, String attempt, RequestRecord.StoredProblem problem, long nowMillis);
@@ -40,6 +40,14 @@ public interface RequestStore {
 
     /** Ends the attempt's time at once: its outcome at Zoom is unknown, so the next attempt must look before it acts. */
     void abandon(String key, String attempt, long nowMillis);
+
+    /**
+     * Outcome of {@link #recordMeetingEvent}.
+     *
+     * @param found if not applied: the record as the failed condition found it (null: gone)
+     */
+    record MeetingEventWrite(boolean applied, RequestRecord found) {
+    }
 
     /**
      * Outcome of {@link #begin}.

@@ -30,6 +30,8 @@ public enum ProblemType {
     ZOOM_TIMEOUT("zoom-timeout", 504, "Zoom did not answer in time"),
     ZOOM_NOT_CONFIGURED("zoom-not-configured", 500, "The Zoom app credentials are missing or refused"),
     TOKEN_REFRESH_BUSY("token-refresh-busy", 503, "The Zoom access token is being refreshed; try again shortly"),
+    INVOCATION_TIME_SHORT("invocation-time-short", 503, "Too little of the invocation's time is left to do this safely; try again"),
+    SIGNED_REQUEST_REQUIRED("signed-request-required", 403, "This route takes only signed (IAM-authorised) requests"),
     TOKEN_STORE_UNAVAILABLE("token-store-unavailable", 503, "The token store is unavailable"),
     INTERNAL("internal-error", 500, "Internal error");
 

@@ -49,6 +49,16 @@ public class ClientSecret {
         this.json = json;
     }
 
+    /** The longest the next {@link #value()} can take: nothing once the secret is held. */
+    public Duration longestRead() {
+        return resolved != null || plain.isPresent() ? Duration.ZERO : longestFirstRead();
+    }
+
+    /** The longest the first {@link #value()} of an instance can take (connect, then the extension's answer). */
+    public Duration longestFirstRead() {
+        return plain.isPresent() || secretId.isEmpty() ? Duration.ZERO : TIMEOUT.multipliedBy(2);
+    }
+
     public String value() {
         String secret = resolved;
         if (secret == null) {

@@ -133,9 +133,10 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
                 .set(REFRESHED_AT, n(grant.issuedAt().getEpochSecond()))
                 .set(AUTHORIZED_AT, n(grant.issuedAt().getEpochSecond()))
                 .remove(LEASE_OWNER).remove(LEASE_UNTIL).remove(ACCOUNT_ID);
-        optional(update, SCOPE, grant.scope());
-        optional(update, ZOOM_USER_ID, identity.userId());
-        optional(update, ZOOM_ACCOUNT_ID, identity.accountId());
+        // who authorised it before is forgotten too: app_deauthorized of the former user must not find this connection
+        replaceOrRemove(update, SCOPE, grant.scope());
+        replaceOrRemove(update, ZOOM_USER_ID, identity.userId());
+        replaceOrRemove(update, ZOOM_ACCOUNT_ID, identity.accountId());
         return write(update);
     }
 
@@ -151,7 +152,7 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
     public boolean delete(StoredToken seen) {
         try {
             dynamo.deleteItem(r -> r.tableName(table).key(key(seen.connectionId()))
-                    .conditionExpression("#" + VERSION + " = :seenVersion")
+                    .conditionExpression(versionIs(seen.version()))
                     .expressionAttributeNames(Map.of("#" + VERSION, VERSION))
                     .expressionAttributeValues(Map.of(":seenVersion", n(seen.version()))));
             return true;
@@ -203,9 +204,11 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
         }
     }
 
-    private static void optional(Update update, String attribute, String value) {
+    private static void replaceOrRemove(Update update, String attribute, String value) {
         if (value != null) {
             update.set(attribute, s(value));
+        } else {
+            update.remove(attribute);
         }
     }
 
@@ -220,7 +223,8 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
                 ConnectionKind.fromAttribute(string(item, KIND)),
                 string(item, ACCOUNT_ID),
                 string(item, LEASE_OWNER),
-                number(item, LEASE_UNTIL));
+                number(item, LEASE_UNTIL),
+                string(item, ZOOM_USER_ID));
     }
 
     private static ConnectionInfo toInfo(Map<String, AttributeValue> item) {
@@ -236,6 +240,16 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
                 string(item, ZOOM_USER_ID),
                 string(item, ZOOM_ACCOUNT_ID),
                 number(item, VERSION));
+    }
+
+    /**
+     * The item is at {@code :seenVersion}. Version 0 stands for an item without {@code version} (none yet, or one an operator
+     * seeded by hand without it), which is read as version 0 and so can be written like any other.
+     */
+    private static String versionIs(long seenVersion) {
+        return seenVersion == 0
+                ? "(attribute_not_exists(#" + VERSION + ") OR #" + VERSION + " = :seenVersion)"
+                : "#" + VERSION + " = :seenVersion";
     }
 
     private static Map<String, AttributeValue> key(String connectionId) {
@@ -260,9 +274,7 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
             this.connectionId = connectionId;
             set(VERSION, n(seenVersion + 1));
             value(":seenVersion", n(seenVersion));
-            condition.append(seenVersion == 0
-                    ? "(attribute_not_exists(#" + CONNECTION_ID + ") OR #" + VERSION + " = :seenVersion)"
-                    : "#" + VERSION + " = :seenVersion");
+            condition.append(versionIs(seenVersion));
         }
 
         Update set(String attribute, AttributeValue value) {

@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param accountId the Zoom account of an {@link ConnectionKind#ACCOUNT} connection
  * @param refreshLeaseOwner instance that holds the refresh lease, or null
  * @param refreshLeaseUntil epoch milliseconds at which that lease runs out
+ * @param zoomUserId the Zoom user who authorised the app (null if unknown, or a Server-to-Server connection)
  */
 public record StoredToken(
         String connectionId,
@@ -21,17 +22,18 @@ public record StoredToken(
         ConnectionKind kind,
         String accountId,
         String refreshLeaseOwner,
-        long refreshLeaseUntil) {
+        long refreshLeaseUntil,
+        String zoomUserId) {
 
     /** A Server-to-Server connection that has never been written: its first write creates the item. */
     public static StoredToken newAccountConnection(String connectionId, String accountId) {
-        return new StoredToken(connectionId, null, null, 0, 0, ConnectionStatus.ACTIVE, ConnectionKind.ACCOUNT, accountId, null, 0);
+        return new StoredToken(connectionId, null, null, 0, 0, ConnectionStatus.ACTIVE, ConnectionKind.ACCOUNT, accountId, null, 0, null);
     }
 
     /** This item read as a Server-to-Server connection of {@code account} (configuration overrides what was stored). */
     public StoredToken asAccount(String account) {
         return new StoredToken(connectionId, accessToken, refreshToken, expiresAt, version, status, ConnectionKind.ACCOUNT, account,
-                refreshLeaseOwner, refreshLeaseUntil);
+                refreshLeaseOwner, refreshLeaseUntil, zoomUserId);
     }
 
     /** True if the access token is still valid at {@code instant}. */
@@ -50,6 +52,11 @@ public record StoredToken(
 
     public boolean sameRefreshToken(StoredToken other) {
         return other != null && refreshToken != null && refreshToken.equals(other.refreshToken);
+    }
+
+    /** Whether this item holds the tokens of {@code grant} (its refresh token; an account's access token). */
+    public boolean holds(TokenGrant grant) {
+        return grant.refreshToken() != null ? grant.refreshToken().equals(refreshToken) : grant.accessToken().equals(accessToken);
     }
 
     /** Never print the tokens: records would otherwise put them in every log line and exception that mentions one. */

@@ -32,25 +32,31 @@ import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
  * refused, is used.</li>
  * <li>If another instance holds an unexpired refresh lease, poll the item with backoff until a new token appears or the
  * lease runs out.</li>
- * <li>Otherwise take the lease with a write conditional on the version seen. If the condition fails, it returned the item
- * as it now is: go to 3 with it.</li>
+ * <li>A refresh begins only if the invocation can finish it: take the lease, read the client secret (if not held), wait
+ * out the token request's full timeout and every attempt at storing its result ({@link RefreshBudget}). Otherwise a token
+ * that is still valid (inside the margin) is used as it is, or the caller gets 503 with Retry-After; Zoom is not called.</li>
+ * <li>Take the lease with a write conditional on the version seen; the lease outlasts the holder's worst case. If the
+ * condition fails, it returned the item as it now is: go to 3 with it.</li>
  * <li>Holding the lease, exchange the refresh token at Zoom, then store the new pair with a write conditional on the
  * version and the old refresh token. If that fails but the item still holds the old refresh token (the lease ran out and
  * another instance took it without storing anything), the new pair is the only live one: write it again on the version
- * found. If the item holds another refresh token, someone stored another chain: use theirs.</li>
+ * found. If the item holds another chain (a new authorisation, a revocation) or is gone (the connection was deleted), the
+ * new pair is revoked at Zoom so that nothing live is left dangling, and the item as found wins.</li>
  * <li>If Zoom refuses the refresh token ({@code invalid_grant}), read again: another refresh token stored meanwhile
- * explains it (go to 3); if this instance took over a lapsed lease, first wait one lease length for its former holder
- * to store what it may have refreshed. Otherwise mark the connection "reauthorization required" and answer so, now and for every
- * later request, without calling Zoom, until an operator stores a new refresh token.</li>
+ * explains it (go to 3). If this instance took over a lapsed lease, its former holder may have refreshed and not yet
+ * stored: wait until that holder's worst case has passed (its lease end, plus clock skew); if this invocation ends
+ * sooner, answer 503 and keep the lease, so that a later request decides. Otherwise mark the connection "reauthorization
+ * required" and answer so, now and for every later request, without calling Zoom, until it is authorised again.</li>
  * <li>If Zoom cannot be reached, give the lease back so the next request can try at once.</li>
- * <li>When Zoom refuses an access token believed valid (401, code 124), steps 2 to 7 run with that token counted as
+ * <li>When Zoom refuses an access token believed valid (401, code 124), steps 2 to 8 run with that token counted as
  * unusable, and the caller retries its call once.</li>
  * <li>If DynamoDB will not take the refreshed pair even after retries, the instance keeps it in memory, uses it, and
  * stores it before anything else at its next request: the refresh token it holds is the chain's only live one.</li>
  * </ol>
- * A Server-to-Server connection ({@link ConnectionKind#ACCOUNT}) follows the same steps with the {@code account_credentials}
- * grant in place of the refresh: it has no chain to lose, but the lease still makes one token request per expiry for all
- * instances. The {@code default} connection of {@code ZOOM_ACCOUNT_ID} needs no item: its first lease creates it.
+ * Every wait (the single flight, lease polls, store retries) ends before the invocation's deadline. A Server-to-Server
+ * connection ({@link ConnectionKind#ACCOUNT}) follows the same steps with the {@code account_credentials} grant in place of
+ * the refresh: it has no chain to lose, but the lease still makes one token request per expiry for all instances. The
+ * {@code default} connection of {@code ZOOM_ACCOUNT_ID} needs no item: its first lease creates it.
  */
 @ApplicationScoped
 public class TokenRotation {
@@ -58,16 +64,16 @@ public class TokenRotation {
     private static final Logger LOG = Logger.getLogger(TokenRotation.class);
     /** Zoom's access tokens live an hour: a larger margin would refresh on every request. */
     private static final Duration MAX_MARGIN = Duration.ofMinutes(30);
-    private static final Duration FIRST_STORE_RETRY = Duration.ofMillis(25);
-    private static final int STORE_ATTEMPTS = 3;
+    /** How far apart two instances' clocks may be: a lapsed lease's holder may still be at work this long. */
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(2);
 
     private final TokenStore store;
     private final DefaultAccountConnection defaultAccount;
     private final ZoomTokenEndpoint zoom;
     private final Clock clock;
     private final Metrics metrics;
+    private final RefreshBudget budget;
     private final Duration margin;
-    private final Duration leaseDuration;
     private final Duration waitTimeout;
     /** Names this instance as lease owner; only for operators reading the table. */
     private final String instanceId = UUID.randomUUID().toString();
@@ -77,29 +83,29 @@ public class TokenRotation {
     private final Map<String, PendingSave> unsaved = new ConcurrentHashMap<>();
 
     public TokenRotation(TokenStore store, DefaultAccountConnection defaultAccount, ZoomTokenEndpoint zoom, Clock clock,
-            TokenSettings settings, Metrics metrics) {
+            TokenSettings settings, RefreshBudget budget, Metrics metrics) {
         this.store = store;
         this.defaultAccount = defaultAccount;
         this.zoom = zoom;
         this.clock = clock;
         this.metrics = metrics;
+        this.budget = budget;
         this.margin = settings.refreshMargin().compareTo(MAX_MARGIN) > 0 ? MAX_MARGIN : settings.refreshMargin();
-        this.leaseDuration = settings.leaseDuration();
         this.waitTimeout = settings.waitTimeout();
     }
 
-    /** A valid access token of the connection. */
-    public String accessToken(String connectionId) {
+    /** A valid access token of the connection, obtained before {@code deadline} (the invocation's end). */
+    public String accessToken(String connectionId, Instant deadline) {
         StoredToken token = held.get(connectionId);
         if (token != null && usable(token, null) && !unsaved.containsKey(connectionId)) {
             return token.accessToken();
         }
-        return singleFlight(connectionId, null);
+        return singleFlight(connectionId, null, deadline);
     }
 
     /** A replacement for an access token that Zoom refused although it was believed valid. */
-    public String replaceRejected(String connectionId, String rejectedAccessToken) {
-        return singleFlight(connectionId, rejectedAccessToken);
+    public String replaceRejected(String connectionId, String rejectedAccessToken, Instant deadline) {
+        return singleFlight(connectionId, rejectedAccessToken, deadline);
     }
 
     /** Forgets what this instance holds of a connection (after it was deleted, revoked or authorised again). */
@@ -108,11 +114,12 @@ public class TokenRotation {
         unsaved.remove(connectionId);
     }
 
-    private String singleFlight(String connectionId, String rejected) {
-        Instant deadline = clock.instant().plus(waitTimeout);
+    private String singleFlight(String connectionId, String rejected, Instant deadline) {
+        Instant waitLimit = earliest(clock.instant().plus(waitTimeout), budget.waitLimit(deadline));
         ReentrantLock lock = refreshLocks.computeIfAbsent(connectionId, id -> new ReentrantLock());
         try {
-            if (!lock.tryLock(waitTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            long millis = Duration.between(clock.instant(), waitLimit).toMillis();
+            if (!lock.tryLock(Math.max(0, millis), TimeUnit.MILLISECONDS)) {
                 throw busy(connectionId);
             }
         } catch (InterruptedException e) {
@@ -120,10 +127,10 @@ public class TokenRotation {
             throw busy(connectionId);
         }
         try {
-            savePending(connectionId);
+            savePending(connectionId, deadline);
             StoredToken token = held.get(connectionId);
             if (token == null || !usable(token, rejected)) {
-                token = obtain(connectionId, token, rejected, deadline);
+                token = obtain(connectionId, token, rejected, new Limits(deadline, waitLimit));
                 held.put(connectionId, token);
             }
             return token.accessToken();
@@ -132,8 +139,8 @@ public class TokenRotation {
         }
     }
 
-    /** Steps 3 to 7: from what this instance knows of the item (null: nothing) to a usable token. */
-    private StoredToken obtain(String connectionId, StoredToken known, String rejected, Instant deadline) {
+    /** Steps 3 to 8: from what this instance knows of the item (null: nothing) to a usable token. */
+    private StoredToken obtain(String connectionId, StoredToken known, String rejected, Limits limits) {
         StoredToken item = known != null ? known : read(connectionId);
         for (int round = 0;; round++) {
             if (item.unusable()) {
@@ -144,22 +151,26 @@ public class TokenRotation {
                 return item;
             }
             Instant now = clock.instant();
-            if (now.isAfter(deadline)) {
+            if (now.isAfter(limits.waitUntil())) {
                 throw busy(connectionId);
             }
             if (item.leasedAt(now)) {
-                pause(round, deadline);
+                pause(round, limits.waitUntil());
                 metrics.millis("LeaseWait", Duration.between(now, clock.instant()).toMillis(), "Protocol", "refresh");
                 item = read(connectionId);
                 continue;
             }
-            boolean takingOver = item.refreshLeaseOwner() != null; // a lapsed lease: its holder may still be at work
-            WriteOutcome lease = store.acquireRefreshLease(item, instanceId, now.plus(leaseDuration), now);
+            if (!budget.fits(now, limits.deadline(), budget.refresh())) {
+                return withoutRefresh(item, rejected);
+            }
+            // a lapsed lease: its holder may still be at work until its lease end
+            Instant formerLeaseEnd = item.refreshLeaseOwner() == null ? null : Instant.ofEpochMilli(item.refreshLeaseUntil());
+            WriteOutcome lease = store.acquireRefreshLease(item, instanceId, now.plus(budget.lease()), now);
             if (!lease.applied()) {
                 item = existing(connectionId, lease.item());
                 continue;
             }
-            item = refreshUnderLease(lease.item(), takingOver, deadline);
+            item = refreshUnderLease(lease.item(), formerLeaseEnd, limits.deadline());
             if (item.status() == ConnectionStatus.ACTIVE && item.validAt(clock.instant())
                     && !Objects.equals(item.accessToken(), rejected)) {
                 return item; // just refreshed: valid even if Zoom issued a token shorter-lived than the margin
@@ -167,18 +178,28 @@ public class TokenRotation {
         }
     }
 
-    /** Steps 6 to 8; returns the item as it is afterwards. */
-    private StoredToken refreshUnderLease(StoredToken leased, boolean tookOver, Instant deadline) {
+    /** Step 5: too little time is left to refresh. A token that is still valid serves this request; otherwise 503. */
+    private StoredToken withoutRefresh(StoredToken item, String rejected) {
+        if (item.validAt(clock.instant()) && !Objects.equals(item.accessToken(), rejected)) {
+            return item;
+        }
+        metrics.count("TokenRefreshes", "Result", "deferred");
+        throw timeShort("Too little of this invocation's time is left to refresh the Zoom access token of connection '"
+                + item.connectionId() + "' safely; try again.");
+    }
+
+    /** Steps 7 to 9; returns the item as it is afterwards. */
+    private StoredToken refreshUnderLease(StoredToken leased, Instant formerLeaseEnd, Instant deadline) {
         TokenGrant grant;
         try {
             grant = leased.kind() == ConnectionKind.ACCOUNT ? accountToken(leased) : zoom.refresh(leased.refreshToken());
         } catch (RefreshTokenRejectedException e) {
-            return afterRejectedRefresh(leased, tookOver, deadline);
+            return afterRejectedRefresh(leased, formerLeaseEnd, deadline);
         } catch (RuntimeException e) {
             releaseLease(leased);
             throw e;
         }
-        return storeRefreshed(leased, grant);
+        return storeRefreshed(leased, grant, deadline);
     }
 
     private TokenGrant accountToken(StoredToken leased) {
@@ -189,23 +210,35 @@ public class TokenRotation {
         return zoom.accountToken(leased.accountId());
     }
 
-    /** Step 6's write, and step 10 if DynamoDB will not take it. */
-    private StoredToken storeRefreshed(StoredToken leased, TokenGrant grant) {
+    /** Step 7's write, and step 11 if DynamoDB will not take it. */
+    private StoredToken storeRefreshed(StoredToken leased, TokenGrant grant, Instant deadline) {
+        StoredToken after;
         try {
-            return save(leased, grant);
+            after = save(leased, grant);
         } catch (RuntimeException e) {
             unsaved.put(leased.connectionId(), new PendingSave(leased, grant));
             metrics.count("TokenRefreshes", "Result", "unsaved");
             LOG.errorf("Could not store the refreshed tokens of connection %s (%s); they are kept in memory and stored again"
                     + " at this instance's next request", leased.connectionId(), e.getClass().getSimpleName());
             return new StoredToken(leased.connectionId(), grant.accessToken(), grant.refreshToken(), grant.expiresAt(),
-                    leased.version(), ConnectionStatus.ACTIVE, leased.kind(), leased.accountId(), null, 0);
+                    leased.version(), ConnectionStatus.ACTIVE, leased.kind(), leased.accountId(), null, 0, leased.zoomUserId());
         }
+        return afterStore(leased.connectionId(), grant, after, deadline);
+    }
+
+    /** A stored pair is the item now; one the item did not take is revoked, and the item as found (if any) wins. */
+    private StoredToken afterStore(String connectionId, TokenGrant grant, StoredToken after, Instant deadline) {
+        if (after != null && after.holds(grant)) {
+            return after;
+        }
+        discard(connectionId, grant, deadline);
+        return existing(connectionId, after);
     }
 
     /**
-     * Stores a refreshed pair on the item as last seen; returns the item afterwards. A lost condition is retried on the
-     * version found as long as the item still holds the refresh token that was used; DynamoDB's failures a few times.
+     * Stores a refreshed pair on the item as last seen; returns the item afterwards, or as another writer left it (null:
+     * deleted). A lost condition is retried on the version found as long as the item still holds the refresh token that was
+     * used; DynamoDB's failures a few times.
      */
     private StoredToken save(StoredToken seen, TokenGrant grant) {
         StoredToken basis = seen;
@@ -217,10 +250,10 @@ public class TokenRotation {
                 // The new pair exists only here now, and the old refresh token is dead: keep trying.
                 LOG.warnf("Storing the refreshed tokens of connection %s failed (attempt %d): %s", seen.connectionId(),
                         attempt + 1, e.getClass().getSimpleName());
-                if (attempt + 1 >= STORE_ATTEMPTS) {
+                if (attempt + 1 >= RefreshBudget.STORE_ATTEMPTS) {
                     throw e;
                 }
-                sleep(FIRST_STORE_RETRY.multipliedBy(1L << attempt));
+                sleep(RefreshBudget.FIRST_STORE_RETRY.multipliedBy(1L << attempt));
                 continue;
             }
             if (outcome.applied()) {
@@ -228,41 +261,66 @@ public class TokenRotation {
                 LOG.infof("Stored the refreshed Zoom tokens of connection %s (version %d)", seen.connectionId(), outcome.item().version());
                 return outcome.item();
             }
-            StoredToken current = existing(seen.connectionId(), outcome.item());
-            if (!current.sameRefreshToken(basis)) {
-                return current; // someone stored another chain meanwhile (a new authorisation): it wins
+            StoredToken current = defaultAccount.resolve(seen.connectionId(), Optional.ofNullable(outcome.item())).orElse(null);
+            if (current == null || !current.sameRefreshToken(basis)) {
+                return current; // deleted, or another chain stored meanwhile (a new authorisation, a revocation): it wins
             }
             basis = current; // same chain, but the version moved on (our lease had run out): ours is the only live pair
         }
     }
 
-    /** Step 10: stores a pair that DynamoDB would not take earlier; until then this instance keeps using it. */
-    private void savePending(String connectionId) {
-        PendingSave pending = unsaved.get(connectionId);
-        if (pending == null) {
+    /** A refreshed pair that no item holds is revoked at Zoom (if time allows): a live grant must not be left dangling. */
+    private void discard(String connectionId, TokenGrant grant, Instant deadline) {
+        forget(connectionId);
+        String token = grant.refreshToken() != null ? grant.refreshToken() : grant.accessToken();
+        if (!budget.fits(clock.instant(), deadline, budget.tokenCall())) {
+            LOG.warnf("Connection %s changed while its tokens were refreshed; too little time was left to revoke the new ones", connectionId);
             return;
         }
         try {
-            StoredToken saved = save(pending.seen(), pending.grant());
-            unsaved.remove(connectionId);
-            held.put(connectionId, saved);
-        } catch (RuntimeException stillFailing) {
-            LOG.errorf("The refreshed tokens of connection %s are still not stored (%s)", connectionId,
-                    stillFailing.getClass().getSimpleName());
+            zoom.revoke(token);
+            metrics.count("TokenRefreshes", "Result", "discarded");
+            LOG.infof("Connection %s was deleted or authorised anew while its tokens were refreshed; the new ones were revoked", connectionId);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not revoke the discarded tokens of connection %s: %s", connectionId, e.getClass().getSimpleName());
         }
     }
 
+    /** Step 11: stores a pair that DynamoDB would not take earlier; until then this instance keeps using it. */
+    private void savePending(String connectionId, Instant deadline) {
+        PendingSave pending = unsaved.get(connectionId);
+        if (pending == null || !budget.fits(clock.instant(), deadline, budget.store())) {
+            return;
+        }
+        StoredToken after;
+        try {
+            after = save(pending.seen(), pending.grant());
+        } catch (RuntimeException stillFailing) {
+            LOG.errorf("The refreshed tokens of connection %s are still not stored (%s)", connectionId,
+                    stillFailing.getClass().getSimpleName());
+            return;
+        }
+        unsaved.remove(connectionId);
+        held.put(connectionId, afterStore(connectionId, pending.grant(), after, deadline));
+    }
+
     /**
-     * Step 7. If this instance took over a lapsed lease, the former holder may have refreshed and not yet stored: give it
-     * one lease length to do so before the connection is declared lost.
+     * Step 8. If this instance took over a lapsed lease, the former holder may have refreshed and not yet stored: the
+     * connection is not declared lost before that holder's worst case (its lease) has passed, plus clock skew.
      */
-    private StoredToken afterRejectedRefresh(StoredToken leased, boolean tookOver, Instant deadline) {
+    private StoredToken afterRejectedRefresh(StoredToken leased, Instant formerLeaseEnd, Instant deadline) {
         StoredToken current = read(leased.connectionId());
-        if (tookOver) {
-            Instant until = earliest(deadline, clock.instant().plus(leaseDuration));
+        if (formerLeaseEnd != null) {
+            Instant formerDone = formerLeaseEnd.plus(CLOCK_SKEW);
+            Instant until = earliest(formerDone, budget.waitLimit(deadline));
             for (int round = 0; current.sameRefreshToken(leased) && clock.instant().isBefore(until); round++) {
                 pause(round, until);
                 current = read(leased.connectionId());
+            }
+            if (current.sameRefreshToken(leased) && clock.instant().isBefore(formerDone)) {
+                // keep the lease: whoever takes it over next waits for this one's end, long after the former holder's
+                throw timeShort("Zoom refused the refresh token of connection '" + leased.connectionId()
+                        + "' while an earlier refresh may still be storing its result; try again.");
             }
         }
         if (!current.sameRefreshToken(leased)) {
@@ -303,6 +361,10 @@ public class TokenRotation {
         });
     }
 
+    /** The two limits of one request's wait: the invocation's end, and how long it may wait for others. */
+    private record Limits(Instant deadline, Instant waitUntil) {
+    }
+
     private record PendingSave(StoredToken seen, TokenGrant grant) {
     }
 
@@ -336,6 +398,10 @@ public class TokenRotation {
         return new ProblemException(ProblemType.REAUTHORIZATION_REQUIRED, why + item.connectionId()
                 + "'. Authorise the app again (GET /oauth/install?connection=" + item.connectionId()
                 + "); until then no call is sent to Zoom.");
+    }
+
+    private static ProblemException timeShort(String detail) {
+        return new ProblemException(ProblemType.INVOCATION_TIME_SHORT, 503, detail, null, null, Duration.ofSeconds(1));
     }
 
     private static ProblemException busy(String connectionId) {

@@ -158,6 +158,12 @@ public class ZoomTokenEndpoint {
     /** One answer of an OAuth endpoint; {@code error} is its parsed error body, if any. */
     private record Answer(int status, String body, String retryAfter, OAuthError error) {
 
+        /** The body may hold tokens. */
+        @Override
+        public String toString() {
+            return "Answer[status=" + status + ", error=" + error + "]";
+        }
+
         boolean clientRefused() {
             return status == 401 || (error != null && "invalid_client".equals(error.error()));
         }
@@ -193,6 +199,11 @@ public class ZoomTokenEndpoint {
             @JsonProperty("refresh_token") String refreshToken,
             @JsonProperty("expires_in") long expiresIn,
             @JsonProperty("scope") String scope) {
+
+        @Override
+        public String toString() {
+            return "TokenResponse[expiresIn=" + expiresIn + ", scope=" + scope + "]";
+        }
     }
 
     @RegisterForReflection

@@ -19,21 +19,29 @@ import dev.zoomscheduler.idempotency.RequestRecord;
 import dev.zoomscheduler.idempotency.RequestStore;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.tokens.ConnectionInfo;
+import dev.zoomscheduler.tokens.ConnectionStatus;
 import dev.zoomscheduler.tokens.ConnectionStore;
 import dev.zoomscheduler.tokens.TokenRotation;
-import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
 
 /**
- * What a verified Zoom event changes. {@code app_deauthorized}: the connections the user authorised are marked revoked
- * and lose their tokens. {@code meeting.updated} and {@code meeting.deleted}: the request records of that meeting say so
- * (an update's new fields are merged into the stored answer); an event older than one already recorded changes nothing.
+ * What a verified Zoom event changes. Zoom delivers again (same {@code event_ts}) when an answer is slow or fails, and
+ * deliveries may arrive out of order, so nothing older or repeated may undo something newer:
+ * <ul>
+ * <li>{@code app_deauthorized}: the connections the user authorised are marked revoked and lose their tokens, but only
+ * those still authorised by that user before the event (a reinstall after it is kept; within the same second the
+ * reinstall wins, since Zoom refuses the dead chain anyway) and not revoked already.</li>
+ * <li>{@code meeting.updated} and {@code meeting.deleted}: the request records of that meeting say so (an update's new
+ * fields are merged into the stored answer). Each write is conditional on the record's last event being older and on the
+ * answer it merged into; a lost condition is retried on the record as found, so an older or repeated event changes
+ * nothing and a newer one is never dropped.</li>
+ * </ul>
  * Other events are accepted and ignored, so Zoom does not retry them.
  */
 @ApplicationScoped
 public class WebhookEvents {
 
     private static final Logger LOG = Logger.getLogger(WebhookEvents.class);
-    private static final int REVOKE_ATTEMPTS = 3;
+    private static final int WRITE_ATTEMPTS = 5;
 
     private final ConnectionStore connections;
     private final RequestStore requests;
@@ -58,7 +66,7 @@ public class WebhookEvents {
         JsonNode payload = notification.path("payload");
         long eventAt = notification.path("event_ts").canConvertToLong() ? notification.path("event_ts").asLong() : clock.millis();
         switch (event) {
-            case "app_deauthorized" -> deauthorized(payload);
+            case "app_deauthorized" -> deauthorized(payload, eventAt);
             case "meeting.updated" -> meetingChanged(payload.path("object"), "updated", eventAt);
             case "meeting.deleted" -> meetingChanged(payload.path("object"), "deleted", eventAt);
             default -> LOG.debugf("Ignored Zoom event %s", event);
@@ -66,7 +74,7 @@ public class WebhookEvents {
         metrics.count("WebhookEvents", "Event", event.isEmpty() ? "unnamed" : event);
     }
 
-    private void deauthorized(JsonNode payload) {
+    private void deauthorized(JsonNode payload, long eventAt) {
         String appClientId = payload.path("client_id").asText("");
         if (!appClientId.isEmpty() && clientId.isPresent() && !clientId.get().equals(appClientId)) {
             return; // another app of the same subscription
@@ -76,24 +84,30 @@ public class WebhookEvents {
             return;
         }
         for (ConnectionInfo connection : connections.authorizedBy(userId)) {
-            revoke(connection);
+            revoke(connection.connectionId(), userId, eventAt);
         }
     }
 
-    private void revoke(ConnectionInfo connection) {
-        long seenVersion = connection.version();
-        for (int attempt = 1; attempt <= REVOKE_ATTEMPTS; attempt++) {
-            WriteOutcome outcome = connections.markRevoked(connection.connectionId(), seenVersion);
-            if (outcome.applied()) {
-                rotation.forget(connection.connectionId());
-                LOG.infof("Connection %s revoked: the user removed the app at Zoom", connection.connectionId());
+    /** Revokes the connection if the event is about its current authorisation; re-read after a lost condition. */
+    private void revoke(String connectionId, String userId, long eventAt) {
+        for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+            Optional<ConnectionInfo> found = connections.describe(connectionId);
+            if (found.isEmpty() || !undoneBy(found.get(), userId, eventAt)) {
+                return; // deleted, authorised again (by anyone) after the event, or revoked already
+            }
+            if (connections.markRevoked(connectionId, found.get().version()).applied()) {
+                rotation.forget(connectionId);
+                LOG.infof("Connection %s revoked: Zoom user %s removed the app", connectionId, userId);
                 return;
             }
-            if (outcome.item() == null) {
-                return; // deleted meanwhile
-            }
-            seenVersion = outcome.item().version(); // a refresh moved the version on
         }
+        LOG.warnf("Connection %s kept changing; app_deauthorized of Zoom user %s was not applied", connectionId, userId);
+    }
+
+    /** Whether {@code app_deauthorized} of {@code userId} at {@code eventAt} (epoch ms) ends the connection's authorisation. */
+    private static boolean undoneBy(ConnectionInfo connection, String userId, long eventAt) {
+        long authorizedUpTo = connection.authorizedAt() * 1000 + 999; // stored in seconds: the whole second counts
+        return connection.status() != ConnectionStatus.REVOKED && userId.equals(connection.zoomUserId()) && eventAt > authorizedUpTo;
     }
 
     private void meetingChanged(JsonNode meeting, String state, long eventAt) {
@@ -102,9 +116,24 @@ public class WebhookEvents {
             return;
         }
         for (RequestRecord record : requests.forMeeting(Long.toString(id.asLong()))) {
-            String merged = state.equals("updated") ? merged(record.resultBody(), meeting) : null;
-            requests.recordMeetingEvent(record, state, eventAt, merged);
+            record(record, meeting, state, eventAt);
         }
+    }
+
+    private void record(RequestRecord record, JsonNode meeting, String state, long eventAt) {
+        RequestRecord seen = record;
+        for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
+            if (seen.meetingEventAt() >= eventAt) {
+                return; // this event, or a later one, is recorded already
+            }
+            String merged = state.equals("updated") ? merged(seen.resultBody(), meeting) : null;
+            RequestStore.MeetingEventWrite write = requests.recordMeetingEvent(seen, state, eventAt, merged);
+            if (write.applied() || write.found() == null) {
+                return;
+            }
+            seen = write.found(); // another event was recorded meanwhile: merge into what it left
+        }
+        LOG.warnf("Request %s kept changing; a meeting event was not recorded", record.key());
     }
 
     /** The stored answer with the event's fields merged in (objects such as {@code settings} field by field), or null. */

@@ -67,7 +67,7 @@ public class ZoomCaller {
      * @param call makes the request with the given {@code Authorization} header value
      */
     public ZoomReply call(String connectionId, String operation, Retries retries, Instant deadline, Function<String, Uni<Response>> call) {
-        String accessToken = tokens.accessToken(connectionId);
+        String accessToken = tokens.accessToken(connectionId, deadline);
         boolean tokenReplaced = false;
         for (int attempt = 1;; attempt++) {
             Answer answer;
@@ -84,7 +84,7 @@ public class ZoomCaller {
             }
             metrics.millis("ZoomLatency", (System.nanoTime() - started) / 1_000_000, "Operation", operation);
             if (answer.status() == 401 && !tokenReplaced && (answer.code() == null || answer.code() == INVALID_ACCESS_TOKEN)) {
-                accessToken = tokens.replaceRejected(connectionId, accessToken);
+                accessToken = tokens.replaceRejected(connectionId, accessToken, deadline);
                 tokenReplaced = true;
                 attempt--; // a refused token is not one of Zoom's faults
                 continue;
@@ -154,6 +154,12 @@ public class ZoomCaller {
 
     /** Zoom's answer before it is judged; error bodies are {@code {"code": ..., "message": ...}}. */
     private record Answer(int status, String body, String retryAfter, Integer code, String message) {
+
+        /** A meeting's body holds its start_url, which carries the host's ZAK (a credential). */
+        @Override
+        public String toString() {
+            return "Answer[status=" + status + ", code=" + code + "]";
+        }
 
         static Answer of(int status, String body, String retryAfter, ObjectMapper json) {
             if (status < 400) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -17,19 +18,27 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.ProblemType;
+import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomAndDynamo;
 import dev.zoomscheduler.testing.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -40,6 +49,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @QuarkusTest
 @QuarkusTestResource(ZoomAndDynamo.class)
 class InstallFlowTest {
+
+    @Inject
+    Installation installation;
 
     final ZoomFake zoom = ZoomAndDynamo.zoom();
     final TokenTable table = TokenTable.shared();
@@ -91,7 +103,7 @@ class InstallFlowTest {
         int tokenRequests = zoom.tokenRequestCount();
 
         callback(back).then().statusCode(400).contentType(containsString("text/html")).body(containsString("already used"));
-        given().accept("application/json").urlEncodingEnabled(false).get(back.toString())
+        given().accept("application/json").urlEncodingEnabled(false).get(back.getRawPath() + "?" + back.getRawQuery())
                 .then().statusCode(400).contentType("application/problem+json").body("type", equalTo("/problems/install-state-invalid"));
 
         assertEquals(version, table.number(connection, "version"));
@@ -106,7 +118,7 @@ class InstallFlowTest {
         String forged = back.toString().replaceAll("state=[^&]+", "state=" + "A".repeat(43));
 
         callback(URI.create(forged)).then().statusCode(400);
-        given().urlEncodingEnabled(false).get(back.toString().replaceAll("state=[^&]+", "state=%3Cscript%3E"))
+        given().urlEncodingEnabled(false).get((back.getRawPath() + "?" + back.getRawQuery()).replaceAll("state=[^&]+", "state=%3Cscript%3E"))
                 .then().statusCode(400).body(containsString("no valid state")).body(not(containsString("<script>")));
         assertTrue(table.item(connection).isEmpty(), "nothing stored");
 
@@ -172,21 +184,79 @@ class InstallFlowTest {
 
     @Test
     void anInvalidConnectionNameIsRefusedBeforeAnyStateIsMade() {
-        given().redirects().follow(false).queryParam("connection", "no spaces allowed").get("/oauth/install")
-                .then().statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("connection"));
+        HttpApiEvents.Response answer = invoke(HttpApiEvents.request("GET", "/oauth/install?connection=no%20spaces%20allowed", Map.of()));
+        assertEquals(400, answer.statusCode());
+        assertEquals("application/problem+json", answer.header("Content-Type"));
+        assertEquals("connection", JsonPath.from(answer.body()).getString("errors[0].field"));
     }
 
     @Test
-    void withoutAConnectionTheInstallIsForTheDefaultConnection() throws Exception {
-        URI authorize = install(null);
-        assertNotNull(query(authorize).get("state"));
+    void anUnsignedCallerCannotStartAnInstallEvenIfTheRouteWereLeftPublic() throws Exception {
+        ZoomFake.Grant alice = zoom.authorize();
+        table.seed(connection, alice);
+        long version = table.number(connection, "version");
+
+        HttpApiEvents.Response answer = invoke(HttpApiEvents.unsigned("GET", "/oauth/install?connection=" + connection));
+        given().redirects().follow(false).queryParam("connection", connection).get("/oauth/install")
+                .then().statusCode(403).contentType("application/problem+json").body("type", equalTo("/problems/signed-request-required"));
+
+        assertEquals(403, answer.statusCode());
+        assertEquals("/problems/signed-request-required", JsonPath.from(answer.body()).getString("type"));
+        assertEquals(null, answer.header("Location"), "no link to Zoom's consent page");
+        assertEquals(version, table.number(connection, "version"));
+        assertEquals(alice.refreshToken(), table.string(connection, "refreshToken"), "alice's chain is untouched");
     }
 
+    @Test
+    void anInstallThatReplacesAnotherUsersLiveChainRevokesItAfterStoringTheNewOne() throws Exception {
+        ZoomFake.Grant alice = zoom.authorize("alice-" + UUID.randomUUID());
+        table.seed(connection, alice);
+        table.setString(connection, "zoomUserId", alice.userId());
+        int revocations = zoom.revocationCount();
+
+        callback(consent(install(connection))).then().statusCode(200);
+
+        assertNotEquals(alice.refreshToken(), table.string(connection, "refreshToken"));
+        assertNotEquals(alice.userId(), table.string(connection, "zoomUserId"), "the connection moved to the new user");
+        assertEquals(revocations + 1, zoom.revocationCount(), "the replaced chain was revoked");
+        assertFalse(zoom.isLive(alice.chainId()), "nothing of alice's authorisation is left dangling");
+        given().header("X-Zoom-Connection", connection).get("/meetings").then().statusCode(200);
+    }
+
+    @Test
+    void aCallbackWithTooLittleTimeLeftConsumesNothingAndTheSameLinkWorksLater() throws Exception {
+        URI back = consent(install(connection));
+        Map<String, String> redirect = query(back);
+        int tokenRequests = zoom.tokenRequestCount();
+
+        ProblemException hurried = assertThrows(ProblemException.class, () -> installation.complete(redirect.get("state"),
+                redirect.get("code"), null, Instant.now().plusSeconds(2)));
+
+        assertEquals(ProblemType.INVOCATION_TIME_SHORT, hurried.type());
+        assertEquals(503, hurried.status());
+        assertEquals(tokenRequests, zoom.tokenRequestCount(), "the code was not sent to Zoom");
+        assertTrue(table.item(connection).isEmpty());
+        callback(back).then().statusCode(200);
+        assertEquals("active", table.string(connection, "status"));
+    }
+
+    /** The operator's backend starts an install with a signed request (the IAM authorizer named in the event). */
     private URI install(String connectionId) {
-        Response redirect = given().redirects().follow(false)
-                .queryParams(connectionId == null ? Map.of() : Map.of("connection", connectionId)).get("/oauth/install");
-        redirect.then().statusCode(302).header("Cache-Control", "no-store");
-        return URI.create(redirect.header("Location"));
+        HttpApiEvents.Response answer = invoke(HttpApiEvents.request("GET", "/oauth/install"
+                + (connectionId == null ? "" : "?connection=" + connectionId), Map.of()));
+        assertEquals(302, answer.statusCode(), answer.body());
+        assertEquals("no-store", answer.header("Cache-Control"));
+        JsonPath body = JsonPath.from(answer.body());
+        assertEquals(answer.header("Location"), body.getString("install_url"), "the same link, for a backend to hand on");
+        Instant expiresAt = Instant.parse(body.getString("expires_at"));
+        assertTrue(Duration.between(Instant.now(), expiresAt).abs().minus(Duration.ofSeconds(600)).abs().getSeconds() < 5,
+                "expires after INSTALL_STATE_SECONDS: " + expiresAt);
+        return URI.create(answer.header("Location"));
+    }
+
+    /** One raw API Gateway event through the real Lambda poll loop, and the function's answer as API Gateway reads it. */
+    private static HttpApiEvents.Response invoke(String event) {
+        return HttpApiEvents.parseResponse(given().body(event).post("/_lambda_").then().statusCode(200).extract().asString());
     }
 
     /** The user consents at Zoom's authorise page, which redirects the browser back to the callback. */
@@ -196,8 +266,9 @@ class InstallFlowTest {
         return URI.create(answer.headers().firstValue("location").orElseThrow());
     }
 
+    /** The browser follows Zoom's redirect to the callback (of this test's function, whatever host the event named). */
     private static Response callback(URI back) {
-        return given().urlEncodingEnabled(false).get(back.toString());
+        return given().urlEncodingEnabled(false).get(back.getRawPath() + "?" + back.getRawQuery());
     }
 
     private static Map<String, String> query(URI uri) {

@@ -62,22 +62,29 @@ public final class HttpApiEvents {
     }
 
     public static String request(String method, String pathAndQuery, Map<String, String> headers) {
-        return fromHttp(method, pathAndQuery, multi(headers), null, "198.51.100.7");
+        return fromHttp(method, pathAndQuery, multi(headers), null, "198.51.100.7", true);
     }
 
     public static String request(String method, String pathAndQuery, Map<String, String> headers, String body) {
-        return fromHttp(method, pathAndQuery, multi(headers), body == null ? null : body.getBytes(StandardCharsets.UTF_8), "198.51.100.7");
+        return fromHttp(method, pathAndQuery, multi(headers), body == null ? null : body.getBytes(StandardCharsets.UTF_8), "198.51.100.7", true);
     }
 
     public static String request(String method, String pathAndQuery, Map<String, String> headers, byte[] body) {
-        return fromHttp(method, pathAndQuery, multi(headers), body, "198.51.100.7");
+        return fromHttp(method, pathAndQuery, multi(headers), body, "198.51.100.7", true);
+    }
+
+    /** A request as a public route delivers it: no authorizer (an unsigned caller, a browser, Zoom). */
+    public static String unsigned(String method, String pathAndQuery) {
+        return fromHttp(method, pathAndQuery, Map.of(), null, "198.51.100.7", false);
     }
 
     /**
      * The general form, used by {@link LocalHttpApi}: headers as received (any case, repeats allowed), body bytes
-     * or null, and the client's IP address.
+     * or null, the client's IP address, and whether API Gateway's IAM authorizer accepted the caller's signature (then
+     * {@code requestContext.authorizer.iam} names the signer, as API Gateway does).
      */
-    public static String fromHttp(String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body, String sourceIp) {
+    public static String fromHttp(String method, String pathAndQuery, Map<String, List<String>> headers, byte[] body, String sourceIp,
+            boolean signed) {
         int q = pathAndQuery.indexOf('?');
         String rawPath = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         String rawQuery = q < 0 ? "" : pathAndQuery.substring(q + 1);
@@ -139,6 +146,16 @@ public final class HttpApiEvents {
         http.put("protocol", "HTTP/1.1");
         http.put("sourceIp", sourceIp);
         http.put("userAgent", joined.getOrDefault("user-agent", ""));
+        if (signed) {
+            ObjectNode iam = context.putObject("authorizer").putObject("iam");
+            iam.put("accessKey", "AKIAEXAMPLEOPERATOR1");
+            iam.put("accountId", ACCOUNT_ID);
+            iam.put("callerId", "AIDAEXAMPLEOPERATOR1");
+            iam.putNull("cognitoIdentity");
+            iam.putNull("principalOrgId");
+            iam.put("userArn", "arn:aws:iam::" + ACCOUNT_ID + ":user/operator");
+            iam.put("userId", "AIDAEXAMPLEOPERATOR1");
+        }
         context.put("requestId", requestId);
         context.put("routeKey", "$default");
         context.put("stage", "$default");

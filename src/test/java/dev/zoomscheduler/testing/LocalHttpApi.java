@@ -41,12 +41,26 @@ public final class LocalHttpApi implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** Listens on 127.0.0.1:{@code port} ({@code 0} picks a free port). */
-    public static LocalHttpApi start(int port, LambdaRuntimeEmulator emulator) {
-        return start(port, emulator, DEFAULT_TIMEOUT);
+    /** How the stand-in treats API Gateway's IAM authorisation. */
+    public enum Signatures {
+        /** Every request counts as signed (the local run: there is no AWS account to sign with). */
+        ALL_TRUSTED,
+        /**
+         * As the routes of template.yaml say: a route that is not public answers API Gateway's own 403 unless the request
+         * carries a SigV4 {@code Authorization} header (whose signature the stand-in does not verify); a public route's
+         * event carries no authorizer.
+         */
+        AS_IN_TEMPLATE
     }
 
-    public static LocalHttpApi start(int port, LambdaRuntimeEmulator emulator, Duration timeout) {
+    /** Listens on 127.0.0.1:{@code port} ({@code 0} picks a free port), every request counted as signed. */
+    public static LocalHttpApi start(int port, LambdaRuntimeEmulator emulator) {
+        return start(port, emulator, Signatures.ALL_TRUSTED);
+    }
+
+    public static LocalHttpApi start(int port, LambdaRuntimeEmulator emulator, Signatures signatures) {
+        Duration timeout = DEFAULT_TIMEOUT;
+        Set<String> publicRoutes = signatures == Signatures.AS_IN_TEMPLATE ? TemplateRoutes.read().publicRoutes() : null;
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 50);
             AtomicInteger threadNo = new AtomicInteger();
@@ -57,7 +71,7 @@ public final class LocalHttpApi implements AutoCloseable {
                 return t;
             });
             server.setExecutor(executor);
-            server.createContext("/", exchange -> handle(exchange, emulator, timeout));
+            server.createContext("/", exchange -> handle(exchange, emulator, timeout, publicRoutes));
             server.start();
             return new LocalHttpApi(server, executor);
         } catch (IOException e) {
@@ -80,7 +94,9 @@ public final class LocalHttpApi implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private static void handle(HttpExchange exchange, LambdaRuntimeEmulator emulator, Duration timeout) throws IOException {
+    /** @param publicRoutes the routes ("GET /path") that take unsigned requests, or null if every request counts as signed */
+    private static void handle(HttpExchange exchange, LambdaRuntimeEmulator emulator, Duration timeout, Set<String> publicRoutes)
+            throws IOException {
         try (exchange) {
             byte[] body;
             try (InputStream in = exchange.getRequestBody()) {
@@ -89,8 +105,15 @@ public final class LocalHttpApi implements AutoCloseable {
             String rawQuery = exchange.getRequestURI().getRawQuery();
             String pathAndQuery = exchange.getRequestURI().getRawPath() + (rawQuery == null ? "" : "?" + rawQuery);
             Map<String, List<String>> headers = exchange.getRequestHeaders();
+            boolean publicRoute = publicRoutes != null && publicRoutes.contains(exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath());
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            boolean signed = publicRoutes == null || authorization != null && authorization.startsWith("AWS4-HMAC-SHA256 ");
+            if (!signed && !publicRoute) {
+                write(exchange, gatewayError(403, "Forbidden")); // API Gateway's answer: the function is never invoked
+                return;
+            }
             String event = HttpApiEvents.fromHttp(exchange.getRequestMethod(), pathAndQuery, headers, body,
-                    exchange.getRemoteAddress().getAddress().getHostAddress());
+                    exchange.getRemoteAddress().getAddress().getHostAddress(), signed && !publicRoute);
 
             HttpApiEvents.Response response;
             try {

@@ -51,6 +51,23 @@ public final class TokenTable {
                 "version", AttributeValue.fromN("1"))));
     }
 
+    public void setString(String connectionId, String attribute, String value) {
+        dynamo.updateItem(r -> r.tableName(table).key(key(connectionId))
+                .updateExpression("SET #a = :v").expressionAttributeNames(Map.of("#a", attribute))
+                .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(value))));
+    }
+
+    public void setNumber(String connectionId, String attribute, long value) {
+        dynamo.updateItem(r -> r.tableName(table).key(key(connectionId))
+                .updateExpression("SET #a = :v").expressionAttributeNames(Map.of("#a", attribute))
+                .expressionAttributeValues(Map.of(":v", AttributeValue.fromN(Long.toString(value)))));
+    }
+
+    public void removeAttribute(String connectionId, String attribute) {
+        dynamo.updateItem(r -> r.tableName(table).key(key(connectionId))
+                .updateExpression("REMOVE #a").expressionAttributeNames(Map.of("#a", attribute)));
+    }
+
     public void setStatus(String connectionId, String status) {
         dynamo.updateItem(r -> r.tableName(table).key(key(connectionId))
                 .updateExpression("SET #status = :status, #version = #version + :one")

@@ -185,6 +185,14 @@ public final class ZoomFake implements AutoCloseable {
         }
     }
 
+    /** Whether the chain's current refresh token still works (not revoked, not rotated away by a refresh nobody stored). */
+    public boolean isLive(String chainId) {
+        synchronized (lock) {
+            Chain chain = chain(chainId);
+            return !chain.revoked && liveRefreshTokens.containsKey(chain.refreshToken);
+        }
+    }
+
     public void invalidateAccessTokens(String chainId) {
         synchronized (lock) {
             accessTokens.values().removeIf(token -> chainId.equals(token.chainId));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -34,6 +35,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @QuarkusTestResource(ZoomAndDynamo.class)
 class DynamoFaultsTest {
 
+    /** The invocation has time for anything these tests do. */
+    private static final java.time.Instant LATER = java.time.Instant.now().plus(Duration.ofHours(1));
+
     /** These instances serve user connections only: no ZOOM_ACCOUNT_ID. */
     private static final DefaultAccountConnection NO_DEFAULT_ACCOUNT = new DefaultAccountConnection(Optional.empty());
 
@@ -44,6 +48,8 @@ class DynamoFaultsTest {
     ZoomTokenEndpoint tokenEndpoint;
     @Inject
     TokenSettings settings;
+    @Inject
+    RefreshBudget budget;
     @Inject
     Metrics metrics;
 
@@ -95,22 +101,22 @@ class DynamoFaultsTest {
     void aRefreshDynamoDbWillNotStoreIsKeptAndStoredAtTheNextRequest() {
         table.seedExpired(connection, grant);
         DynamoDbClient client = MotoServer.clientOf(dynamo.endpoint());
-        TokenRotation instance = new TokenRotation(new DynamoDbTokenStore(client, settings), NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, metrics);
+        TokenRotation instance = new TokenRotation(new DynamoDbTokenStore(client, settings), NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics);
         dynamo.failNextMatching("UpdateItem", "\"#accessToken\"", 1000, 400, THROTTLED);
 
-        String token = instance.accessToken(connection);
+        String token = instance.accessToken(connection, LATER);
 
         assertEquals(zoom.currentAccessToken(grant.chainId()), token, "the request goes on with the new token");
         assertNotEquals(zoom.currentRefreshToken(grant.chainId()), table.string(connection, "refreshToken"), "not stored yet");
 
         dynamo.clearFaults();
-        assertEquals(token, instance.accessToken(connection));
+        assertEquals(token, instance.accessToken(connection, LATER));
         assertEquals(zoom.currentRefreshToken(grant.chainId()), table.string(connection, "refreshToken"), "stored: the chain lives");
         assertEquals("active", table.string(connection, "status"));
         assertEquals(1, zoom.refreshCount(grant.chainId()));
         TokenRotation another = new TokenRotation(new DynamoDbTokenStore(MotoServer.clientOf(dynamo.endpoint()), settings),
-                NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, metrics);
-        assertEquals(token, another.accessToken(connection), "other instances find it");
+                NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics);
+        assertEquals(token, another.accessToken(connection, LATER), "other instances find it");
         client.close();
     }
 
@@ -119,6 +125,7 @@ class DynamoFaultsTest {
         table.seed(connection, grant);
         String key = "dynamo-" + UUID.randomUUID();
         dynamo.failNextMatching("UpdateItem", "resultBody", 1000, 500, "InternalServerError");
+        dynamo.failNextMatching("TransactWriteItems", "resultBody", 1000, 500, "InternalServerError");
         int meetings = zoom.meetingCount();
 
         given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("application/json")

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -46,10 +47,15 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @QuarkusTestResource(ZoomAndDynamo.class)
 class ServerToServerTest {
 
+    /** The invocation has time for anything these tests do. */
+    private static final java.time.Instant LATER = java.time.Instant.now().plus(Duration.ofHours(1));
+
     @Inject
     ZoomTokenEndpoint tokenEndpoint;
     @Inject
     TokenSettings settings;
+    @Inject
+    RefreshBudget budget;
     @Inject
     Metrics metrics;
 
@@ -112,7 +118,8 @@ class ServerToServerTest {
         clients.add(client);
         DynamoDbTokenStore store = new DynamoDbTokenStore(client, settings);
         Connections connections = new Connections(store, store, configured,
-                tokenEndpoint, new TokenRotation(store, configured, tokenEndpoint, Clock.systemUTC(), settings, metrics));
+                tokenEndpoint, new TokenRotation(store, configured, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics), budget,
+                Clock.systemUTC());
 
         ConnectionInfo described = connections.describe(ConnectionIds.DEFAULT);
         assertEquals(ConnectionKind.ACCOUNT, described.kind());
@@ -121,7 +128,7 @@ class ServerToServerTest {
         ConnectionInfo listed = connections.list(300, null).connections().get(0);
         assertEquals(ConnectionIds.DEFAULT, listed.connectionId());
         assertEquals(ConnectionKind.ACCOUNT, listed.kind());
-        connections.remove(ConnectionIds.DEFAULT); // nothing stored: nothing to revoke or delete, and no problem
+        connections.remove(ConnectionIds.DEFAULT, LATER); // nothing stored: nothing to revoke or delete, and no problem
     }
 
     @Test
@@ -147,7 +154,7 @@ class ServerToServerTest {
         table.seedAccount(connection, "no-such-account");
 
         ProblemException e = assertThrows(ProblemException.class,
-                () -> instance(new DefaultAccountConnection(Optional.empty())).accessToken(connection));
+                () -> instance(new DefaultAccountConnection(Optional.empty())).accessToken(connection, LATER));
 
         assertEquals(ProblemType.ZOOM_NOT_CONFIGURED, e.type());
         assertNull(table.string(connection, "refreshLeaseOwner"), "the lease was given back");
@@ -161,7 +168,7 @@ class ServerToServerTest {
             for (int thread = 0; thread < 8; thread++) {
                 results.add(pool.submit(() -> {
                     start.await();
-                    return instance.accessToken(connection);
+                    return instance.accessToken(connection, LATER);
                 }));
             }
         }
@@ -182,7 +189,7 @@ class ServerToServerTest {
     private TokenRotation instance(DefaultAccountConnection defaultAccount) {
         DynamoDbClient client = MotoServer.clientOf(ZoomAndDynamo.dynamo().endpoint());
         clients.add(client);
-        return new TokenRotation(new DynamoDbTokenStore(client, settings), defaultAccount, tokenEndpoint, Clock.systemUTC(), settings,
+        return new TokenRotation(new DynamoDbTokenStore(client, settings), defaultAccount, tokenEndpoint, Clock.systemUTC(), settings, budget,
                 metrics);
     }
 }

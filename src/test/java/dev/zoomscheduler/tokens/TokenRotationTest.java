@@ -1,11 +1,13 @@
 package dev.zoomscheduler.tokens;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +44,9 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @QuarkusTestResource(ZoomAndDynamo.class)
 class TokenRotationTest {
 
+    /** The invocation has time for anything these tests do. */
+    private static final Instant LATER = Instant.now().plus(Duration.ofHours(1));
+
     /** These instances serve user connections only: no ZOOM_ACCOUNT_ID. */
     private static final DefaultAccountConnection NO_DEFAULT_ACCOUNT = new DefaultAccountConnection(Optional.empty());
 
@@ -49,6 +54,10 @@ class TokenRotationTest {
     ZoomTokenEndpoint tokenEndpoint;
     @Inject
     TokenSettings settings;
+    @Inject
+    RefreshBudget budget;
+    @Inject
+    ClientSecret secret;
     @Inject
     Metrics metrics;
 
@@ -73,7 +82,7 @@ class TokenRotationTest {
     void instancesRacingOnAnExpiredTokenRefreshItOnceAndStoreTheLiveRefreshToken() throws Exception {
         ZoomFake.Grant grant = zoom.authorize();
         table.seedExpired("race", grant);
-        List<TokenRotation> instances = List.of(instance(settings), instance(settings), instance(settings));
+        List<TokenRotation> instances = List.of(instance(budget), instance(budget), instance(budget));
         int threadsPerInstance = 8;
         dynamo.resetCounts();
         int tokenRequests = zoom.tokenRequestCount();
@@ -84,7 +93,7 @@ class TokenRotationTest {
             for (int thread = 0; thread < threadsPerInstance; thread++) {
                 results.add(pool.submit(() -> {
                     start.await();
-                    return instance.accessToken("race");
+                    return instance.accessToken("race", LATER);
                 }));
             }
         }
@@ -108,7 +117,7 @@ class TokenRotationTest {
         dynamo.resetCounts();
         for (TokenRotation instance : instances) {
             for (int i = 0; i < 10; i++) {
-                assertEquals(zoom.currentAccessToken(grant.chainId()), instance.accessToken("race"));
+                assertEquals(zoom.currentAccessToken(grant.chainId()), instance.accessToken("race", LATER));
             }
         }
         assertEquals(0, dynamo.total(), "a warm request makes no DynamoDB call");
@@ -118,12 +127,12 @@ class TokenRotationTest {
     void aWarmInstanceRefreshesWithTwoWritesAndNoRead() {
         ZoomFake.Grant grant = zoom.authorize();
         table.seed("warm", grant);
-        TokenRotation instance = instance(settings);
-        instance.accessToken("warm");
+        TokenRotation instance = instance(budget);
+        instance.accessToken("warm", LATER);
         zoom.invalidateAccessTokens(grant.chainId());
         dynamo.resetCounts();
 
-        String replacement = instance.replaceRejected("warm", grant.accessToken());
+        String replacement = instance.replaceRejected("warm", grant.accessToken(), LATER);
 
         assertEquals(zoom.currentAccessToken(grant.chainId()), replacement);
         assertEquals(0, dynamo.count("GetItem"));
@@ -137,7 +146,7 @@ class TokenRotationTest {
         long leaseRunsOut = System.currentTimeMillis() + 1500;
         table.leaveLease("crashed-holder", "instance-that-died", leaseRunsOut);
 
-        String token = instance(settings).accessToken("crashed-holder");
+        String token = instance(budget).accessToken("crashed-holder", LATER);
 
         assertTrue(System.currentTimeMillis() >= leaseRunsOut, "waited for the lease to run out");
         assertEquals(zoom.currentAccessToken(grant.chainId()), token);
@@ -151,13 +160,13 @@ class TokenRotationTest {
         table.seedExpired("revoked", grant);
         zoom.revoke(grant.chainId());
         int tokenRequestsBefore = zoom.tokenRequestCount();
-        TokenRotation one = instance(settings);
-        TokenRotation other = instance(settings);
+        TokenRotation one = instance(budget);
+        TokenRotation other = instance(budget);
 
-        ProblemException first = assertThrows(ProblemException.class, () -> one.accessToken("revoked"));
+        ProblemException first = assertThrows(ProblemException.class, () -> one.accessToken("revoked", LATER));
         for (int i = 0; i < 5; i++) {
             for (TokenRotation instance : List.of(one, other)) {
-                ProblemException again = assertThrows(ProblemException.class, () -> instance.accessToken("revoked"));
+                ProblemException again = assertThrows(ProblemException.class, () -> instance.accessToken("revoked", LATER));
                 assertEquals(ProblemType.REAUTHORIZATION_REQUIRED, again.type());
             }
         }
@@ -168,21 +177,21 @@ class TokenRotationTest {
 
         ZoomFake.Grant newAuthorisation = zoom.authorize();
         table.seed("revoked", newAuthorisation);
-        assertEquals(newAuthorisation.accessToken(), one.accessToken("revoked"), "an operator's new token revives it");
+        assertEquals(newAuthorisation.accessToken(), one.accessToken("revoked", LATER), "an operator's new token revives it");
     }
 
     @Test
     void aRejectedAccessTokenThatAnotherInstanceAlreadyReplacedIsNotRefreshedAgain() {
         ZoomFake.Grant grant = zoom.authorize();
         table.seed("replaced", grant);
-        TokenRotation one = instance(settings);
-        TokenRotation other = instance(settings);
-        assertEquals(grant.accessToken(), one.accessToken("replaced"));
-        assertEquals(grant.accessToken(), other.accessToken("replaced"));
+        TokenRotation one = instance(budget);
+        TokenRotation other = instance(budget);
+        assertEquals(grant.accessToken(), one.accessToken("replaced", LATER));
+        assertEquals(grant.accessToken(), other.accessToken("replaced", LATER));
         zoom.invalidateAccessTokens(grant.chainId());
 
-        String replacedByOther = other.replaceRejected("replaced", grant.accessToken());
-        String seenByOne = one.replaceRejected("replaced", grant.accessToken());
+        String replacedByOther = other.replaceRejected("replaced", grant.accessToken(), LATER);
+        String seenByOne = one.replaceRejected("replaced", grant.accessToken(), LATER);
 
         assertEquals(replacedByOther, seenByOne);
         assertEquals(1, zoom.refreshCount(grant.chainId()));
@@ -193,13 +202,14 @@ class TokenRotationTest {
         ZoomFake.Grant grant = zoom.authorize();
         table.seedExpired("stalled", grant);
         int invalidGrantsBefore = zoom.invalidGrantCount();
-        TokenStore stallingStore = new StallingStore(store(), Duration.ofMillis(2500));
-        TokenRotation stalled = new TokenRotation(stallingStore, NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings(Duration.ofSeconds(1)), metrics);
-        TokenRotation taker = instance(settings(Duration.ofSeconds(5)));
+        TokenStore stallingStore = new StallingStore(store(), Duration.ofMillis(800));
+        TokenRotation stalled = new TokenRotation(stallingStore, NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings,
+                shortBudget(Duration.ofSeconds(1)), metrics);
+        TokenRotation taker = instance(shortBudget(Duration.ofSeconds(5)));
 
-        Future<String> stalledResult = pool.submit(() -> stalled.accessToken("stalled"));
-        Thread.sleep(1300); // the stalled holder's lease has run out; its refresh is done but not stored
-        String takerToken = taker.accessToken("stalled");
+        Future<String> stalledResult = pool.submit(() -> stalled.accessToken("stalled", LATER));
+        Thread.sleep(2000); // the stalled holder's lease has run out; its refresh is done but not stored
+        String takerToken = taker.accessToken("stalled", LATER);
 
         assertEquals(takerToken, stalledResult.get());
         assertEquals(zoom.currentAccessToken(grant.chainId()), takerToken);
@@ -210,15 +220,107 @@ class TokenRotationTest {
     }
 
     @Test
+    void noRefreshBeginsThatTheInvocationCannotFinishAndStore() {
+        ZoomFake.Grant grant = zoom.authorize();
+        table.seedExpired("hurried", grant);
+        int tokenRequests = zoom.tokenRequestCount();
+        Instant soon = Instant.now().plusSeconds(2); // message 9 of a batch: less left than a token request's timeout
+
+        ProblemException e = assertThrows(ProblemException.class, () -> instance(budget).accessToken("hurried", soon));
+
+        assertEquals(ProblemType.INVOCATION_TIME_SHORT, e.type());
+        assertEquals(503, e.status());
+        assertEquals(Duration.ofSeconds(1), e.retryAfter());
+        assertEquals(tokenRequests, zoom.tokenRequestCount(), "Zoom's token endpoint was not called");
+        assertEquals(1, table.number("hurried", "version"), "nothing written, not even a lease");
+        assertTrue(zoom.isLive(grant.chainId()));
+        String later = instance(budget).accessToken("hurried", LATER);
+        assertEquals(zoom.currentAccessToken(grant.chainId()), later, "later, with time, the chain goes on");
+    }
+
+    @Test
+    void withTooLittleTimeLeftAStillValidTokenInsideTheMarginIsUsedAsItIs() {
+        ZoomFake.Grant grant = zoom.authorize();
+        table.seed("inside-margin", grant.accessToken(), grant.refreshToken(), Instant.now().getEpochSecond() + 60);
+        int tokenRequests = zoom.tokenRequestCount();
+
+        assertEquals(grant.accessToken(), instance(budget).accessToken("inside-margin", Instant.now().plusSeconds(2)));
+        assertEquals(tokenRequests, zoom.tokenRequestCount());
+    }
+
+    @Test
+    void theDefaultLeaseOutlastsItsHoldersWorstCase() {
+        Duration worstCase = budget.tokenCall().plus(budget.store()).plus(secret.longestFirstRead());
+        System.out.printf("lease %s, worst case of its holder %s (token request %s, store %s)%n", budget.lease(), worstCase,
+                budget.tokenCall(), budget.store());
+        assertTrue(budget.lease().compareTo(worstCase) > 0);
+        assertTrue(budget.lease().compareTo(settings.leaseDuration()) >= 0, "TOKEN_LEASE_SECONDS is a floor");
+    }
+
+    @Test
+    void aTakerWithTooLittleTimeToWaitOutTheFormerHolderLeavesTheDecisionToALaterRequest() throws Exception {
+        ZoomFake.Grant grant = zoom.authorize();
+        table.seedExpired("undecided", grant);
+        // The former holder refreshed (Zoom rotated the chain) and its lease has just lapsed; its store may still come.
+        TokenGrant refreshedByFormerHolder = tokenEndpoint.refresh(grant.refreshToken());
+        table.leaveLease("undecided", "former-holder", System.currentTimeMillis() - 100);
+        Instant takerDeadline = Instant.now().plusMillis(2000); // enough for a refresh, not for the former holder's skew
+
+        ProblemException e = assertThrows(ProblemException.class,
+                () -> instance(shortBudget(Duration.ofSeconds(1))).accessToken("undecided", takerDeadline));
+
+        assertEquals(ProblemType.INVOCATION_TIME_SHORT, e.type());
+        assertEquals(null, table.string("undecided", "status"), "not declared lost");
+        TokenStore former = store();
+        StoredToken seen = former.read("undecided").orElseThrow();
+        assertTrue(former.storeRefreshed(seen, refreshedByFormerHolder).applied(), "the former holder's store still lands");
+        assertEquals(refreshedByFormerHolder.accessToken(), instance(budget).accessToken("undecided", LATER));
+        assertTrue(zoom.isLive(grant.chainId()), "the chain is intact");
+    }
+
+    @Test
+    void aConnectionDeletedWhileItsTokensWereRefreshedGetsTheNewOnesRevokedNotServed() {
+        ZoomFake.Grant grant = zoom.authorize();
+        table.seedExpired("deleted-midway", grant);
+        int revocations = zoom.revocationCount();
+        TokenRotation instance = new TokenRotation(new DeletingStore(store(), table), NO_DEFAULT_ACCOUNT, tokenEndpoint,
+                Clock.systemUTC(), settings, budget, metrics);
+
+        ProblemException e = assertThrows(ProblemException.class, () -> instance.accessToken("deleted-midway", LATER));
+
+        assertEquals(ProblemType.CONNECTION_NOT_FOUND, e.type());
+        assertEquals(1, zoom.refreshCount(grant.chainId()));
+        assertEquals(revocations + 1, zoom.revocationCount(), "the refreshed grant was revoked");
+        assertFalse(zoom.isLive(grant.chainId()));
+        assertEquals(ProblemType.CONNECTION_NOT_FOUND,
+                assertThrows(ProblemException.class, () -> instance.accessToken("deleted-midway", LATER)).type(),
+                "not kept in memory and served");
+    }
+
+    @Test
+    void anItemSeededWithoutVersionIsReadAsVersionZeroAndRefreshed() {
+        ZoomFake.Grant grant = zoom.authorize();
+        table.seedExpired("no-version", grant);
+        table.removeAttribute("no-version", "version");
+        dynamo.resetCounts();
+
+        String token = instance(budget).accessToken("no-version", LATER);
+
+        assertEquals(zoom.currentAccessToken(grant.chainId()), token);
+        assertEquals(2, table.number("no-version", "version"), "the lease wrote 1, the store 2");
+        assertEquals(2, dynamo.count("UpdateItem"), "no loop of failed conditions");
+    }
+
+    @Test
     void anUnknownConnectionIsAProblemWithoutAnyZoomCall() {
         int before = zoom.tokenRequestCount();
-        ProblemException e = assertThrows(ProblemException.class, () -> instance(settings).accessToken("nobody-here"));
+        ProblemException e = assertThrows(ProblemException.class, () -> instance(budget).accessToken("nobody-here", LATER));
         assertEquals(ProblemType.CONNECTION_NOT_FOUND, e.type());
         assertEquals(before, zoom.tokenRequestCount());
     }
 
-    private TokenRotation instance(TokenSettings instanceSettings) {
-        return new TokenRotation(store(), NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), instanceSettings, metrics);
+    private TokenRotation instance(RefreshBudget instanceBudget) {
+        return new TokenRotation(store(), NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, instanceBudget, metrics);
     }
 
     private DynamoDbTokenStore store() {
@@ -227,39 +329,64 @@ class TokenRotationTest {
         return new DynamoDbTokenStore(client, settings);
     }
 
-    private TokenSettings settings(Duration leaseDuration) {
-        return new TokenSettings() {
-            public String table() {
-                return settings.table();
-            }
-
-            public Duration refreshMargin() {
-                return settings.refreshMargin();
-            }
-
-            public Duration leaseDuration() {
-                return leaseDuration;
-            }
-
-            public Duration waitTimeout() {
-                return settings.waitTimeout();
-            }
-        };
+    /**
+     * Timeouts short enough for a lease to lapse within a test: a token request of 300 ms and DynamoDB calls of 100 ms,
+     * so a worst case of about 0.7 s and a lease of at least {@code leaseFloor}.
+     */
+    private RefreshBudget shortBudget(Duration leaseFloor) {
+        return new RefreshBudget(Duration.ofMillis(300), Duration.ofMillis(100), leaseFloor, secret);
     }
 
-    /** The real store, with an instance that stalls (a long GC pause, a slow network) just before it stores a refresh. */
-    private record StallingStore(TokenStore store, Duration stall) implements TokenStore {
+    /** The real store, where the connection is deleted (DELETE /connections/{id} elsewhere) just before the refresh is stored. */
+    private record DeletingStore(TokenStore store, TokenTable table) implements TokenStore {
         public java.util.Optional<StoredToken> read(String connectionId) {
             return store.read(connectionId);
         }
 
-        public WriteOutcome acquireRefreshLease(StoredToken seen, String owner, java.time.Instant leaseUntil, java.time.Instant now) {
-            return store.acquireRefreshLease(seen, owner, leaseUntil, now);
+        public WriteOutcome acquireRefreshLease(StoredToken seen, String owner, Instant until, Instant now) {
+            return store.acquireRefreshLease(seen, owner, until, now);
+        }
+
+        public WriteOutcome storeRefreshed(StoredToken seen, TokenGrant grant) {
+            table.delete(seen.connectionId());
+            return store.storeRefreshed(seen, grant);
+        }
+
+        public WriteOutcome releaseRefreshLease(StoredToken seen) {
+            return store.releaseRefreshLease(seen);
+        }
+
+        public WriteOutcome markReauthorizationRequired(StoredToken seen) {
+            return store.markReauthorizationRequired(seen);
+        }
+    }
+
+    /**
+     * The real store, with an instance that stalls (a long GC pause, a slow network) just before it stores a refresh: until
+     * its lease has run out, and {@code overrun} more (within the clock skew a taker allows for).
+     */
+    private static final class StallingStore implements TokenStore {
+        private final TokenStore store;
+        private final Duration overrun;
+        private volatile java.time.Instant leaseUntil;
+
+        StallingStore(TokenStore store, Duration overrun) {
+            this.store = store;
+            this.overrun = overrun;
+        }
+
+        public java.util.Optional<StoredToken> read(String connectionId) {
+            return store.read(connectionId);
+        }
+
+        public WriteOutcome acquireRefreshLease(StoredToken seen, String owner, java.time.Instant until, java.time.Instant now) {
+            leaseUntil = until;
+            return store.acquireRefreshLease(seen, owner, until, now);
         }
 
         public WriteOutcome storeRefreshed(StoredToken seen, TokenGrant grant) {
             try {
-                Thread.sleep(stall.toMillis());
+                Thread.sleep(Math.max(0, leaseUntil.plus(overrun).toEpochMilli() - System.currentTimeMillis()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

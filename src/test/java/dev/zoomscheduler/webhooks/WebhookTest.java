@@ -5,10 +5,20 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.TokenTable;
@@ -23,6 +33,11 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 @QuarkusTest
 @QuarkusTestResource(ZoomAndDynamo.class)
 class WebhookTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    WebhookEvents webhookEvents;
 
     final ZoomFake zoom = ZoomAndDynamo.zoom();
     final TokenTable table = TokenTable.shared();
@@ -96,6 +111,78 @@ class WebhookTest {
     }
 
     @Test
+    void aLateAppDeauthorizedDoesNotUndoAReinstallThatCameAfterIt() {
+        String connection = authorizedConnection();
+        String formerUser = table.string(connection, "zoomUserId");
+        long deauthorizedAt = now() - 5000; // the user removed the app, then installed it again; Zoom's delivery is late
+        ZoomFake.Grant reinstall = zoom.authorize(formerUser);
+        table.seed(connection, reinstall);
+        table.setString(connection, "zoomUserId", formerUser);
+        table.setNumber(connection, "authorizedAt", nowSeconds());
+        long version = table.number(connection, "version");
+
+        signed(deauthorization(formerUser, deauthorizedAt), nowSeconds()).post("/zoom/webhook").then().statusCode(204);
+
+        assertNull(table.string(connection, "status"), "still active");
+        assertEquals(reinstall.refreshToken(), table.string(connection, "refreshToken"));
+        assertEquals(version, table.number(connection, "version"), "not even written");
+        given().header("X-Zoom-Connection", connection).get("/meetings").then().statusCode(200);
+    }
+
+    @Test
+    void aRepeatedAppDeauthorizedChangesNothing() {
+        String connection = authorizedConnection();
+        String body = deauthorization(table.string(connection, "zoomUserId"), now());
+        signed(body, nowSeconds()).post("/zoom/webhook").then().statusCode(204);
+        long version = table.number(connection, "version");
+        String updatedAt = table.item(connection).get("updatedAt").n();
+
+        signed(body, nowSeconds()).post("/zoom/webhook").then().statusCode(204); // Zoom's retry: a fresh signature, the same event
+
+        assertEquals("revoked", table.string(connection, "status"));
+        assertEquals(version, table.number(connection, "version"));
+        assertEquals(updatedAt, table.item(connection).get("updatedAt").n());
+    }
+
+    @Test
+    void concurrentMeetingUpdatesEndWithTheNewestAndARepeatChangesNothing() throws Exception {
+        String connection = authorizedConnection();
+        String key = "webhook-race-" + UUID.randomUUID();
+        long id = given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("application/json")
+                .body("{\"topic\":\"Review\",\"type\":2,\"start_time\":\"2026-12-10T10:00:00Z\",\"duration\":30}")
+                .post("/meetings").then().statusCode(201).extract().jsonPath().getLong("id");
+        long first = now();
+        int events = 12;
+        ExecutorService instances = Executors.newFixedThreadPool(6); // several Lambda instances receive Zoom's deliveries
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < events; i++) {
+            long eventTs = first + i;
+            String fields = ",\"topic\":\"Review v" + i + "\",\"agenda\":\"set by event " + i + "\"";
+            JsonNode notification = JSON.readTree(meetingEvent("meeting.updated", id, eventTs, fields));
+            done.add(instances.submit(() -> webhookEvents.handle("meeting.updated", notification)));
+        }
+        for (Future<?> each : done) {
+            each.get();
+        }
+        instances.shutdown();
+
+        given().get("/requests/" + key).then().statusCode(200).body("meetingState", equalTo("updated"));
+        storedAnswer(connection, key).then().body("topic", equalTo("Review v" + (events - 1)))
+                .body("agenda", equalTo("set by event " + (events - 1)));
+        signed(meetingEvent("meeting.updated", id, first + 3, ",\"topic\":\"Review v3\""), nowSeconds()).post("/zoom/webhook")
+                .then().statusCode(204);
+        storedAnswer(connection, key).then().body("topic", equalTo("Review v" + (events - 1)));
+    }
+
+    /** The answer a repeat of the create gets: the stored one, with what Zoom's events changed merged in. */
+    private static Response storedAnswer(String connection, String key) {
+        Response replay = given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("application/json")
+                .body("{\"topic\":\"Review\",\"type\":2,\"start_time\":\"2026-12-10T10:00:00Z\",\"duration\":30}").post("/meetings");
+        replay.then().statusCode(201);
+        return replay;
+    }
+
+    @Test
     void otherEventsAreAcceptedAndIgnored() {
         signed("{\"event\":\"recording.completed\",\"event_ts\":" + now() + ",\"payload\":{}}", nowSeconds()).post("/zoom/webhook")
                 .then().statusCode(204);
@@ -113,7 +200,11 @@ class WebhookTest {
     }
 
     private static String deauthorization(String userId) {
-        return "{\"event\":\"app_deauthorized\",\"event_ts\":" + now() + ",\"payload\":{\"account_id\":\"" + ZoomFake.USER_ACCOUNT_ID
+        return deauthorization(userId, now());
+    }
+
+    private static String deauthorization(String userId, long eventTs) {
+        return "{\"event\":\"app_deauthorized\",\"event_ts\":" + eventTs + ",\"payload\":{\"account_id\":\"" + ZoomFake.USER_ACCOUNT_ID
                 + "\",\"user_id\":\"" + userId + "\",\"signature\":\"unused\",\"deauthorization_time\":\"2026-11-28T10:00:00Z\",\"client_id\":\""
                 + ZoomFake.CLIENT_ID + "\"}}";
     }
