@@ -24,6 +24,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zoomscheduler.testing.DynamoProxy;
 import dev.zoomscheduler.testing.FunctionProcess;
 import dev.zoomscheduler.testing.HttpApiEvents;
+import dev.zoomscheduler.testing.LocalHttpApi;
+import dev.zoomscheduler.testing.TemplateRoutes;
 import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.TokenTable;
@@ -214,6 +216,39 @@ class FunctionZipIT {
         assertFalse(listed.body().contains(table.string("packaged-install", "refreshToken")), "never a token");
     }
 
+    /** The routes as template.yaml deploys them, through the API stand-in: only an owner (a signed caller) starts an install. */
+    @Test
+    void onlyTheCallbackAndTheWebhookTakeUnsignedCallers() throws Exception {
+        TemplateRoutes routes = TemplateRoutes.read();
+        assertEquals("AWS_IAM", routes.defaultAuthorizer());
+        assertEquals(java.util.Set.of("GET /oauth/callback", "POST /zoom/webhook"), routes.publicRoutes());
+        String connection = "packaged-owned";
+        ZoomFake.Grant owner = zoom.authorize();
+        table.seed(connection, owner);
+        java.net.http.HttpClient browser = java.net.http.HttpClient.newHttpClient();
+        try (LocalHttpApi api = LocalHttpApi.start(0, runtime, LocalHttpApi.Signatures.AS_IN_TEMPLATE)) {
+            java.net.URI install = java.net.URI.create(api.url() + "/oauth/install?connection=" + connection);
+
+            java.net.http.HttpResponse<String> attacker = browser.send(java.net.http.HttpRequest.newBuilder(install).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.net.http.HttpResponse<String> operator = browser.send(java.net.http.HttpRequest.newBuilder(install)
+                    .header("Authorization", "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261202/us-east-1/execute-api/aws4_request,"
+                            + " SignedHeaders=host;x-amz-date, Signature=" + "0".repeat(64)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            java.net.http.HttpResponse<String> callback = browser.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(api.url() + "/oauth/callback?code=c&state=" + "A".repeat(43))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(403, attacker.statusCode(), attacker.body());
+            assertEquals("{\"message\":\"Forbidden\"}", attacker.body(), "API Gateway's own answer: the function never ran");
+            assertEquals(302, operator.statusCode(), operator.body());
+            assertEquals(operator.headers().firstValue("location").orElseThrow(), JSON.readTree(operator.body()).get("install_url").asText());
+            assertEquals(400, callback.statusCode(), "the callback is public: the function refuses the unknown state itself");
+        }
+        assertEquals(owner.refreshToken(), table.string(connection, "refreshToken"));
+        assertEquals(1, table.number(connection, "version"));
+    }
+
     @Test
     void zoomAccountIdMakesTheDefaultConnectionServerToServer() throws Exception {
         String account = "packaged-account";
@@ -237,6 +272,45 @@ class FunctionZipIT {
             }
         }
         assertEquals(tokenRequests + 1, zoom.accountTokenCount(), "one account_credentials request, then the stored token");
+    }
+
+    /**
+     * Lambda ends an invocation at its deadline, whatever the function is doing. A refresh begun with too little time left
+     * would have Zoom rotate the chain and the new pair die with the process: here Zoom answers the token request late, and
+     * the function is killed if it misses its deadline. It must not begin that refresh, and the chain must survive.
+     */
+    @Test
+    void aRefreshIsNotBegunWithoutTimeToStoreItAndTheChainSurvivesTheDeadline() throws Exception {
+        String connection = "packaged-deadline";
+        ZoomFake.Grant grant = zoom.authorize();
+        table.seedExpired(connection, grant);
+        zoom.answerLateNext("POST", "/oauth/token", 1, Duration.ofSeconds(5)); // rotates at once, answers after the deadline
+        int tokenRequests = zoom.tokenRequestCount();
+        String create = sample("http-create-meeting.json", SAMPLE_MEETING_ID, connection);
+        try (LambdaRuntimeEmulator own = LambdaRuntimeEmulator.start()) {
+            FunctionProcess function = FunctionProcess.start(TARGET, own.address(), environment(), List.of());
+            own.awaitPollers(1, Duration.ofSeconds(60));
+            try {
+                HttpApiEvents.Response hurried = HttpApiEvents.parseResponse(own.invoke(create, Duration.ofSeconds(3)).body());
+                assertEquals(503, hurried.statusCode(), hurried.body());
+                assertEquals("/problems/invocation-time-short", JSON.readTree(hurried.body()).get("type").asText());
+                assertEquals("1", hurried.header("retry-after"));
+            } catch (LambdaRuntimeEmulator.InvocationTimeoutException missedItsDeadline) {
+                function.kill(); // as Lambda does at the deadline
+            } finally {
+                function.close();
+            }
+            assertEquals(tokenRequests, zoom.tokenRequestCount(), "no token request was begun");
+            zoom.clearFaults();
+
+            try (FunctionProcess next = FunctionProcess.start(TARGET, own.address(), environment(), List.of())) {
+                own.awaitPollers(1, Duration.ofSeconds(60));
+                HttpApiEvents.Response created = HttpApiEvents.parseResponse(own.invoke(create, TIMEOUT).body());
+                assertEquals(201, created.statusCode(), created.body());
+            }
+        }
+        assertTrue(zoom.isLive(grant.chainId()), "the chain is intact");
+        assertEquals(zoom.currentRefreshToken(grant.chainId()), table.string(connection, "refreshToken"));
     }
 
     static JsonNode invokeBatch(String event) throws IOException {

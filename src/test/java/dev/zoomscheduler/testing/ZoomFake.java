@@ -295,6 +295,11 @@ public final class ZoomFake implements AutoCloseable {
 
     // ---- faults -------------------------------------------------------------------------------------------------
 
+    /** Forgets the faults that have not happened yet. */
+    public void clearFaults() {
+        faults.clear();
+    }
+
     public void failNext(String method, String pathRegex, int times, int status, Map<String, String> headers, String body) {
         faults.add(new Fault(method, Pattern.compile(pathRegex), new AtomicInteger(times), FaultKind.ANSWER, status, headers, body,
                 Duration.ZERO));
@@ -313,6 +318,11 @@ public final class ZoomFake implements AutoCloseable {
     public void loseAnswerNext(String method, String pathRegex, int times) {
         faults.add(new Fault(method, Pattern.compile(pathRegex), new AtomicInteger(times), FaultKind.LOSE_ANSWER, 0, Map.of(), null,
                 Duration.ZERO));
+    }
+
+    /** The next {@code times} matching requests are carried out at once, but answered only after {@code delay}. */
+    public void answerLateNext(String method, String pathRegex, int times, Duration delay) {
+        faults.add(new Fault(method, Pattern.compile(pathRegex), new AtomicInteger(times), FaultKind.ANSWER_LATE, 0, Map.of(), null, delay));
     }
 
     public void latency(Duration latency) {
@@ -350,6 +360,11 @@ public final class ZoomFake implements AutoCloseable {
                         return;
                     case LOSE_ANSWER:
                         route(request);
+                        return;
+                    case ANSWER_LATE:
+                        Answer done = route(request);
+                        sleep(fault.delay);
+                        send(exchange, done);
                         return;
                 }
             }
@@ -974,7 +989,7 @@ public final class ZoomFake implements AutoCloseable {
     }
 
     private enum FaultKind {
-        ANSWER, DROP, DELAY, LOSE_ANSWER
+        ANSWER, DROP, DELAY, LOSE_ANSWER, ANSWER_LATE
     }
 
     private record Fault(String method, Pattern path, AtomicInteger remaining, FaultKind kind, int status,
