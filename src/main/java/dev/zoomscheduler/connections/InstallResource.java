@@ -8,7 +8,6 @@ import java.util.Optional;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -64,7 +63,6 @@ public class InstallResource {
     @APIResponse(responseCode = "403", description = "The request was not signed (no IAM authorizer in the event)")
     @GET
     @Path("install")
-    @Produces(MediaType.APPLICATION_JSON)
     public Response install(@QueryParam("connection") String connection, @Parameter(hidden = true) @HeaderParam("X-Forwarded-Proto") String forwardedProto,
             @Parameter(hidden = true) @HeaderParam(HttpHeaders.HOST) String host, @Context UriInfo uri, @Context APIGatewayV2HTTPEvent event) {
         if (!SignedCaller.of(event)) {

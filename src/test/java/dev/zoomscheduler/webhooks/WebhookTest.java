@@ -90,9 +90,7 @@ class WebhookTest {
     void meetingEventsUpdateTheStoredOutcomeInOrder() {
         String connection = authorizedConnection();
         String key = "webhook-" + UUID.randomUUID();
-        long id = given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("application/json")
-                .body("{\"topic\":\"Review\",\"type\":2,\"start_time\":\"2026-12-10T10:00:00Z\",\"duration\":30}")
-                .post("/meetings").then().statusCode(201).extract().jsonPath().getLong("id");
+        long id = createMeeting(connection, key).jsonPath().getLong("id");
         long at = now();
 
         signed(meetingEvent("meeting.updated", id, at, ",\"start_time\":\"2026-12-11T15:00:00Z\",\"settings\":{\"waiting_room\":true}"),
@@ -105,9 +103,7 @@ class WebhookTest {
         signed(meetingEvent("meeting.deleted", id, at + 1000, ""), nowSeconds()).post("/zoom/webhook").then().statusCode(204);
 
         given().get("/requests/" + key).then().body("meetingState", equalTo("deleted"));
-        Response replay = given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("application/json")
-                .body("{\"topic\":\"Review\",\"type\":2,\"start_time\":\"2026-12-10T10:00:00Z\",\"duration\":30}").post("/meetings");
-        replay.then().statusCode(201).body("start_time", equalTo("2026-12-11T15:00:00Z")).body("settings.waiting_room", equalTo(true));
+        createMeeting(connection, key).then().body("start_time", equalTo("2026-12-11T15:00:00Z")).body("settings.waiting_room", equalTo(true));
     }
 
     @Test
@@ -148,9 +144,7 @@ class WebhookTest {
     void concurrentMeetingUpdatesEndWithTheNewestAndARepeatChangesNothing() throws Exception {
         String connection = authorizedConnection();
         String key = "webhook-race-" + UUID.randomUUID();
-        long id = given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("application/json")
-                .body("{\"topic\":\"Review\",\"type\":2,\"start_time\":\"2026-12-10T10:00:00Z\",\"duration\":30}")
-                .post("/meetings").then().statusCode(201).extract().jsonPath().getLong("id");
+        long id = createMeeting(connection, key).jsonPath().getLong("id");
         long first = now();
         int events = 12;
         ExecutorService instances = Executors.newFixedThreadPool(6); // several Lambda instances receive Zoom's deliveries
@@ -167,19 +161,19 @@ class WebhookTest {
         instances.shutdown();
 
         given().get("/requests/" + key).then().statusCode(200).body("meetingState", equalTo("updated"));
-        storedAnswer(connection, key).then().body("topic", equalTo("Review v" + (events - 1)))
+        createMeeting(connection, key).then().body("topic", equalTo("Review v" + (events - 1)))
                 .body("agenda", equalTo("set by event " + (events - 1)));
         signed(meetingEvent("meeting.updated", id, first + 3, ",\"topic\":\"Review v3\""), nowSeconds()).post("/zoom/webhook")
                 .then().statusCode(204);
-        storedAnswer(connection, key).then().body("topic", equalTo("Review v" + (events - 1)));
+        createMeeting(connection, key).then().body("topic", equalTo("Review v" + (events - 1)));
     }
 
-    /** The answer a repeat of the create gets: the stored one, with what Zoom's events changed merged in. */
-    private static Response storedAnswer(String connection, String key) {
-        Response replay = given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("application/json")
+    /** Creates the test's meeting with an idempotency key; a repeat gets the stored answer, with what Zoom's events changed. */
+    private static Response createMeeting(String connection, String key) {
+        Response created = given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("application/json")
                 .body("{\"topic\":\"Review\",\"type\":2,\"start_time\":\"2026-12-10T10:00:00Z\",\"duration\":30}").post("/meetings");
-        replay.then().statusCode(201);
-        return replay;
+        created.then().statusCode(201);
+        return created;
     }
 
     @Test
