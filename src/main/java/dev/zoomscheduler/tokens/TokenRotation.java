@@ -19,6 +19,7 @@ import dev.zoomscheduler.Backoff;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
+import dev.zoomscheduler.zoom.AccessTokens;
 import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
 
 /**
@@ -59,7 +60,7 @@ import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
  * {@code default} connection of {@code ZOOM_ACCOUNT_ID} needs no item: its first lease creates it.
  */
 @ApplicationScoped
-public class TokenRotation {
+public class TokenRotation implements AccessTokens {
 
     private static final Logger LOG = Logger.getLogger(TokenRotation.class);
     /** Zoom's access tokens live an hour: a larger margin would refresh on every request. */
@@ -94,7 +95,7 @@ public class TokenRotation {
         this.waitTimeout = settings.waitTimeout();
     }
 
-    /** A valid access token of the connection, obtained before {@code deadline} (the invocation's end). */
+    @Override
     public String accessToken(String connectionId, Instant deadline) {
         StoredToken token = held.get(connectionId);
         if (token != null && usable(token, null) && !unsaved.containsKey(connectionId)) {
@@ -103,7 +104,7 @@ public class TokenRotation {
         return singleFlight(connectionId, null, deadline);
     }
 
-    /** A replacement for an access token that Zoom refused although it was believed valid. */
+    @Override
     public String replaceRejected(String connectionId, String rejectedAccessToken, Instant deadline) {
         return singleFlight(connectionId, rejectedAccessToken, deadline);
     }

@@ -18,7 +18,6 @@ import dev.zoomscheduler.Backoff;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
-import dev.zoomscheduler.tokens.TokenRotation;
 import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 
@@ -26,7 +25,7 @@ import io.smallrye.mutiny.Uni;
  * Sends one call to Zoom's REST API with a connection's access token, within the invocation's deadline:
  * <ul>
  * <li>Each attempt waits at most the configured timeout, and never past the deadline less a margin to answer.</li>
- * <li>A 401 (code 124) for a token believed valid: one replacement token (TokenRotation), one more attempt.</li>
+ * <li>A 401 (code 124) for a token believed valid: one replacement token ({@link AccessTokens}), one more attempt.</li>
  * <li>Zoom's per-second rate limit (429) is retried for every call, since Zoom did nothing: after its Retry-After, or
  * a jittered backoff, if that is short and still fits before the deadline. The daily meeting create/update limit is never retried.</li>
  * <li>Zoom's 5xx, timeouts and dropped connections are retried only for {@link Retries#SAFE} calls (GET, PATCH,
@@ -48,13 +47,13 @@ public class ZoomCaller {
         ONLY_IF_REFUSED
     }
 
-    private final TokenRotation tokens;
+    private final AccessTokens tokens;
     private final ObjectMapper json;
     private final Clock clock;
     private final ZoomCallSettings settings;
     private final Metrics metrics;
 
-    public ZoomCaller(TokenRotation tokens, ObjectMapper json, Clock clock, ZoomCallSettings settings, Metrics metrics) {
+    public ZoomCaller(AccessTokens tokens, ObjectMapper json, Clock clock, ZoomCallSettings settings, Metrics metrics) {
         this.tokens = tokens;
         this.json = json;
         this.clock = clock;
