@@ -56,7 +56,10 @@ public class DynamoDbRequestStore implements RequestStore {
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return new Begin(true, null);
         } catch (ConditionalCheckFailedException e) {
-            return new Begin(false, e.hasItem() && !e.item().isEmpty() ? toRecord(e.item()) : null);
+            RequestRecord standing = e.hasItem() && !e.item().isEmpty() ? toRecord(e.item()) : null;
+            // The SDK retries a put whose answer timed out: finding its own attempt there, the first try was written.
+            boolean ours = standing != null && record.attempt().equals(standing.attempt());
+            return ours ? new Begin(true, null) : new Begin(false, standing);
         }
     }
 

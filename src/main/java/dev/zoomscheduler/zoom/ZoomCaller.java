@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.Backoff;
 import dev.zoomscheduler.observability.Metrics;
+import dev.zoomscheduler.problems.Finality;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.tokens.TokenRotation;
@@ -31,7 +32,8 @@ import io.smallrye.mutiny.Uni;
  * a jittered backoff, if that is short and still fits before the deadline. The daily meeting create/update limit is never retried.</li>
  * <li>Zoom's 5xx, timeouts and dropped connections are retried only for {@link Retries#SAFE} calls (GET, PATCH,
  * DELETE): a create whose outcome is unknown is retried only through the idempotency rules, never blindly. A DELETE
- * whose retry gets 404 after such a failure has succeeded: 204.</li>
+ * whose retry gets 404 after such a failure has succeeded: 204. A retry that fails otherwise (a 429, say) leaves the
+ * outcome unknown: the earlier failure is answered, so that the idempotency rules look before the next attempt.</li>
  * </ul>
  * At most {@code ZOOM_MAX_ATTEMPTS} attempts in all; any other error becomes a problem.
  */
@@ -72,7 +74,7 @@ public class ZoomCaller {
     public ZoomReply call(String connectionId, String operation, Retries retries, Instant deadline, Function<String, Uni<Response>> call) {
         String accessToken = tokens.accessToken(connectionId);
         boolean tokenReplaced = false;
-        boolean mayHaveActed = false; // an earlier try's outcome is unknown
+        ProblemException unknownOutcome = null; // an earlier try's failure, after which Zoom may have acted
         for (int attempt = 1;; attempt++) {
             Answer answer;
             long started = System.nanoTime();
@@ -82,7 +84,7 @@ public class ZoomCaller {
                 metrics.count("ZoomFailures", "Operation", operation);
                 if (retries != Retries.ONLY_IF_REFUSED && retry(attempt, backoff(attempt), deadline)) {
                     metrics.count("ZoomRetries", "Operation", operation);
-                    mayHaveActed = true;
+                    unknownOutcome = unreachable;
                     continue;
                 }
                 throw unreachable;
@@ -97,7 +99,7 @@ public class ZoomCaller {
             if (answer.status() < 400) {
                 return new ZoomReply(answer.status(), answer.body());
             }
-            if (answer.status() == 404 && retries == Retries.DELETE && mayHaveActed) {
+            if (answer.status() == 404 && retries == Retries.DELETE && unknownOutcome != null) {
                 return new ZoomReply(204, "");
             }
             ProblemException failure = ZoomFailures.fromStatus("Zoom", answer.status(), answer.retryAfter(), answer.code(), answer.message());
@@ -109,10 +111,13 @@ public class ZoomCaller {
             boolean passing = failure.type() == ProblemType.ZOOM_RATE_LIMITED
                     || (answer.status() >= 500 && retries != Retries.ONLY_IF_REFUSED);
             if (!passing || !retry(attempt, failure.type() == ProblemType.ZOOM_RATE_LIMITED ? failure.retryAfter() : backoff(attempt), deadline)) {
-                throw failure;
+                // Only Zoom's verdict on the request settles whether an earlier try acted; a 429 says nothing of it.
+                throw unknownOutcome == null || Finality.of(failure) != Finality.PASSING ? failure : unknownOutcome;
             }
             metrics.count("ZoomRetries", "Operation", operation);
-            mayHaveActed |= answer.status() >= 500;
+            if (answer.status() >= 500) {
+                unknownOutcome = failure;
+            }
         }
     }
 

@@ -244,6 +244,19 @@ class PartialFailureTest {
     }
 
     @Test
+    void aDeleteWhoseAnswerWasLostAndWhoseRetryIsRateLimitedStaysToBeReconciled() throws Exception {
+        long id = createWithoutKey();
+        zoom.loseAnswerNext("DELETE", "/v2/meetings/" + id, 1);
+        zoom.failNext("DELETE", "/v2/meetings/" + id, 1, 429, Map.of("Retry-After", "120"), "{\"code\":429,\"message\":\"Too many requests.\"}");
+        String delete = "{\"action\":\"delete\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection + "\",\"meetingId\":" + id + "}";
+
+        assertEquals(List.of("d2"), failedIds(batch(new SqsEvents.Message("d2", delete))));
+        assertEquals("abandoned", outcome().path("status").asText(), "the 429 says nothing of the lost try: kept");
+        assertEquals(List.of(), failedIds(batch(new SqsEvents.Message("d2", delete, 2))));
+        assertEquals("completed", outcome().path("status").asText());
+    }
+
+    @Test
     void aQueuedUpdateThatZoomAppliedIsNotAppliedAgain() throws Exception {
         long id = createWithoutKey();
         zoom.loseAnswerNext("PATCH", "/v2/meetings/" + id, 1);
@@ -298,6 +311,15 @@ class PartialFailureTest {
         assertThrows(ProblemException.class, () -> other.schedule(key, createCommand(), Instant.now().plusSeconds(20)));
         post().then().statusCode(201);
         assertEquals(1, meetingsOfTopic());
+    }
+
+    @Test
+    void aRecordWrittenWhoseAnswerWasLostIsFoundOwnByTheSdksRetry() {
+        ZoomAndDynamo.dynamo().loseAnswerNextMatching("PutItem", key, 1);
+
+        post().then().statusCode(201).header("Idempotent-Replayed", (String) null);
+        assertEquals(1, meetingsOfTopic());
+        assertEquals("completed", outcome().path("status").asText());
     }
 
     @Test
