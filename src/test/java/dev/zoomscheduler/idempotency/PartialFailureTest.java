@@ -275,6 +275,23 @@ class PartialFailureTest {
     }
 
     @Test
+    void aQueuedUpdateThatNeverReachedZoomIsSentOnRedelivery() throws Exception {
+        long id = createWithoutKey();
+        zoom.dropNext("PATCH", "/v2/meetings/" + id, 3);
+        String update = "{\"action\":\"update\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection + "\",\"meetingId\":\""
+                + id + "\",\"meeting\":{\"duration\":50,\"settings\":{\"waiting_room\":true}}}";
+
+        assertEquals(List.of("u2"), failedIds(batch(new SqsEvents.Message("u2", update))));
+        assertEquals(45, zoom.meeting(id).get("duration").asInt(), "not applied");
+        long patches = patchesOf(id);
+        assertEquals(List.of(), failedIds(batch(new SqsEvents.Message("u2", update, 2))));
+
+        assertEquals(patches + 1, patchesOf(id), "the meeting did not show it: sent again");
+        assertEquals(50, zoom.meeting(id).get("duration").asInt());
+        assertTrue(zoom.meeting(id).get("settings").get("waiting_room").asBoolean());
+    }
+
+    @Test
     void aQueuedCreateThroughLostAnswerAndFailedLookUpMakesOneMeeting() throws Exception {
         String message = "{\"action\":\"create\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection
                 + "\",\"userId\":\"me\",\"meeting\":" + meeting() + "}";
