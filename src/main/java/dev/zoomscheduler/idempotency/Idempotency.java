@@ -114,7 +114,7 @@ public class Idempotency {
     private ZoomReply perform(RequestRecord mine, boolean reconciling, Attempt attempt) {
         ZoomReply reply;
         try {
-            Optional<ZoomReply> recovered = reconciling ? attempt.recover(Instant.ofEpochMilli(mine.requestStartedAt())) : Optional.empty();
+            Optional<ZoomReply> recovered = reconciling ? recover(mine, attempt) : Optional.empty();
             if (recovered.isPresent()) {
                 LOG.infof("Request %s: adopted what an abandoned attempt did at Zoom", mine.key());
             }
@@ -131,6 +131,16 @@ public class Idempotency {
         String meetingId = mine.meetingId() != null ? mine.meetingId() : CreatedMeeting.idOf(reply.body());
         quietly(mine, () -> store.complete(mine.key(), mine.attempt(), reply.status(), reply.body(), meetingId, clock.millis()));
         return reply;
+    }
+
+    /** A failed look-up says nothing of the request: whatever it was, the record stays as it was, to look again next time. */
+    private Optional<ZoomReply> recover(RequestRecord mine, Attempt attempt) {
+        try {
+            return attempt.recover(Instant.ofEpochMilli(mine.requestStartedAt()));
+        } catch (RuntimeException e) {
+            quietly(mine, () -> store.abandon(mine.key(), mine.attempt(), clock.millis()));
+            throw e;
+        }
     }
 
     /**

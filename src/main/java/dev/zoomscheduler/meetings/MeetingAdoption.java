@@ -85,30 +85,42 @@ public class MeetingAdoption {
         return Optional.of(new ZoomReply(201, meetings.get(create.connectionId(), match.path("id").asText(), deadline).body()));
     }
 
+    /** A delete is done if Zoom no longer has the meeting. */
     public Optional<ZoomReply> deleted(MeetingCommand delete, Instant deadline) {
-        try {
-            meetings.get(delete.connectionId(), delete.meetingId(), deadline);
+        if (current(delete, deadline).isPresent()) {
             return Optional.empty();
-        } catch (ProblemException e) {
-            if (e.type() != ProblemType.ZOOM_NOT_FOUND) {
-                throw e;
-            }
-            LOG.infof("Meeting %s is gone: an abandoned attempt of the same delete deleted it", delete.meetingId());
-            return Optional.of(NO_CONTENT);
         }
+        LOG.infof("Meeting %s is gone: an abandoned attempt of the same delete deleted it", delete.meetingId());
+        return Optional.of(NO_CONTENT);
     }
 
+    /** An update is done if the meeting shows every field it sets; a meeting Zoom does not know gets the update's own 404. */
     public Optional<ZoomReply> applied(MeetingCommand update, Instant deadline) {
-        JsonNode meeting = parse(meetings.get(update.connectionId(), update.meetingId(), deadline).body());
+        Optional<JsonNode> meeting = current(update, deadline);
+        if (meeting.isEmpty()) {
+            return Optional.empty();
+        }
         for (Map.Entry<String, JsonNode> change : update.meeting().properties()) {
-            boolean shown = change.getKey().equals("start_time") ? sameStart(update.meeting(), meeting)
-                    : shows(meeting.get(change.getKey()), change.getValue());
+            boolean shown = change.getKey().equals("start_time") ? sameStart(update.meeting(), meeting.get())
+                    : shows(meeting.get().get(change.getKey()), change.getValue());
             if (!shown) {
                 return Optional.empty();
             }
         }
         LOG.infof("Meeting %s shows the update already: an abandoned attempt of it applied it", update.meetingId());
         return Optional.of(NO_CONTENT);
+    }
+
+    /** The command's meeting as Zoom has it now; empty if Zoom does not know it (404). */
+    private Optional<JsonNode> current(MeetingCommand command, Instant deadline) {
+        try {
+            return Optional.of(parse(meetings.get(command.connectionId(), command.meetingId(), deadline).body()));
+        } catch (ProblemException e) {
+            if (e.type() != ProblemType.ZOOM_NOT_FOUND) {
+                throw e;
+            }
+            return Optional.empty();
+        }
     }
 
     /** Whether the changes' start (in their timezone, else the meeting's) is the meeting's start. */
