@@ -19,8 +19,8 @@ import dev.zoomscheduler.problems.ProblemType;
 
 /**
  * Carries out the scheduling requests of an SQS batch and says which messages SQS should deliver again: those that
- * failed for a passing reason. A message that can never succeed (not a request, invalid, refused by Zoom) is logged
- * with its message id and not retried; a repeat of a request that succeeded gets its stored result, so a redelivered
+ * failed for a passing reason ({@link Finality#retryable()}). A message that can never succeed (not a request, invalid,
+ * refused by Zoom) is logged with its message id and not retried; a repeat of a request that succeeded gets its stored result, so a redelivered
  * message creates no second meeting. A request that hit Zoom's daily limit is held back until after 00:00 UTC, when the
  * limit resets, instead of being retried into the dead-letter queue.
  */

@@ -32,8 +32,8 @@ import io.smallrye.mutiny.Uni;
  * a jittered backoff, if that is short and still fits before the deadline. The daily meeting create/update limit is never retried.</li>
  * <li>Zoom's 5xx, timeouts and dropped connections are retried only for {@link Retries#SAFE} calls (GET, PATCH,
  * DELETE): a create whose outcome is unknown is retried only through the idempotency rules, never blindly. A DELETE
- * whose retry gets 404 after such a failure has succeeded: 204. A retry that fails otherwise (a 429, say) leaves the
- * outcome unknown: the earlier failure is answered, so that the idempotency rules look before the next attempt.</li>
+ * whose retry gets 404 after such a failure has succeeded: 204; one whose retry is refused (429) still has an unknown
+ * outcome: the earlier failure is answered, so that the idempotency rules look before the next attempt.</li>
  * </ul>
  * At most {@code ZOOM_MAX_ATTEMPTS} attempts in all; any other error becomes a problem.
  */
@@ -111,8 +111,9 @@ public class ZoomCaller {
             boolean passing = failure.type() == ProblemType.ZOOM_RATE_LIMITED
                     || (answer.status() >= 500 && retries != Retries.ONLY_IF_REFUSED);
             if (!passing || !retry(attempt, failure.type() == ProblemType.ZOOM_RATE_LIMITED ? failure.retryAfter() : backoff(attempt), deadline)) {
-                // Only Zoom's verdict on the request settles whether an earlier try acted; a 429 says nothing of it.
-                throw unknownOutcome == null || Finality.of(failure) != Finality.PASSING ? failure : unknownOutcome;
+                // A refused retry (429) says nothing of whether an earlier try deleted it: that stays unknown.
+                boolean stillUnknown = retries == Retries.DELETE && unknownOutcome != null && Finality.of(failure) == Finality.PASSING;
+                throw stillUnknown ? unknownOutcome : failure;
             }
             metrics.count("ZoomRetries", "Operation", operation);
             if (answer.status() >= 500) {

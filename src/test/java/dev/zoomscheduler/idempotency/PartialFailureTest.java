@@ -113,6 +113,7 @@ class PartialFailureTest {
         assertEquals("abandoned", record.path("status").asText(), record.toString());
         assertEquals(firstStart, record.path("startedAt").asText(), "still the first attempt's");
         assertEquals(2, record.path("attempts").asInt());
+        assertTrue(Instant.parse(record.path("lastAttemptAt").asText()).isAfter(Instant.parse(firstStart)), record.toString());
         undo(failure);
 
         Response third = post();
