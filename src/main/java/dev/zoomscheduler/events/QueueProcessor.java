@@ -13,13 +13,14 @@ import org.jboss.logging.Logger;
 import dev.zoomscheduler.meetings.MeetingScheduler;
 import dev.zoomscheduler.observability.LogContext;
 import dev.zoomscheduler.observability.Metrics;
+import dev.zoomscheduler.problems.Finality;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 
 /**
  * Carries out the scheduling requests of an SQS batch and says which messages SQS should deliver again: those that
- * failed for a passing reason. A message that can never succeed (not a request, invalid, refused by Zoom) is logged
- * with its message id and not retried; a repeat of a request that succeeded gets its stored result, so a redelivered
+ * failed for a passing reason ({@link Finality#retryable()}). A message that can never succeed (not a request, invalid,
+ * refused by Zoom) is logged with its message id and not retried; a repeat of a request that succeeded gets its stored result, so a redelivered
  * message creates no second meeting. A request that hit Zoom's daily limit is held back until after 00:00 UTC, when the
  * limit resets, instead of being retried into the dead-letter queue.
  */
@@ -92,7 +93,7 @@ public class QueueProcessor {
                         held ? "held back until after 00:00 UTC" : "SQS delivers it again");
                 return held ? Outcome.HELD_BACK : Outcome.RETRIED;
             }
-            if (passing(e)) {
+            if (Finality.of(e).retryable()) {
                 LOG.warnf("Message %s: %s request %s failed for now (attempt %d), SQS delivers it again: %s", message.messageId(),
                         action, key, message.receiveCount(), e.getMessage());
                 return Outcome.RETRIED;
@@ -104,11 +105,5 @@ public class QueueProcessor {
                     e.getClass().getSimpleName());
             return Outcome.RETRIED;
         }
-    }
-
-    /** Whether trying again later may succeed: Zoom or DynamoDB busy or down, the same request in progress, a connection to re-authorise. */
-    private static boolean passing(ProblemException e) {
-        return e.status() >= 500 || e.status() == 429 || e.type() == ProblemType.REQUEST_IN_PROGRESS
-                || e.type() == ProblemType.REAUTHORIZATION_REQUIRED;
     }
 }

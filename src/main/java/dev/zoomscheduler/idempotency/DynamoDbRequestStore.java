@@ -17,7 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -50,22 +49,29 @@ public class DynamoDbRequestStore implements RequestStore {
 
     @Override
     public Begin begin(RequestRecord record, long nowMillis) {
+        return put(record, "attribute_not_exists(" + KEY + ") OR expiresAt < :nowSeconds", Map.of(":nowSeconds", n(nowMillis / 1000)));
+    }
+
+    @Override
+    public Begin takeOver(String abandoned, RequestRecord successor, long nowMillis) {
+        return put(successor, OWNED + " AND #status = :inProgress AND inProgressUntil < :nowMillis", Map.of(
+                ":attempt", s(abandoned),
+                ":inProgress", s(RequestStatus.IN_PROGRESS.attributeValue()),
+                ":nowMillis", n(nowMillis)));
+    }
+
+    private Begin put(RequestRecord record, String condition, Map<String, AttributeValue> values) {
         try {
-            Map<String, AttributeValue> replaced = dynamo.putItem(r -> r.tableName(table)
-                    .item(toItem(record))
-                    .conditionExpression("attribute_not_exists(" + KEY + ") OR expiresAt < :nowSeconds"
-                            + " OR (#status = :inProgress AND inProgressUntil < :nowMillis AND fingerprint = :fingerprint)")
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(Map.of(
-                            ":nowSeconds", n(nowMillis / 1000),
-                            ":nowMillis", n(nowMillis),
-                            ":inProgress", s(RequestStatus.IN_PROGRESS.attributeValue()),
-                            ":fingerprint", s(record.fingerprint())))
-                    .returnValues(ReturnValue.ALL_OLD)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
-            return new Begin(true, replaced == null || replaced.isEmpty() ? null : toRecord(replaced));
+            dynamo.putItem(r -> r.tableName(table).item(toItem(record)).conditionExpression(condition)
+                    .expressionAttributeNames(condition.contains("#status") ? Map.of("#status", "status") : null)
+                    .expressionAttributeValues(values)
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return new Begin(true, null);
         } catch (ConditionalCheckFailedException e) {
-            return new Begin(false, toRecord(e.item()));
+            RequestRecord standing = e.hasItem() && !e.item().isEmpty() ? toRecord(e.item()) : null;
+            // The SDK retries a put whose answer timed out: finding its own attempt there, the first try was written.
+            boolean ours = standing != null && record.attempt().equals(standing.attempt());
+            return ours ? new Begin(true, null) : new Begin(false, standing);
         }
     }
 
@@ -205,6 +211,8 @@ public class DynamoDbRequestStore implements RequestStore {
         item.put("startedAt", n(record.startedAt()));
         item.put("inProgressUntil", n(record.inProgressUntil()));
         item.put("expiresAt", n(record.expiresAt()));
+        item.put("firstStartedAt", n(record.firstStartedAt()));
+        item.put("attempts", n(record.attempts()));
         return item;
     }
 
@@ -229,7 +237,9 @@ public class DynamoDbRequestStore implements RequestStore {
                 string(item, "resultBody"),
                 problem,
                 string(item, "meetingState"),
-                number(item, "meetingEventAt"));
+                number(item, "meetingEventAt"),
+                number(item, "firstStartedAt"),
+                (int) number(item, "attempts"));
     }
 
     private static Map<String, AttributeValue> key(String key) {

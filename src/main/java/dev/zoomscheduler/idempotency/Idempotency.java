@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import dev.zoomscheduler.Backoff;
+import dev.zoomscheduler.problems.Finality;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.zoom.ZoomReply;
@@ -23,12 +24,14 @@ import dev.zoomscheduler.zoom.ZoomReply;
  * <li>A repeat of a completed request gets the stored answer; of a failed one, the stored problem. A key reused for a
  * different request is refused (422).</li>
  * <li>A repeat while the request is in progress elsewhere waits for it, then gets its answer, or 409 with Retry-After.</li>
- * <li>After the attempt: Zoom's answer completes the record; a final refusal by Zoom is stored as failed; a failure
- * before anything reached Zoom removes the record, so the request can simply be tried again; an unknown outcome (Zoom
- * timed out, dropped the connection, answered 5xx) ends the attempt's time at once.</li>
- * <li>An attempt that replaces one in progress past its time (crashed, killed, or of unknown outcome) first asks the
- * request to {@link Attempt#recover recover} what the abandoned attempt may have done at Zoom, so that a create
- * whose 201 was never recorded is adopted instead of done twice.</li>
+ * <li>After the attempt: Zoom's answer completes the record; only a {@link Finality#FINAL final} refusal by Zoom is
+ * stored as failed. Any other failure leaves the key retryable: an unknown outcome (Zoom timed out, dropped the
+ * connection, answered 5xx), or any failure of an attempt that took over an abandoned one, ends the attempt's time at
+ * once and keeps the record; a failure of a first attempt before anything reached Zoom removes the record.</li>
+ * <li>An attempt that takes over one in progress past its time (crashed, killed, or of unknown outcome) keeps the
+ * record's first start and counts the attempts, and first asks the request to {@link Attempt#recover recover} what
+ * any earlier attempt may have done at Zoom since the first began, so that a create whose 201 was never recorded is
+ * adopted instead of done twice.</li>
  * </ol>
  */
 @ApplicationScoped
@@ -52,7 +55,10 @@ public class Idempotency {
 
         ZoomReply perform();
 
-        /** What an abandoned attempt of the same request, begun at {@code startedAt}, left at Zoom, if anything. */
+        /**
+         * What abandoned attempts of the same request, the first begun at {@code startedAt}, did at Zoom, as the answer
+         * to give; empty to {@link #perform} it.
+         */
         default Optional<ZoomReply> recover(Instant startedAt) {
             return Optional.empty();
         }
@@ -66,15 +72,11 @@ public class Idempotency {
         Instant waitUntil = earliest(clock.instant().plus(settings.waitTimeout()), deadline);
         for (int round = 0;; round++) {
             long now = clock.millis();
-            RequestRecord mine = new RequestRecord(key, RequestStatus.IN_PROGRESS, request.fingerprint(), request.operation(),
-                    request.connectionId(), request.meetingId(), UUID.randomUUID().toString(), now, deadline.toEpochMilli(),
-                    now / 1000 + settings.ttl().toSeconds(), 0, 0, null, null, null, 0);
+            RequestRecord mine = RequestRecord.firstAttempt(key, request, UUID.randomUUID().toString(), now, deadline.toEpochMilli(),
+                    now / 1000 + settings.ttl().toSeconds());
             RequestStore.Begin begin = store.begin(mine, now);
             if (begin.began()) {
-                RequestRecord replaced = begin.previous();
-                boolean abandoned = replaced != null && replaced.status() == RequestStatus.IN_PROGRESS
-                        && replaced.fingerprint().equals(request.fingerprint());
-                return new Outcome(perform(mine, abandoned ? Instant.ofEpochMilli(replaced.startedAt()) : null, attempt), false);
+                return new Outcome(perform(mine, false, attempt), false);
             }
             RequestRecord existing = begin.previous();
             if (!existing.fingerprint().equals(request.fingerprint())) {
@@ -87,6 +89,13 @@ public class Idempotency {
                 case FAILED:
                     throw replay(existing.problem());
                 default:
+                    if (existing.abandonedAt(now)) {
+                        RequestRecord successor = mine.succeeding(existing);
+                        if (store.takeOver(existing.attempt(), successor, now).began()) {
+                            return new Outcome(perform(successor, true, attempt), false);
+                        }
+                        // another attempt took it over, or it ended: look again
+                    }
                     if (!clock.instant().isBefore(waitUntil)) {
                         throw new ProblemException(ProblemType.REQUEST_IN_PROGRESS, 409, "The request of idempotency key '" + key
                                 + "' is still in progress; ask again shortly.", null, null, IN_PROGRESS_RETRY_AFTER);
@@ -98,16 +107,20 @@ public class Idempotency {
         }
     }
 
-    private ZoomReply perform(RequestRecord mine, Instant abandonedAttemptStart, Attempt attempt) {
+    /**
+     * @param reconciling whether an earlier attempt was abandoned: what it did at Zoom is looked for first, from the
+     *        request's first start on (each attempt may have acted, and their clocks are not Zoom's)
+     */
+    private ZoomReply perform(RequestRecord mine, boolean reconciling, Attempt attempt) {
         ZoomReply reply;
         try {
-            Optional<ZoomReply> recovered = abandonedAttemptStart == null ? Optional.empty() : attempt.recover(abandonedAttemptStart);
+            Optional<ZoomReply> recovered = reconciling ? recover(mine, attempt) : Optional.empty();
             if (recovered.isPresent()) {
                 LOG.infof("Request %s: adopted what an abandoned attempt did at Zoom", mine.key());
             }
             reply = recovered.orElseGet(attempt::perform);
         } catch (ProblemException e) {
-            settle(mine, e);
+            settle(mine, reconciling, e);
             throw e;
         } catch (RuntimeException e) {
             quietly(mine, () -> store.abandon(mine.key(), mine.attempt(), clock.millis()));
@@ -120,14 +133,31 @@ public class Idempotency {
         return reply;
     }
 
-    /** Step 4 for a failed attempt. */
-    private void settle(RequestRecord mine, ProblemException failure) {
-        switch (failure.type()) {
-            case ZOOM_REJECTED, ZOOM_NOT_FOUND -> quietly(mine, () -> store.fail(mine.key(), mine.attempt(),
+    /** A failed look-up says nothing of the request: whatever it was, the record stays as it was, to look again next time. */
+    private Optional<ZoomReply> recover(RequestRecord mine, Attempt attempt) {
+        try {
+            return attempt.recover(Instant.ofEpochMilli(mine.requestStartedAt()));
+        } catch (RuntimeException e) {
+            quietly(mine, () -> store.abandon(mine.key(), mine.attempt(), clock.millis()));
+            throw e;
+        }
+    }
+
+    /**
+     * Step 4 for a failed attempt: only a final answer is stored. Otherwise the key stays retryable: the record is kept
+     * (abandoned) while what Zoom did is unknown, from this attempt or an earlier one, and removed only when nothing
+     * can have happened at Zoom.
+     */
+    private void settle(RequestRecord mine, boolean reconciling, ProblemException failure) {
+        Finality finality = Finality.of(failure);
+        if (finality == Finality.FINAL) {
+            quietly(mine, () -> store.fail(mine.key(), mine.attempt(),
                     new RequestRecord.StoredProblem(failure.type().uri(), failure.status(), failure.getMessage(), failure.zoomCode()),
                     clock.millis()));
-            case ZOOM_UNAVAILABLE, ZOOM_TIMEOUT -> quietly(mine, () -> store.abandon(mine.key(), mine.attempt(), clock.millis()));
-            default -> quietly(mine, () -> store.release(mine.key(), mine.attempt()));
+        } else if (reconciling || finality == Finality.OUTCOME_UNKNOWN) {
+            quietly(mine, () -> store.abandon(mine.key(), mine.attempt(), clock.millis()));
+        } else {
+            quietly(mine, () -> store.release(mine.key(), mine.attempt()));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.zoomscheduler.idempotency;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Instant;
 
 import jakarta.ws.rs.GET;
@@ -27,12 +28,17 @@ import dev.zoomscheduler.problems.ProblemType;
 @Tag(name = "requests", description = "What became of requests with an idempotency key")
 public class RequestOutcomeResource {
 
+    /** The status of a request whose last attempt ended without an outcome; its next attempt takes over. */
+    static final String ABANDONED = "abandoned";
+
     private final RequestStore store;
     private final ObjectMapper json;
+    private final Clock clock;
 
-    public RequestOutcomeResource(RequestStore store, ObjectMapper json) {
+    public RequestOutcomeResource(RequestStore store, ObjectMapper json, Clock clock) {
         this.store = store;
         this.json = json;
+        this.clock = clock;
     }
 
     @Operation(summary = "What became of a request", description = "For callers that queued a request or lost the answer.")
@@ -47,10 +53,14 @@ public class RequestOutcomeResource {
                         "No request with idempotency key '" + key + "' is on record (records expire after their TTL)."));
         ObjectNode outcome = json.createObjectNode()
                 .put("idempotencyKey", record.key())
-                .put("status", record.status().attributeValue())
+                .put("status", record.abandonedAt(clock.millis()) ? ABANDONED : record.status().attributeValue())
                 .put("operation", record.operation())
                 .put("connectionId", record.connectionId())
-                .put("startedAt", Instant.ofEpochMilli(record.startedAt()).toString());
+                .put("startedAt", Instant.ofEpochMilli(record.requestStartedAt()).toString())
+                .put("attempts", record.attemptCount());
+        if (record.attemptCount() > 1) {
+            outcome.put("lastAttemptAt", Instant.ofEpochMilli(record.startedAt()).toString());
+        }
         if (record.completedAt() > 0) {
             outcome.put("completedAt", Instant.ofEpochMilli(record.completedAt()).toString());
         }

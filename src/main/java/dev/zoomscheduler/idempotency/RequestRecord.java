@@ -13,6 +13,9 @@ package dev.zoomscheduler.idempotency;
  * @param problem the failure, once failed
  * @param meetingState what Zoom's events said of the meeting since ({@code updated}, {@code deleted}), or null
  * @param meetingEventAt epoch milliseconds of the last such event (Zoom's {@code event_ts}), or 0
+ * @param firstStartedAt epoch milliseconds at which the request's first attempt began (0 in records older than it:
+ *        then {@code startedAt})
+ * @param attempts how many attempts began (0 in records older than it: then one)
  */
 public record RequestRecord(
         String key,
@@ -30,10 +33,36 @@ public record RequestRecord(
         String resultBody,
         StoredProblem problem,
         String meetingState,
-        long meetingEventAt) {
+        long meetingEventAt,
+        long firstStartedAt,
+        int attempts) {
 
-    public boolean inProgressAt(long nowMillis) {
-        return status == RequestStatus.IN_PROGRESS && inProgressUntil > nowMillis;
+    /** The record of a new request's first attempt. */
+    public static RequestRecord firstAttempt(String key, RequestDescription request, String attempt, long nowMillis,
+            long inProgressUntil, long expiresAt) {
+        return new RequestRecord(key, RequestStatus.IN_PROGRESS, request.fingerprint(), request.operation(), request.connectionId(),
+                request.meetingId(), attempt, nowMillis, inProgressUntil, expiresAt, 0, 0, null, null, null, 0, nowMillis, 1);
+    }
+
+    /** This attempt's record as the successor of {@code abandoned}: it keeps the request's first start and counts on. */
+    public RequestRecord succeeding(RequestRecord abandoned) {
+        return new RequestRecord(key, status, fingerprint, operation, connectionId, meetingId, attempt, startedAt, inProgressUntil,
+                expiresAt, completedAt, resultStatus, resultBody, problem, meetingState, meetingEventAt,
+                abandoned.requestStartedAt(), abandoned.attemptCount() + 1);
+    }
+
+    /** Whether its last attempt ended (or its Lambda time ran out) without an outcome: the next attempt takes over. */
+    public boolean abandonedAt(long nowMillis) {
+        return status == RequestStatus.IN_PROGRESS && inProgressUntil < nowMillis;
+    }
+
+    /** When the request's first attempt began. */
+    public long requestStartedAt() {
+        return firstStartedAt > 0 ? firstStartedAt : startedAt;
+    }
+
+    public int attemptCount() {
+        return Math.max(attempts, 1);
     }
 
     /** The stored answer holds the meeting's start_url, which carries the host's ZAK (a credential). */

@@ -10,10 +10,16 @@ import java.util.Optional;
 public interface RequestStore {
 
     /**
-     * Starts an attempt: writes {@code record} (status in progress) unless a live record of the key exists. A record may
-     * be replaced if it expired, or if it is an abandoned attempt (in progress past its time) of the same request.
+     * Starts a request's first attempt: writes {@code record} (status in progress) unless a record of the key exists
+     * (one whose TTL has passed but that DynamoDB has not yet removed does not count).
      */
     Begin begin(RequestRecord record, long nowMillis);
+
+    /**
+     * Starts the attempt {@code successor} in place of the abandoned attempt {@code abandoned} (in progress past its
+     * time), if that one still holds the record: the record, and what it says of the first attempt, is kept.
+     */
+    Begin takeOver(String abandoned, RequestRecord successor, long nowMillis);
 
     Optional<RequestRecord> read(String key);
 
@@ -35,10 +41,15 @@ public interface RequestStore {
     /** Records a final failure; false if the attempt no longer owns the record. */
     boolean fail(String key, String attempt, RequestRecord.StoredProblem problem, long nowMillis);
 
-    /** Removes the record of an attempt that changed nothing at Zoom, so that the request can be tried again. */
+    /**
+     * Removes the record of a first attempt that changed nothing at Zoom, so that the request can be tried again as new.
+     */
     void release(String key, String attempt);
 
-    /** Ends the attempt's time at once: its outcome at Zoom is unknown, so the next attempt must look before it acts. */
+    /**
+     * Ends the attempt's time at once and keeps the record: the outcome at Zoom of this or an earlier attempt is unknown,
+     * so the next attempt must look before it acts.
+     */
     void abandon(String key, String attempt, long nowMillis);
 
     /**
@@ -53,7 +64,7 @@ public interface RequestStore {
      * Outcome of {@link #begin}.
      *
      * @param began whether this attempt now owns the record
-     * @param previous if began: the abandoned attempt it replaced, or null; otherwise: the record that stands
+     * @param previous if not began: the record that stands (null if it is gone); otherwise null
      */
     record Begin(boolean began, RequestRecord previous) {
     }

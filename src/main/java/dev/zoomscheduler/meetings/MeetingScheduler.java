@@ -38,7 +38,11 @@ public class MeetingScheduler {
 
             @Override
             public Optional<ZoomReply> recover(Instant startedAt) {
-                return command.action() == MeetingCommand.Action.CREATE ? adoption.find(command, startedAt, deadline) : Optional.empty();
+                return switch (command.action()) {
+                    case CREATE -> adoption.find(command, startedAt, deadline);
+                    case UPDATE -> adoption.applied(command, deadline);
+                    case DELETE -> adoption.deleted(command, deadline);
+                };
             }
         });
     }

@@ -38,7 +38,7 @@ public class Meetings {
     }
 
     public ZoomReply delete(String connectionId, String meetingId, Instant deadline) {
-        return zoom.call(connectionId, "delete", Retries.SAFE, deadline, authorization -> client.delete(authorization, meetingId));
+        return zoom.call(connectionId, "delete", Retries.DELETE, deadline, authorization -> client.delete(authorization, meetingId));
     }
 
     public ZoomReply list(String connectionId, String userId, ListQuery query, Instant deadline) {

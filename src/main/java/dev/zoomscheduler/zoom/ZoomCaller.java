@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.Backoff;
 import dev.zoomscheduler.observability.Metrics;
+import dev.zoomscheduler.problems.Finality;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 import io.smallrye.mutiny.TimeoutException;
@@ -29,7 +30,9 @@ import io.smallrye.mutiny.Uni;
  * <li>Zoom's per-second rate limit (429) is retried for every call, since Zoom did nothing: after its Retry-After, or
  * a jittered backoff, if that is short and still fits before the deadline. The daily meeting create/update limit is never retried.</li>
  * <li>Zoom's 5xx, timeouts and dropped connections are retried only for {@link Retries#SAFE} calls (GET, PATCH,
- * DELETE): a create whose outcome is unknown is retried only through the idempotency rules, never blindly.</li>
+ * DELETE): a create whose outcome is unknown is retried only through the idempotency rules, never blindly. A DELETE
+ * whose retry gets 404 after such a failure has succeeded: 204; one whose retry is refused (429) still has an unknown
+ * outcome: the earlier failure is answered, so that the idempotency rules look before the next attempt.</li>
  * </ul>
  * At most {@code ZOOM_MAX_ATTEMPTS} attempts in all; any other error becomes a problem.
  */
@@ -44,7 +47,9 @@ public class ZoomCaller {
         /** Repeating it changes nothing more: any passing failure is retried. */
         SAFE,
         /** Repeating it could do it twice: only answers that say Zoom did nothing (429) are retried. */
-        ONLY_IF_REFUSED
+        ONLY_IF_REFUSED,
+        /** A delete: as {@link #SAFE}, and a 404 after a try whose outcome is unknown means that try deleted it. */
+        DELETE
     }
 
     private final AccessTokens tokens;
@@ -68,6 +73,7 @@ public class ZoomCaller {
     public ZoomReply call(String connectionId, String operation, Retries retries, Instant deadline, Function<String, Uni<Response>> call) {
         String accessToken = tokens.accessToken(connectionId, deadline);
         boolean tokenReplaced = false;
+        ProblemException unknownOutcome = null; // an earlier try's failure, after which Zoom may have acted
         for (int attempt = 1;; attempt++) {
             Answer answer;
             long started = System.nanoTime();
@@ -75,8 +81,9 @@ public class ZoomCaller {
                 answer = send(call, accessToken, deadline);
             } catch (ProblemException unreachable) {
                 metrics.count("ZoomFailures", "Operation", operation);
-                if (retries == Retries.SAFE && retry(attempt, backoff(attempt), deadline)) {
+                if (retries != Retries.ONLY_IF_REFUSED && retry(attempt, backoff(attempt), deadline)) {
                     metrics.count("ZoomRetries", "Operation", operation);
+                    unknownOutcome = unreachable;
                     continue;
                 }
                 throw unreachable;
@@ -91,6 +98,9 @@ public class ZoomCaller {
             if (answer.status() < 400) {
                 return new ZoomReply(answer.status(), answer.body());
             }
+            if (answer.status() == 404 && retries == Retries.DELETE && unknownOutcome != null) {
+                return new ZoomReply(204, "");
+            }
             ProblemException failure = ZoomFailures.fromStatus("Zoom", answer.status(), answer.retryAfter(), answer.code(), answer.message());
             if (answer.status() == 429) {
                 metrics.count("ZoomRateLimited", "Operation", operation);
@@ -98,11 +108,16 @@ public class ZoomCaller {
                 metrics.count("ZoomFailures", "Operation", operation);
             }
             boolean passing = failure.type() == ProblemType.ZOOM_RATE_LIMITED
-                    || (answer.status() >= 500 && retries == Retries.SAFE);
+                    || (answer.status() >= 500 && retries != Retries.ONLY_IF_REFUSED);
             if (!passing || !retry(attempt, failure.type() == ProblemType.ZOOM_RATE_LIMITED ? failure.retryAfter() : backoff(attempt), deadline)) {
-                throw failure;
+                // A refused retry (429) says nothing of whether an earlier try deleted it: that stays unknown.
+                boolean stillUnknown = retries == Retries.DELETE && unknownOutcome != null && Finality.of(failure) == Finality.PASSING;
+                throw stillUnknown ? unknownOutcome : failure;
             }
             metrics.count("ZoomRetries", "Operation", operation);
+            if (answer.status() >= 500) {
+                unknownOutcome = failure;
+            }
         }
     }
 

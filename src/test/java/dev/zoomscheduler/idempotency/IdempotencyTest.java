@@ -152,8 +152,8 @@ class IdempotencyTest {
                 .post("/meetings").then().statusCode(201).extract().jsonPath().getLong("id");
         MeetingCommand command = MeetingCommand.create(connection, "me", json.readTree(MEETING), MEETING.getBytes(StandardCharsets.UTF_8));
         long now = System.currentTimeMillis();
-        RequestRecord leftBehind = new RequestRecord(key, RequestStatus.IN_PROGRESS, command.describe().fingerprint(), "create",
-                connection, null, "killed-attempt", now - 10_000, now - 1_000, now / 1000 + 3600, 0, 0, null, null, null, 0);
+        RequestRecord leftBehind = RequestRecord.firstAttempt(key, command.describe(), "killed-attempt", now - 10_000, now - 1_000,
+                now / 1000 + 3600);
         assertTrue(requests.begin(leftBehind, now - 10_000).began());
         int before = zoom.meetingCount();
 
@@ -171,7 +171,7 @@ class IdempotencyTest {
 
         post(key, MEETING).then().statusCode(502).body("type", equalTo("/problems/zoom-unavailable"));
         assertEquals(before + 1, zoom.meetingCount(), "Zoom made it; its answer was lost");
-        given().get("/requests/" + key).then().statusCode(200).body("status", equalTo("in_progress"));
+        given().get("/requests/" + key).then().statusCode(200).body("status", equalTo("abandoned")).body("attempts", equalTo(1));
 
         Response retry = post(key, MEETING);
         retry.then().statusCode(201);

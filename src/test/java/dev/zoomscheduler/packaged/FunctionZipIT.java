@@ -28,6 +28,7 @@ import dev.zoomscheduler.testing.LocalHttpApi;
 import dev.zoomscheduler.testing.TemplateRoutes;
 import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
 import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomFake;
 
@@ -186,6 +187,49 @@ class FunctionZipIT {
         }
         assertEquals(1, ids.size());
         assertEquals(meetings + 1, zoom.meetingCount());
+    }
+
+    @Test
+    void aLostCreateAnswerThenAFailedLookUpOnTwoProcessesMakeOneMeetingOverHttpAndSqs() throws Exception {
+        String connection = "packaged-partial";
+        table.seed(connection, zoom.authorize());
+        String key = "packaged-partial-" + System.nanoTime();
+        String topic = "Partial failure " + key;
+        String meeting = "{\"topic\":\"" + topic + "\",\"type\":2,\"start_time\":\"2026-12-20T09:00:00Z\",\"duration\":30}";
+        String post = HttpApiEvents.request("POST", "/meetings",
+                Map.of("content-type", "application/json", "idempotency-key", key, "x-zoom-connection", connection), meeting);
+        String message = "{\"action\":\"create\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection
+                + "\",\"userId\":\"me\",\"meeting\":" + meeting + "}";
+        // Each attempt on a process of its own choosing: one runtime emulator per process.
+        try (LambdaRuntimeEmulator first = LambdaRuntimeEmulator.start(); LambdaRuntimeEmulator second = LambdaRuntimeEmulator.start();
+                FunctionProcess a = FunctionProcess.start(TARGET, first.address(), environment(), List.of());
+                FunctionProcess b = FunctionProcess.start(TARGET, second.address(), environment(), List.of())) {
+            first.awaitPollers(1, Duration.ofSeconds(60));
+            second.awaitPollers(1, Duration.ofSeconds(60));
+
+            zoom.loseAnswerNext("POST", "/v2/users/me/meetings", 1);
+            assertEquals(502, on(first, post).statusCode(), "process A: Zoom made it, its answer was lost");
+            zoom.failNext("GET", "/v2/users/me/meetings", 1, 429, Map.of("Retry-After", "120"), "{\"code\":429,\"message\":\"Too many requests.\"}");
+            HttpApiEvents.Response lookUpFailed = on(second, post);
+            assertEquals(429, lookUpFailed.statusCode(), "process B: its look-up was refused: " + lookUpFailed.body());
+            assertEquals("120", lookUpFailed.header("retry-after"));
+            JsonNode record = JSON.readTree(on(first, HttpApiEvents.request("GET", "/requests/" + key)).body());
+            assertEquals("abandoned", record.get("status").asText(), record.toString());
+            assertEquals(2, record.get("attempts").asInt());
+
+            LambdaRuntimeEmulator.Result queued = first.invoke(SqsEvents.batch(List.of(new SqsEvents.Message("partial-1", message, 3))), TIMEOUT);
+            assertEquals(0, JSON.readTree(queued.body()).get("batchItemFailures").size(), "process A, from SQS: adopted " + queued.body());
+            HttpApiEvents.Response replayed = on(second, post);
+            assertEquals(201, replayed.statusCode(), replayed.body());
+            assertEquals("true", replayed.header("idempotent-replayed"));
+        }
+        assertEquals(1, zoom.meetings().stream().filter(m -> topic.equals(m.path("topic").asText())).count(), "one meeting for the key");
+    }
+
+    static HttpApiEvents.Response on(LambdaRuntimeEmulator runtime, String event) {
+        LambdaRuntimeEmulator.Result result = runtime.invoke(event, TIMEOUT);
+        assertFalse(result.error(), result.body());
+        return HttpApiEvents.parseResponse(result.body());
     }
 
     @Test

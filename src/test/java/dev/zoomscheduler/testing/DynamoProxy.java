@@ -91,12 +91,17 @@ public final class DynamoProxy implements AutoCloseable {
 
     /** As {@link #failNext}, for calls whose request body contains {@code bodyContains} (one step of a protocol). */
     public void failNextMatching(String operation, String bodyContains, int times, int status, String errorType) {
-        faults.add(new Fault(operation, bodyContains, new AtomicInteger(times), status, errorType, Duration.ZERO));
+        faults.add(new Fault(operation, bodyContains, new AtomicInteger(times), status, errorType, Duration.ZERO, false));
+    }
+
+    /** The next {@code times} matching calls are carried out, but their answer is lost: the connection drops instead. */
+    public void loseAnswerNextMatching(String operation, String bodyContains, int times) {
+        faults.add(new Fault(operation, bodyContains, new AtomicInteger(times), 0, null, Duration.ZERO, true));
     }
 
     /** The next {@code times} calls of {@code operation} are held back {@code delay} before they are forwarded. */
     public void delayNext(String operation, int times, Duration delay) {
-        faults.add(new Fault(operation, "", new AtomicInteger(times), 0, null, delay));
+        faults.add(new Fault(operation, "", new AtomicInteger(times), 0, null, delay, false));
     }
 
     public void clearFaults() {
@@ -142,6 +147,9 @@ public final class DynamoProxy implements AutoCloseable {
             synchronized (emulator) {
                 response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             }
+            if (fault != null && fault.loseAnswer()) {
+                return; // closing the exchange before any answer drops the connection
+            }
             response.headers().map().forEach((name, values) -> {
                 if (!HOP_BY_HOP.contains(name.toLowerCase()) && !name.startsWith(":")) {
                     exchange.getResponseHeaders().put(name, values);
@@ -172,7 +180,8 @@ public final class DynamoProxy implements AutoCloseable {
         return null;
     }
 
-    private record Fault(String operation, String bodyContains, AtomicInteger remaining, int status, String errorType, Duration delay) {
+    private record Fault(String operation, String bodyContains, AtomicInteger remaining, int status, String errorType, Duration delay,
+            boolean loseAnswer) {
     }
 
     private static java.util.concurrent.ThreadFactory daemon() {

@@ -109,6 +109,7 @@ public final class ZoomFake implements AutoCloseable {
     private volatile Duration accessTokenLifetime = Duration.ofSeconds(3599);
     private volatile boolean oldAccessTokenDiesOnRefresh;
     private volatile Duration latency = Duration.ZERO;
+    private volatile Duration clockOffset = Duration.ZERO;
     private volatile int dailyCreateUpdateLimit = 100;
     private volatile boolean denyNextConsent;
 
@@ -327,6 +328,11 @@ public final class ZoomFake implements AutoCloseable {
 
     public void latency(Duration latency) {
         this.latency = latency;
+    }
+
+    /** Zoom's clock (its meetings' {@code created_at}) runs {@code offset} from this machine's: skew, or a create long ago. */
+    public void clockOffset(Duration offset) {
+        this.clockOffset = offset;
     }
 
     public void dailyCreateUpdateLimit(int limit) {
@@ -649,7 +655,7 @@ public final class ZoomFake implements AutoCloseable {
             meeting.put("host_email", users.get(userId));
             meeting.put("type", body.path("type").asInt(2));
             meeting.put("status", "waiting");
-            meeting.put("created_at", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+            meeting.put("created_at", Instant.now().plus(clockOffset).truncatedTo(ChronoUnit.SECONDS).toString());
             meeting.put("start_time", startTimeInUtc(body).orElse(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
             meeting.put("duration", body.path("duration").asInt(60));
             meeting.put("timezone", body.path("timezone").asText("UTC"));
