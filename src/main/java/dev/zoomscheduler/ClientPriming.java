@@ -6,20 +6,23 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import dev.zoomscheduler.meetings.ZoomMeetingsClient;
+import dev.zoomscheduler.outcomes.OutcomeBus;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.StartupEvent;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Builds the DynamoDB client and the Zoom API client while Lambda initialises the function, instead of in its first
- * invocation: the init phase is what SnapStart snapshots, so with SnapStart a restored instance starts with both built.
+ * Builds the DynamoDB client, the Zoom API client and (with OUTCOME_EVENT_BUS) the EventBridge client while Lambda initialises the function, instead of in its first
+ * invocation: the init phase is what SnapStart snapshots, so with SnapStart a restored instance starts with them built.
  * No call is made: nothing about the network or the tables is assumed at start-up.
  */
 @ApplicationScoped
 public class ClientPriming {
 
-    void onStart(@Observes StartupEvent start, DynamoDbClient dynamo, @RestClient ZoomMeetingsClient zoom) {
+    void onStart(@Observes StartupEvent start, DynamoDbClient dynamo, @RestClient ZoomMeetingsClient zoom, OutcomeBus outcomes) {
         dynamo.serviceClientConfiguration();
         ClientProxy.unwrap(zoom);
+        outcomes.enabled(); // makes the bean, which builds its client
+
     }
 }

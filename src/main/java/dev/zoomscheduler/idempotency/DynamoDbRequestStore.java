@@ -14,6 +14,8 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.zoomscheduler.outcomes.OutcomeEvent;
+
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -36,6 +38,8 @@ public class DynamoDbRequestStore implements RequestStore {
     private static final String MEETING_PREFIX = "meeting#";
     private static final String REQUEST_KEYS = "requestKeys";
     private static final String OWNED = "attempt = :attempt";
+    private static final String EVENT_TYPE = "outcomeEventType";
+    private static final String EVENT = "outcomeEvent";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -82,13 +86,15 @@ public class DynamoDbRequestStore implements RequestStore {
     }
 
     @Override
-    public boolean complete(String key, String attempt, int status, String body, String meetingId, long nowMillis) {
+    public boolean complete(String key, String attempt, int status, String body, String meetingId, OutcomeEvent unpublished,
+            long nowMillis) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":status", s(RequestStatus.COMPLETED.attributeValue()),
                 ":resultStatus", n(status),
                 ":resultBody", s(body),
                 ":now", n(nowMillis)));
-        String update = "SET #status = :status, resultStatus = :resultStatus, resultBody = :resultBody, completedAt = :now";
+        String update = "SET #status = :status, resultStatus = :resultStatus, resultBody = :resultBody, completedAt = :now"
+                + withEvent(unpublished, values);
         if (meetingId == null) {
             return ownedUpdate(key, attempt, update, values);
         }
@@ -152,7 +158,7 @@ public class DynamoDbRequestStore implements RequestStore {
     }
 
     @Override
-    public boolean fail(String key, String attempt, RequestRecord.StoredProblem problem, long nowMillis) {
+    public boolean fail(String key, String attempt, RequestRecord.StoredProblem problem, OutcomeEvent unpublished, long nowMillis) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":status", s(RequestStatus.FAILED.attributeValue()),
                 ":problemType", s(problem.type()),
@@ -160,12 +166,32 @@ public class DynamoDbRequestStore implements RequestStore {
                 ":problemDetail", s(problem.detail()),
                 ":now", n(nowMillis)));
         String update = "SET #status = :status, problemType = :problemType, problemStatus = :problemStatus,"
-                + " problemDetail = :problemDetail, completedAt = :now";
+                + " problemDetail = :problemDetail, completedAt = :now" + withEvent(unpublished, values);
         if (problem.code() != null) {
             values.put(":problemCode", n(problem.code()));
             update += ", problemCode = :problemCode";
         }
         return ownedUpdate(key, attempt, update, values);
+    }
+
+    /** The part of a completion that keeps its unpublished outcome event, in the same write. */
+    private static String withEvent(OutcomeEvent unpublished, Map<String, AttributeValue> values) {
+        if (unpublished == null) {
+            return "";
+        }
+        values.put(":eventType", s(unpublished.detailType()));
+        values.put(":event", s(unpublished.detail()));
+        return ", " + EVENT_TYPE + " = :eventType, " + EVENT + " = :event";
+    }
+
+    @Override
+    public void published(String key, OutcomeEvent event) {
+        try {
+            dynamo.updateItem(r -> r.tableName(table).key(key(key)).updateExpression("REMOVE " + EVENT_TYPE + ", " + EVENT)
+                    .conditionExpression(EVENT + " = :event").expressionAttributeValues(Map.of(":event", s(event.detail()))));
+        } catch (ConditionalCheckFailedException alreadyNoted) {
+            // another attempt or instance published it and said so first
+        }
     }
 
     @Override
@@ -239,7 +265,8 @@ public class DynamoDbRequestStore implements RequestStore {
                 string(item, "meetingState"),
                 number(item, "meetingEventAt"),
                 number(item, "firstStartedAt"),
-                (int) number(item, "attempts"));
+                (int) number(item, "attempts"),
+                item.containsKey(EVENT) ? new OutcomeEvent(string(item, EVENT_TYPE), string(item, EVENT)) : null);
     }
 
     private static Map<String, AttributeValue> key(String key) {

@@ -10,7 +10,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import dev.zoomscheduler.Backoff;
+import dev.zoomscheduler.outcomes.OutcomeEvent;
+import dev.zoomscheduler.outcomes.OutcomeEvents;
+import dev.zoomscheduler.problems.Problem;
 import dev.zoomscheduler.problems.Finality;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
@@ -32,6 +37,7 @@ import dev.zoomscheduler.zoom.ZoomReply;
  * record's first start and counts the attempts, and first asks the request to {@link Attempt#recover recover} what
  * any earlier attempt may have done at Zoom since the first began, so that a create whose 201 was never recorded is
  * adopted instead of done twice.</li>
+ * <li>A request that ends (completed, or failed for good) is announced by an outcome event ({@link Announcements}).</li>
  * </ol>
  */
 @ApplicationScoped
@@ -43,11 +49,13 @@ public class Idempotency {
     private final RequestStore store;
     private final Clock clock;
     private final IdempotencySettings settings;
+    private final Announcements announcements;
 
-    public Idempotency(RequestStore store, Clock clock, IdempotencySettings settings) {
+    public Idempotency(RequestStore store, Clock clock, IdempotencySettings settings, Announcements announcements) {
         this.store = store;
         this.clock = clock;
         this.settings = settings;
+        this.announcements = announcements;
     }
 
     /** The request's work, done at most once per key. */
@@ -61,6 +69,11 @@ public class Idempotency {
          */
         default Optional<ZoomReply> recover(Instant startedAt) {
             return Optional.empty();
+        }
+
+        /** What is known of the meeting after Zoom's {@code reply}, for the outcome event (which shows a few fields). */
+        default JsonNode meeting(ZoomReply reply) {
+            return null;
         }
     }
 
@@ -85,8 +98,10 @@ public class Idempotency {
             }
             switch (existing.status()) {
                 case COMPLETED:
+                    announcements.publishStored(existing);
                     return new Outcome(new ZoomReply(existing.resultStatus(), existing.resultBody()), true);
                 case FAILED:
+                    announcements.publishStored(existing);
                     throw replay(existing.problem());
                 default:
                     if (existing.abandonedAt(now)) {
@@ -129,7 +144,11 @@ public class Idempotency {
         // Zoom has done it: if this write is lost, the record stays in progress until the deadline, and the next
         // attempt recovers the result instead of doing it again.
         String meetingId = mine.meetingId() != null ? mine.meetingId() : CreatedMeeting.idOf(reply.body());
-        quietly(mine, () -> store.complete(mine.key(), mine.attempt(), reply.status(), reply.body(), meetingId, clock.millis()));
+        OutcomeEvent unpublished = announcements.publishEnding(
+                () -> OutcomeEvents.succeeded(mine.key(), mine.connectionId(), mine.operation(), attempt.meeting(reply)));
+        quietly(mine, () -> store.complete(mine.key(), mine.attempt(), reply.status(), reply.body(), meetingId, unpublished,
+                clock.millis()));
+        announcements.remember(mine.key(), unpublished);
         return reply;
     }
 
@@ -151,9 +170,13 @@ public class Idempotency {
     private void settle(RequestRecord mine, boolean reconciling, ProblemException failure) {
         Finality finality = Finality.of(failure);
         if (finality == Finality.FINAL) {
+            OutcomeEvent unpublished = announcements.publishEnding(() -> OutcomeEvents.failed(mine.key(), mine.connectionId(),
+                    mine.operation(), new Problem(failure.type().uri(), failure.type().title(), failure.status(), failure.getMessage(),
+                            failure.zoomCode(), null)));
             quietly(mine, () -> store.fail(mine.key(), mine.attempt(),
                     new RequestRecord.StoredProblem(failure.type().uri(), failure.status(), failure.getMessage(), failure.zoomCode()),
-                    clock.millis()));
+                    unpublished, clock.millis()));
+            announcements.remember(mine.key(), unpublished);
         } else if (reconciling || finality == Finality.OUTCOME_UNKNOWN) {
             quietly(mine, () -> store.abandon(mine.key(), mine.attempt(), clock.millis()));
         } else {

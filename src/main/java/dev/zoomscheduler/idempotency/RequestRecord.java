@@ -1,5 +1,7 @@
 package dev.zoomscheduler.idempotency;
 
+import dev.zoomscheduler.outcomes.OutcomeEvent;
+
 /**
  * One item of the request table: what happened to the request of an idempotency key.
  *
@@ -16,6 +18,7 @@ package dev.zoomscheduler.idempotency;
  * @param firstStartedAt epoch milliseconds at which the request's first attempt began (0 in records older than it:
  *        then {@code startedAt})
  * @param attempts how many attempts began (0 in records older than it: then one)
+ * @param unpublishedEvent the outcome event of a completed or failed request that EventBridge has not taken yet, or null
  */
 public record RequestRecord(
         String key,
@@ -35,20 +38,21 @@ public record RequestRecord(
         String meetingState,
         long meetingEventAt,
         long firstStartedAt,
-        int attempts) {
+        int attempts,
+        OutcomeEvent unpublishedEvent) {
 
     /** The record of a new request's first attempt. */
     public static RequestRecord firstAttempt(String key, RequestDescription request, String attempt, long nowMillis,
             long inProgressUntil, long expiresAt) {
         return new RequestRecord(key, RequestStatus.IN_PROGRESS, request.fingerprint(), request.operation(), request.connectionId(),
-                request.meetingId(), attempt, nowMillis, inProgressUntil, expiresAt, 0, 0, null, null, null, 0, nowMillis, 1);
+                request.meetingId(), attempt, nowMillis, inProgressUntil, expiresAt, 0, 0, null, null, null, 0, nowMillis, 1, null);
     }
 
     /** This attempt's record as the successor of {@code abandoned}: it keeps the request's first start and counts on. */
     public RequestRecord succeeding(RequestRecord abandoned) {
         return new RequestRecord(key, status, fingerprint, operation, connectionId, meetingId, attempt, startedAt, inProgressUntil,
                 expiresAt, completedAt, resultStatus, resultBody, problem, meetingState, meetingEventAt,
-                abandoned.requestStartedAt(), abandoned.attemptCount() + 1);
+                abandoned.requestStartedAt(), abandoned.attemptCount() + 1, unpublishedEvent);
     }
 
     /** Whether its last attempt ended (or its Lambda time ran out) without an outcome: the next attempt takes over. */

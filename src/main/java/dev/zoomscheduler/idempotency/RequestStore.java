@@ -3,6 +3,8 @@ package dev.zoomscheduler.idempotency;
 import java.util.List;
 import java.util.Optional;
 
+import dev.zoomscheduler.outcomes.OutcomeEvent;
+
 /**
  * Persistence of request records. Only the attempt that began a record may finish it: every write after
  * {@link #begin} is conditional on its attempt id.
@@ -24,10 +26,10 @@ public interface RequestStore {
     Optional<RequestRecord> read(String key);
 
     /**
-     * Records Zoom's answer, and the meeting it made or acted on (null if none); false if the attempt no longer owns the
-     * record.
+     * Records Zoom's answer, and the meeting it made or acted on (null if none), with its outcome event if that is still
+     * to be published (null if none); false if the attempt no longer owns the record.
      */
-    boolean complete(String key, String attempt, int status, String body, String meetingId, long nowMillis);
+    boolean complete(String key, String attempt, int status, String body, String meetingId, OutcomeEvent unpublished, long nowMillis);
 
     /** The records of requests that made or acted on a meeting (for Zoom's meeting events), without scanning the table. */
     List<RequestRecord> forMeeting(String meetingId);
@@ -38,8 +40,11 @@ public interface RequestStore {
      */
     MeetingEventWrite recordMeetingEvent(RequestRecord seen, String meetingState, long eventAtMillis, String resultBody);
 
-    /** Records a final failure; false if the attempt no longer owns the record. */
-    boolean fail(String key, String attempt, RequestRecord.StoredProblem problem, long nowMillis);
+    /** Records a final failure, with its outcome event if that is still to be published; false if the attempt no longer owns the record. */
+    boolean fail(String key, String attempt, RequestRecord.StoredProblem problem, OutcomeEvent unpublished, long nowMillis);
+
+    /** Notes that the record's outcome event {@code event} was published (nothing if the record no longer holds it). */
+    void published(String key, OutcomeEvent event);
 
     /**
      * Removes the record of a first attempt that changed nothing at Zoom, so that the request can be tried again as new.

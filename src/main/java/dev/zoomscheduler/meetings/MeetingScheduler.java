@@ -1,9 +1,15 @@
 package dev.zoomscheduler.meetings;
 
+import java.io.IOException;
+import java.math.BigInteger;
 import java.time.Instant;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.zoomscheduler.idempotency.Idempotency;
 import dev.zoomscheduler.zoom.ZoomReply;
@@ -15,11 +21,13 @@ public class MeetingScheduler {
     private final Meetings meetings;
     private final Idempotency idempotency;
     private final MeetingAdoption adoption;
+    private final ObjectMapper json;
 
-    public MeetingScheduler(Meetings meetings, Idempotency idempotency, MeetingAdoption adoption) {
+    public MeetingScheduler(Meetings meetings, Idempotency idempotency, MeetingAdoption adoption, ObjectMapper json) {
         this.meetings = meetings;
         this.idempotency = idempotency;
         this.adoption = adoption;
+        this.json = json;
     }
 
     /**
@@ -44,7 +52,27 @@ public class MeetingScheduler {
                     case DELETE -> adoption.deleted(command, deadline);
                 };
             }
+
+            @Override
+            public JsonNode meeting(ZoomReply reply) {
+                return meetingAfter(command, reply);
+            }
         });
+    }
+
+    /** Zoom's meeting for a create; for an update, the fields it changed; the meeting's id in any case. */
+    private JsonNode meetingAfter(MeetingCommand command, ZoomReply reply) {
+        if (command.action() == MeetingCommand.Action.CREATE) {
+            try {
+                return json.readTree(reply.body());
+            } catch (IOException e) {
+                return null; // Zoom's 201 is JSON; an event without the meeting is still the outcome
+            }
+        }
+        ObjectNode meeting = command.action() == MeetingCommand.Action.UPDATE && command.meeting() instanceof ObjectNode changes
+                ? changes.deepCopy()
+                : json.createObjectNode();
+        return meeting.put("id", new BigInteger(command.meetingId()));
     }
 
     private ZoomReply execute(MeetingCommand command, Instant deadline) {

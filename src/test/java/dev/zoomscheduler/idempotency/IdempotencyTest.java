@@ -31,6 +31,7 @@ import dev.zoomscheduler.meetings.MeetingAdoption;
 import dev.zoomscheduler.meetings.MeetingCommand;
 import dev.zoomscheduler.meetings.MeetingScheduler;
 import dev.zoomscheduler.meetings.Meetings;
+import dev.zoomscheduler.outcomes.OutcomeBus;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.testing.DynamoProxy;
 import dev.zoomscheduler.testing.MotoServer;
@@ -59,6 +60,8 @@ class IdempotencyTest {
     IdempotencySettings settings;
     @Inject
     RequestStore requests;
+    @Inject
+    OutcomeBus outcomes;
 
     final ZoomFake zoom = ZoomAndDynamo.zoom();
     final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
@@ -196,7 +199,8 @@ class IdempotencyTest {
     /** A second "instance": its own DynamoDB client and request store, sharing only the table and Zoom. */
     private MeetingScheduler independentScheduler() {
         DynamoDbClient client = MotoServer.clientOf(dynamo.endpoint());
-        Idempotency idempotency = new Idempotency(new DynamoDbRequestStore(client, settings), Clock.systemUTC(), settings);
-        return new MeetingScheduler(meetings, idempotency, adoption);
+        DynamoDbRequestStore store = new DynamoDbRequestStore(client, settings);
+        Idempotency idempotency = new Idempotency(store, Clock.systemUTC(), settings, new Announcements(outcomes, store));
+        return new MeetingScheduler(meetings, idempotency, adoption, json);
     }
 }

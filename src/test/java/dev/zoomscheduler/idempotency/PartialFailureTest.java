@@ -30,6 +30,7 @@ import dev.zoomscheduler.meetings.MeetingAdoption;
 import dev.zoomscheduler.meetings.MeetingCommand;
 import dev.zoomscheduler.meetings.MeetingScheduler;
 import dev.zoomscheduler.meetings.Meetings;
+import dev.zoomscheduler.outcomes.OutcomeBus;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.SqsEvents;
@@ -59,6 +60,8 @@ class PartialFailureTest {
     IdempotencySettings settings;
     @Inject
     RequestStore requests;
+    @Inject
+    OutcomeBus outcomes;
     @Inject
     TokenRotation tokens;
 
@@ -385,7 +388,7 @@ class PartialFailureTest {
     /** Another instance of the function: its own request store client and clock, sharing the table and Zoom. */
     private MeetingScheduler schedulerWithClock(Clock clock) {
         RequestStore own = new DynamoDbRequestStore(MotoServer.clientOf(ZoomAndDynamo.dynamo().endpoint()), settings);
-        return new MeetingScheduler(meetings, new Idempotency(own, clock, settings), adoption);
+        return new MeetingScheduler(meetings, new Idempotency(own, clock, settings, new Announcements(outcomes, own)), adoption, json);
     }
 
     private Response post() {

@@ -1,0 +1,21 @@
+package dev.zoomscheduler.idempotency;
+
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
+
+/**
+ * "The next chance" for an outcome event that could not be published: every invocation, HTTP or SQS, first publishes
+ * what this instance remembers. With nothing remembered it costs nothing. Runs on the worker thread, as the resources.
+ */
+public class RememberedOutcomes {
+
+    private final Announcements announcements;
+
+    public RememberedOutcomes(Announcements announcements) {
+        this.announcements = announcements;
+    }
+
+    @ServerRequestFilter
+    public void publishRemembered() {
+        announcements.publishRemembered();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.zoomscheduler.outcomes;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.zoomscheduler.problems.Problem;
+
+/**
+ * Makes the outcome events of README.md ("Outcome events"). The meeting is copied field by field from a short list, so
+ * {@code start_url} (it carries the host's ZAK, a credential) and anything else Zoom adds never reach an event. The
+ * JSON is built as a tree: nothing is serialised by reflection.
+ */
+public final class OutcomeEvents {
+
+    public static final String SCHEDULED = "Meeting Scheduled";
+    public static final String UPDATED = "Meeting Updated";
+    public static final String DELETED = "Meeting Deleted";
+    public static final String FAILED = "Scheduling Failed";
+
+    /** The meeting's fields an event carries; nothing else of Zoom's answer. */
+    static final List<String> MEETING_FIELDS = List.of("id", "topic", "start_time", "timezone", "duration", "join_url");
+
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    private OutcomeEvents() {
+    }
+
+    /**
+     * @param action {@code create}, {@code update} or {@code delete}
+     * @param meeting what is known of the meeting: Zoom's answer to a create, the changed fields of an update, with
+     *        {@code id}
+     */
+    public static OutcomeEvent succeeded(String idempotencyKey, String connectionId, String action, JsonNode meeting) {
+        String detailType = switch (action) {
+            case "create" -> SCHEDULED;
+            case "update" -> UPDATED;
+            case "delete" -> DELETED;
+            default -> throw new IllegalArgumentException("Unknown action " + action);
+        };
+        ObjectNode shown = JSON.objectNode();
+        for (String field : MEETING_FIELDS) {
+            if (meeting != null && meeting.hasNonNull(field)) {
+                shown.set(field, meeting.get(field));
+            }
+        }
+        ObjectNode detail = common(idempotencyKey, connectionId, action, detailType, shown.path("id").asText());
+        detail.set("meeting", shown);
+        return new OutcomeEvent(detailType, detail.toString());
+    }
+
+    /** A request that failed for good, with the problem document it was answered. */
+    public static OutcomeEvent failed(String idempotencyKey, String connectionId, String action, Problem problem) {
+        ObjectNode detail = common(idempotencyKey, connectionId, action, FAILED, problem.type());
+        ObjectNode document = detail.putObject("problem")
+                .put("type", problem.type())
+                .put("title", problem.title())
+                .put("status", problem.status())
+                .put("detail", problem.detail());
+        if (problem.code() != null) {
+            document.put("code", problem.code());
+        }
+        return new OutcomeEvent(FAILED, detail.toString());
+    }
+
+    /**
+     * The fields of every event. {@code eventId} is derived from what the outcome is (key, kind, meeting or problem),
+     * so every publish of the same outcome, by whichever attempt or instance, carries the same id.
+     */
+    private static ObjectNode common(String idempotencyKey, String connectionId, String action, String detailType, String subject) {
+        String identity = String.join("\n", idempotencyKey, detailType, subject);
+        return JSON.objectNode()
+                .put("eventId", UUID.nameUUIDFromBytes(identity.getBytes(StandardCharsets.UTF_8)).toString())
+                .put("idempotencyKey", idempotencyKey)
+                .put("connectionId", connectionId)
+                .put("action", action);
+    }
+}
