@@ -6,13 +6,14 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * What a {@code @QuarkusTest} talks to: the strict Zoom fake, moto_server behind a counting, fault-injecting proxy as
- * DynamoDB, and moto_server as SQS.
+ * DynamoDB, and moto_server as SQS and (through a proxy of its own, to fail a publish) as the EventBridge of outcome events.
  * All are shared by the JVM's tests, so the application starts once.
  */
 public class ZoomAndDynamo implements QuarkusTestResourceLifecycleManager {
 
     private static ZoomFake zoom;
     private static DynamoProxy dynamo;
+    private static DynamoProxy eventBridge;
 
     public static synchronized ZoomFake zoom() {
         if (zoom == null) {
@@ -29,6 +30,15 @@ public class ZoomAndDynamo implements QuarkusTestResourceLifecycleManager {
         return dynamo;
     }
 
+    /** The proxy the application's EventBridge client goes through (its operations, such as PutEvents, can be failed). */
+    public static synchronized DynamoProxy eventBridge() {
+        if (eventBridge == null) {
+            new OutcomeEventBus(MotoServer.shared().endpoint()).create();
+            eventBridge = DynamoProxy.start(MotoServer.shared().endpoint());
+        }
+        return eventBridge;
+    }
+
     @Override
     public Map<String, String> start() {
         return Map.of(
@@ -38,7 +48,9 @@ public class ZoomAndDynamo implements QuarkusTestResourceLifecycleManager {
                 "zoom.oauth-url", zoom().oauthUrl(),
                 "zoom.client-id", ZoomFake.CLIENT_ID,
                 "zoom.client-secret", ZoomFake.CLIENT_SECRET,
-                "zoom.webhook-secret-token", ZoomFake.WEBHOOK_SECRET_TOKEN);
+                "zoom.webhook-secret-token", ZoomFake.WEBHOOK_SECRET_TOKEN,
+                "outcome-events.bus", OutcomeEventBus.BUS,
+                "outcome-events.endpoint-override", eventBridge().endpoint());
     }
 
     @Override

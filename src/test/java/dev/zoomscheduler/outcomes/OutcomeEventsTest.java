@@ -1,0 +1,208 @@
+package dev.zoomscheduler.outcomes;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.OutcomeEventBus;
+import dev.zoomscheduler.testing.SqsEvents;
+import dev.zoomscheduler.testing.SqsEvents.Message;
+import dev.zoomscheduler.testing.TokenTable;
+import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomFake;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+
+/**
+ * Outcome events on EventBridge (moto_server): a rule routes one connection's events to an SQS queue, read as a
+ * subscriber would. Publishes are failed at the proxy in front of moto's EventBridge.
+ */
+@QuarkusTest
+@QuarkusTestResource(ZoomAndDynamo.class)
+class OutcomeEventsTest {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(10);
+    /** How long to keep looking for an event that must not come. */
+    private static final Duration QUIET = Duration.ofMillis(1500);
+
+    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final DynamoProxy eventBridge = ZoomAndDynamo.eventBridge();
+    final OutcomeEventBus bus = new OutcomeEventBus(MotoServer.shared().endpoint());
+    final ObjectMapper json = new ObjectMapper();
+    String connection;
+    OutcomeEventBus.Subscriber subscriber;
+
+    @BeforeEach
+    void connect() {
+        connection = "outcomes-" + UUID.randomUUID();
+        TokenTable.shared().seed(connection, zoom.authorize());
+        subscriber = bus.subscribe(connection);
+    }
+
+    @AfterEach
+    void clearFaults() {
+        eventBridge.clearFaults();
+    }
+
+    @Test
+    void everyKeyedOutcomeIsAnnouncedOnceWithItsDetailAndNeverTheStartUrl() throws Exception {
+        String run = UUID.randomUUID().toString();
+        String httpKey = "http-" + run;
+        JsonNode created = json.readTree(post(httpKey, meeting("By HTTP")).then().statusCode(201).extract().asString());
+        post(httpKey, meeting("By HTTP")).then().statusCode(201).header("Idempotent-Replayed", "true");
+        long unkeyed = given().header("X-Zoom-Connection", connection).contentType("application/json").body(meeting("No key"))
+                .post("/meetings").then().statusCode(201).extract().jsonPath().getLong("id");
+        given().header("X-Zoom-Connection", connection).contentType("application/json").body("{\"duration\":50}")
+                .patch("/meetings/" + unkeyed).then().statusCode(204);
+
+        List<Message> batch = List.of(
+                new Message("c-" + run, SqsEvents.eventBridgeEnvelope(request("create", "create-" + run, null, meeting("Queued")))),
+                new Message("u-" + run, request("update", "update-" + run, created.get("id").asText(),
+                        "{\"start_time\":\"2026-12-21T09:00:00Z\",\"timezone\":\"Europe/Paris\",\"agenda\":\"moved\"}")),
+                new Message("d-" + run, request("delete", "delete-" + run, Long.toString(unkeyed), null)),
+                new Message("f-" + run, request("create", "failed-" + run, null, meeting("Nobody")).replace("\"userId\":\"me\"",
+                        "\"userId\":\"nobody-" + run + "@example.com\"")));
+        assertEquals(0, invoke(batch).get("batchItemFailures").size());
+        assertEquals(0, invoke(batch).get("batchItemFailures").size(), "a redelivered batch replays: no second event");
+
+        List<JsonNode> events = subscriber.await(5, PATIENCE);
+        subscriber.await(6, QUIET);
+        assertEquals(5, subscriber.raw().size(), "one event per outcome: " + subscriber.raw());
+        Map<String, JsonNode> byKey = new HashMap<>();
+        Set<String> eventIds = new HashSet<>();
+        for (JsonNode event : subscriber.await(5, Duration.ZERO)) {
+            assertEquals(OutcomeEventBus.SOURCE, event.get("source").asText());
+            assertEquals(connection, event.at("/detail/connectionId").asText());
+            byKey.put(event.at("/detail/idempotencyKey").asText(), event);
+            eventIds.add(event.at("/detail/eventId").asText());
+        }
+        assertEquals(5, events.size());
+        assertEquals(5, eventIds.size(), "each outcome has its own eventId");
+        subscriber.raw().forEach(raw -> assertFalse(raw.contains("start_url") || raw.contains("zak"), "never the start URL: " + raw));
+
+        JsonNode scheduled = byKey.get(httpKey);
+        assertEquals("Meeting Scheduled", scheduled.get("detail-type").asText());
+        assertEquals("create", scheduled.at("/detail/action").asText());
+        for (String field : List.of("id", "topic", "start_time", "timezone", "duration", "join_url")) {
+            assertEquals(created.get(field), scheduled.at("/detail/meeting/" + field), field);
+        }
+        assertEquals(6, scheduled.at("/detail/meeting").size(), "only the six fields: " + scheduled);
+        UUID.fromString(scheduled.at("/detail/eventId").asText());
+
+        assertEquals("Meeting Scheduled", byKey.get("create-" + run).get("detail-type").asText());
+        assertEquals("Queued", byKey.get("create-" + run).at("/detail/meeting/topic").asText());
+
+        JsonNode updated = byKey.get("update-" + run);
+        assertEquals("Meeting Updated", updated.get("detail-type").asText());
+        assertEquals(created.get("id"), updated.at("/detail/meeting/id"));
+        assertEquals("2026-12-21T09:00:00Z", updated.at("/detail/meeting/start_time").asText());
+        assertEquals("Europe/Paris", updated.at("/detail/meeting/timezone").asText());
+        assertTrue(updated.at("/detail/meeting/agenda").isMissingNode(), "only the listed fields");
+
+        JsonNode deleted = byKey.get("delete-" + run);
+        assertEquals("Meeting Deleted", deleted.get("detail-type").asText());
+        assertEquals(unkeyed, deleted.at("/detail/meeting/id").asLong());
+
+        JsonNode failed = byKey.get("failed-" + run);
+        assertEquals("Scheduling Failed", failed.get("detail-type").asText());
+        assertEquals("create", failed.at("/detail/action").asText());
+        assertEquals(404, failed.at("/detail/problem/status").asInt());
+        assertEquals(1001, failed.at("/detail/problem/code").asInt());
+        assertTrue(failed.at("/detail/problem/type").asText().startsWith("/problems/"), failed.toString());
+        assertTrue(failed.at("/detail/meeting").isMissingNode());
+    }
+
+    @Test
+    void anOutcomeNotPublishedIsKeptInItsRecordAndPublishedAtTheNextInvocation() throws Exception {
+        String key = "queued-" + UUID.randomUUID();
+        eventBridge.failNext("PutEvents", 1, 400, "AccessDeniedException");
+
+        List<Message> batch = List.of(new Message(UUID.randomUUID().toString(), request("create", key, null, meeting("Unannounced"))));
+        assertEquals(0, invoke(batch).get("batchItemFailures").size(), "the request succeeds all the same");
+        assertEquals(0, subscriber.await(1, QUIET).size());
+        assertTrue(record(key).containsKey("outcomeEvent"), "the record notes the event unpublished");
+
+        given().get("/requests/" + key).then().statusCode(200); // any later invocation of the instance
+
+        List<JsonNode> events = subscriber.await(1, PATIENCE);
+        assertEquals(1, events.size());
+        assertEquals("Meeting Scheduled", events.get(0).get("detail-type").asText());
+        assertFalse(record(key).containsKey("outcomeEvent"), "noted published");
+        given().get("/requests/" + key).then().statusCode(200);
+        assertEquals(1, subscriber.await(2, QUIET).size(), "published once");
+    }
+
+    @Test
+    void aRepeatOfTheKeyPublishesWhatTheFirstAttemptCouldNot() throws Exception {
+        String key = "repeat-" + UUID.randomUUID();
+        // the publish of the first attempt, then this instance's own retry at the repeat's start
+        eventBridge.failNext("PutEvents", 2, 400, "AccessDeniedException");
+
+        JsonNode first = json.readTree(post(key, meeting("Repeated")).then().statusCode(201).extract().asString());
+        assertEquals(0, subscriber.await(1, QUIET).size());
+        JsonNode again = json.readTree(post(key, meeting("Repeated")).then().statusCode(201).extract().asString());
+        assertEquals(first.get("id"), again.get("id"), "the same meeting");
+
+        List<JsonNode> events = subscriber.await(1, PATIENCE);
+        assertEquals(1, events.size());
+        assertEquals(first.get("id"), events.get(0).at("/detail/meeting/id"));
+        assertFalse(record(key).containsKey("outcomeEvent"));
+        post(key, meeting("Repeated")).then().statusCode(201);
+        assertEquals(1, subscriber.await(2, QUIET).size(), "a meeting created once is announced once");
+    }
+
+    @Test
+    void theSameOutcomePublishedTwiceCarriesTheSameEventId() {
+        JsonNode meeting = json.createObjectNode().put("id", 81234567890L).put("topic", "t").put("start_url", "https://zoom.us/s/1?zak=x");
+        OutcomeEvent one = OutcomeEvents.succeeded("k", "c", "create", meeting);
+        OutcomeEvent two = OutcomeEvents.succeeded("k", "c", "create", meeting.deepCopy());
+        assertEquals(one, two);
+        assertFalse(one.detail().contains("start_url"));
+        assertNotEquals(one, OutcomeEvents.succeeded("other", "c", "create", meeting));
+    }
+
+    private Map<String, AttributeValue> record(String key) {
+        return MotoServer.shared().client().getItem(r -> r.tableName(MotoServer.REQUEST_TABLE)
+                .key(Map.of("idempotencyKey", AttributeValue.fromS(key))).consistentRead(true)).item();
+    }
+
+    private Response post(String key, String body) {
+        return given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("application/json")
+                .body(body).post("/meetings");
+    }
+
+    private static String meeting(String topic) {
+        return "{\"topic\":\"" + topic + "\",\"type\":2,\"start_time\":\"2026-12-14T10:00:00Z\",\"duration\":30,\"timezone\":\"UTC\"}";
+    }
+
+    private String request(String action, String key, String meetingId, String meeting) {
+        return "{\"action\":\"" + action + "\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection + "\""
+                + (meetingId != null ? ",\"meetingId\":\"" + meetingId + "\"" : ",\"userId\":\"me\"")
+                + (meeting != null ? ",\"meeting\":" + meeting : "") + "}";
+    }
+
+    private JsonNode invoke(List<Message> messages) throws Exception {
+        return json.readTree(given().body(SqsEvents.batch(messages)).post("/_lambda_").then().statusCode(200).extract().asString());
+    }
+}
