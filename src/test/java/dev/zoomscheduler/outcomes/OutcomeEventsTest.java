@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,9 @@ class OutcomeEventsTest {
     private static final Duration PATIENCE = Duration.ofSeconds(10);
     /** How long to keep looking for an event that must not come. */
     private static final Duration QUIET = Duration.ofMillis(1500);
+
+    @Inject
+    OutcomeBus outcomes;
 
     final ZoomFake zoom = ZoomAndDynamo.zoom();
     final DynamoProxy eventBridge = ZoomAndDynamo.eventBridge();
@@ -170,6 +175,40 @@ class OutcomeEventsTest {
         assertFalse(record(key).containsKey("outcomeEvent"));
         post(key, meeting("Repeated")).then().statusCode(201);
         assertEquals(1, subscriber.await(2, QUIET).size(), "a meeting created once is announced once");
+    }
+
+    @Test
+    void aPublishedOutcomeCostsNoDynamoDbCallAndOneNotPublishedCostsOneLater() throws Exception {
+        DynamoProxy dynamo = ZoomAndDynamo.dynamo();
+        post("warm-" + UUID.randomUUID(), meeting("Warm")).then().statusCode(201); // the connection's token is read once
+        dynamo.resetCounts();
+        eventBridge.resetCounts();
+        post("published-" + UUID.randomUUID(), meeting("Published")).then().statusCode(201);
+        Map<String, Integer> published = dynamo.counts();
+        assertEquals(1, eventBridge.count("PutEvents"));
+
+        dynamo.resetCounts();
+        eventBridge.failNext("PutEvents", 1, 400, "AccessDeniedException");
+        post("unpublished-" + UUID.randomUUID(), meeting("Unpublished")).then().statusCode(201);
+        Map<String, Integer> unpublished = dynamo.counts();
+        dynamo.resetCounts();
+        given().get("/requests/none-" + UUID.randomUUID()).then().statusCode(404); // the next invocation publishes it
+        System.out.printf("outcome events: DynamoDB calls of a keyed create, published %s, not published %s, then %s%n",
+                published, unpublished, dynamo.counts());
+        assertEquals(published, unpublished, "the unpublished event rides in the completion's own write");
+        assertEquals(Integer.valueOf(1), dynamo.counts().get("UpdateItem"), "noting it published later is one update");
+
+        long[] millis = new long[50];
+        OutcomeEvent event = OutcomeEvents.succeeded("timing-" + UUID.randomUUID(), "timing", "create",
+                json.createObjectNode().put("id", 1L));
+        for (int i = 0; i < millis.length; i++) {
+            long start = System.nanoTime();
+            assertTrue(outcomes.publish(event));
+            millis[i] = (System.nanoTime() - start) / 1_000;
+        }
+        java.util.Arrays.sort(millis);
+        System.out.printf("outcome events: PutEvents to moto_server through the proxy, median %d us, p90 %d us%n",
+                millis[millis.length / 2], millis[millis.length * 9 / 10]);
     }
 
     @Test

@@ -28,6 +28,7 @@ import dev.zoomscheduler.testing.LocalHttpApi;
 import dev.zoomscheduler.testing.TemplateRoutes;
 import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
 import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.OutcomeEventBus;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomFake;
@@ -50,11 +51,13 @@ class FunctionZipIT {
     static LambdaRuntimeEmulator runtime;
     static final List<FunctionProcess> functions = new ArrayList<>();
     static final TokenTable table = TokenTable.shared();
+    static OutcomeEventBus outcomes;
 
     @BeforeAll
     static void start() {
         zoom = ZoomFake.start();
         dynamo = DynamoProxy.start(MotoServer.shared().endpoint());
+        outcomes = new OutcomeEventBus(MotoServer.shared().endpoint()).create();
         runtime = LambdaRuntimeEmulator.start();
         functions.add(FunctionProcess.start(TARGET, runtime.address(), environment(), List.of()));
         functions.add(FunctionProcess.start(TARGET, runtime.address(), environment(), List.of()));
@@ -78,6 +81,8 @@ class FunctionZipIT {
         env.put("TOKEN_TABLE", MotoServer.TOKEN_TABLE);
         env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamo.endpoint());
         env.put("SQS_ENDPOINT_OVERRIDE", MotoServer.shared().endpoint());
+        env.put("OUTCOME_EVENT_BUS", OutcomeEventBus.BUS);
+        env.put("EVENTBRIDGE_ENDPOINT_OVERRIDE", MotoServer.shared().endpoint());
         return env;
     }
 
@@ -145,6 +150,7 @@ class FunctionZipIT {
     void theSampleQueueEventsScheduleThroughTheSameFunction() throws IOException {
         String connection = "samples-queue";
         table.seed(connection, zoom.authorize());
+        OutcomeEventBus.Subscriber subscriber = outcomes.subscribe(connection);
         HttpApiEvents.Response created = invoke(sample("http-create-meeting.json", SAMPLE_MEETING_ID, connection));
         String id = JSON.readTree(created.body()).get("id").asText();
         int meetings = zoom.meetingCount();
@@ -165,6 +171,16 @@ class FunctionZipIT {
         assertEquals("completed", JSON.readTree(outcome.body()).get("status").asText());
         assertEquals("Consultation for booking 43",
                 zoom.meeting(JSON.readTree(outcome.body()).get("meeting").get("id").asLong()).get("topic").asText());
+
+        // The keyed requests (every queued one; the HTTP sample has no Idempotency-Key) each announced their outcome once.
+        List<JsonNode> events = subscriber.await(4, TIMEOUT);
+        subscriber.await(5, Duration.ofSeconds(1));
+        Map<String, String> announced = new HashMap<>();
+        events.forEach(event -> announced.put(event.at("/detail/idempotencyKey").asText(), event.get("detail-type").asText()));
+        assertEquals(Map.of("booking-42", "Meeting Scheduled", "booking-41-moved", "Meeting Updated",
+                "booking-40-cancelled", "Meeting Deleted", "booking-43", "Meeting Scheduled"), announced);
+        assertEquals(4, subscriber.raw().size(), "one event per outcome: " + subscriber.raw());
+        subscriber.raw().forEach(raw -> assertFalse(raw.contains("start_url"), raw));
     }
 
     @Test
