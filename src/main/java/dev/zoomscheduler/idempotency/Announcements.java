@@ -1,5 +1,6 @@
 package dev.zoomscheduler.idempotency;
 
+import java.time.Duration;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Supplier;
 
@@ -37,13 +38,16 @@ public class Announcements {
     private record Unpublished(String key, OutcomeEvent event) {
     }
 
-    /** Publishes a request's outcome as it ends: the event for its record if EventBridge did not take it, else null. */
-    OutcomeEvent publishEnding(Supplier<OutcomeEvent> event) {
+    /**
+     * Publishes a request's outcome as it ends, within {@code budget}: the event for its record if EventBridge did not
+     * take it, else null.
+     */
+    OutcomeEvent publishEnding(Supplier<OutcomeEvent> event, Duration budget) {
         if (!bus.enabled()) {
             return null;
         }
         OutcomeEvent made = event.get();
-        return bus.publish(made) ? null : made;
+        return bus.publish(made, budget) ? null : made;
     }
 
     /** After the record was written with its event unpublished: this instance tries again at its next invocation. */
@@ -60,9 +64,9 @@ public class Announcements {
         }
     }
 
-    /** A repeat of a request that ended: its event is published now if it was not. */
-    void publishStored(RequestRecord ended) {
-        if (ended.unpublishedEvent() != null && bus.enabled() && bus.publish(ended.unpublishedEvent())) {
+    /** A repeat of a request that ended: its event is published now, within {@code budget}, if it was not. */
+    void publishStored(RequestRecord ended, Duration budget) {
+        if (ended.unpublishedEvent() != null && bus.enabled() && bus.publish(ended.unpublishedEvent(), budget)) {
             remembered.removeIf(waiting -> waiting.key().equals(ended.key()));
             noted(ended.key(), ended.unpublishedEvent());
         }

@@ -45,6 +45,7 @@ public class Idempotency {
 
     private static final Logger LOG = Logger.getLogger(Idempotency.class);
     private static final Duration IN_PROGRESS_RETRY_AFTER = Duration.ofSeconds(1);
+    private static final Duration PUBLISH_MARGIN = Duration.ofSeconds(1);
 
     private final RequestStore store;
     private final Clock clock;
@@ -98,10 +99,10 @@ public class Idempotency {
             }
             switch (existing.status()) {
                 case COMPLETED:
-                    announcements.publishStored(existing);
+                    announcements.publishStored(existing, publishBudget(mine));
                     return new Outcome(new ZoomReply(existing.resultStatus(), existing.resultBody()), true);
                 case FAILED:
-                    announcements.publishStored(existing);
+                    announcements.publishStored(existing, publishBudget(mine));
                     throw replay(existing.problem());
                 default:
                     if (existing.abandonedAt(now)) {
@@ -145,7 +146,8 @@ public class Idempotency {
         // attempt recovers the result instead of doing it again.
         String meetingId = mine.meetingId() != null ? mine.meetingId() : CreatedMeeting.idOf(reply.body());
         OutcomeEvent unpublished = announcements.publishEnding(
-                () -> OutcomeEvents.succeeded(mine.key(), mine.connectionId(), mine.operation(), attempt.meeting(reply)));
+                () -> OutcomeEvents.succeeded(mine.key(), mine.connectionId(), mine.operation(), attempt.meeting(reply)),
+                publishBudget(mine));
         quietly(mine, () -> store.complete(mine.key(), mine.attempt(), reply.status(), reply.body(), meetingId, unpublished,
                 clock.millis()));
         announcements.remember(mine.key(), unpublished);
@@ -172,7 +174,7 @@ public class Idempotency {
         if (finality == Finality.FINAL) {
             OutcomeEvent unpublished = announcements.publishEnding(() -> OutcomeEvents.failed(mine.key(), mine.connectionId(),
                     mine.operation(), new Problem(failure.type().uri(), failure.type().title(), failure.status(), failure.getMessage(),
-                            failure.zoomCode(), null)));
+                            failure.zoomCode(), null)), publishBudget(mine));
             quietly(mine, () -> store.fail(mine.key(), mine.attempt(),
                     new RequestRecord.StoredProblem(failure.type().uri(), failure.status(), failure.getMessage(), failure.zoomCode()),
                     unpublished, clock.millis()));
@@ -182,6 +184,11 @@ public class Idempotency {
         } else {
             quietly(mine, () -> store.release(mine.key(), mine.attempt()));
         }
+    }
+
+    /** A publish leaves the record's final write a second before the invocation's deadline; with less, it is kept for later. */
+    private Duration publishBudget(RequestRecord mine) {
+        return Duration.ofMillis(mine.inProgressUntil() - clock.millis()).minus(PUBLISH_MARGIN);
     }
 
     /** A write after the attempt: if DynamoDB fails now, the record runs out at the deadline, which is safe. */

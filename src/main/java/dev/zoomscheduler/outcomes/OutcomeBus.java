@@ -26,6 +26,7 @@ public class OutcomeBus {
 
     private final Optional<String> bus;
     private final String source;
+    private final Duration callTimeout;
     private final EventBridgeClient client;
 
     public OutcomeBus(@ConfigProperty(name = "outcome-events.bus") Optional<String> bus,
@@ -34,6 +35,7 @@ public class OutcomeBus {
             @ConfigProperty(name = "outcome-events.call-timeout") Duration callTimeout) {
         this.bus = bus;
         this.source = source;
+        this.callTimeout = callTimeout;
         this.client = bus.isPresent() ? client(endpointOverride, callTimeout) : null;
     }
 
@@ -49,11 +51,23 @@ public class OutcomeBus {
         return client != null;
     }
 
-    /** Publishes the event; false if EventBridge did not take it (the caller keeps it for later). Never throws. */
+    /** As {@link #publish(OutcomeEvent, Duration)} within the configured call timeout. */
     public boolean publish(OutcomeEvent event) {
+        return publish(event, callTimeout);
+    }
+
+    /**
+     * Publishes the event, taking at most {@code budget} (and the configured call timeout); false if EventBridge did not
+     * take it, or there is no time left: the caller keeps it for later. Never throws.
+     */
+    public boolean publish(OutcomeEvent event, Duration budget) {
+        Duration timeout = budget.compareTo(callTimeout) < 0 ? budget : callTimeout;
+        if (timeout.isNegative() || timeout.isZero()) {
+            return false;
+        }
         try {
-            PutEventsResponse answer = client.putEvents(r -> r.entries(e -> e.eventBusName(bus.orElseThrow()).source(source)
-                    .detailType(event.detailType()).detail(event.detail())));
+            PutEventsResponse answer = client.putEvents(r -> r.overrideConfiguration(o -> o.apiCallTimeout(timeout))
+                    .entries(e -> e.eventBusName(bus.orElseThrow()).source(source).detailType(event.detailType()).detail(event.detail())));
             if (answer.failedEntryCount() != null && answer.failedEntryCount() > 0) {
                 LOG.warnf("EventBridge refused an outcome event (%s): %s", event.detailType(), answer.entries().get(0).errorCode());
                 return false;

@@ -1,0 +1,31 @@
+package dev.zoomscheduler.idempotency;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.zoomscheduler.outcomes.OutcomeBus;
+import dev.zoomscheduler.outcomes.OutcomeEvent;
+
+/** Without OUTCOME_EVENT_BUS nothing changes: no event is made, nothing is published, the store is never touched. */
+class AnnouncementsTest {
+
+    @Test
+    void withoutABusNoEventIsMadeAndTheStoreIsNeverTouched() {
+        OutcomeBus none = new OutcomeBus(Optional.empty(), "zoom-meeting-scheduler", Optional.empty(), Duration.ofSeconds(2));
+        Announcements announcements = new Announcements(none, null); // a null store: any use of it would throw
+
+        assertFalse(none.enabled());
+        assertNull(announcements.publishEnding(() -> fail("no event is made"), Duration.ofSeconds(5)));
+        RequestRecord kept = RequestRecord.firstAttempt("k", new RequestDescription("f", "create", "c", null), "a", 0, 1, 1);
+        announcements.publishStored(new RequestRecord(kept.key(), RequestStatus.COMPLETED, "f", "create", "c", "1", "a", 0, 1, 1, 1,
+                201, "{}", null, null, 0, 0, 1, new OutcomeEvent("Meeting Scheduled", "{}")), Duration.ofSeconds(5));
+        announcements.remember("k", null);
+        announcements.publishRemembered();
+    }
+}
