@@ -55,12 +55,12 @@ class OutcomeEventsTest {
     final DynamoProxy eventBridge = ZoomAndDynamo.eventBridge();
     final OutcomeEventBus bus = new OutcomeEventBus(MotoServer.shared().endpoint());
     final ObjectMapper json = new ObjectMapper();
-    String connection;
+    /** Each test's own connection, whose events only its subscriber receives. */
+    final String connection = "outcomes-" + UUID.randomUUID();
     OutcomeEventBus.Subscriber subscriber;
 
     @BeforeEach
-    void connect() {
-        connection = "outcomes-" + UUID.randomUUID();
+    void connectAndSubscribe() {
         TokenTable.shared().seed(connection, zoom.authorize());
         subscriber = bus.subscribe(connection);
     }
