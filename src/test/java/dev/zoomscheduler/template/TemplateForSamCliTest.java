@@ -93,9 +93,10 @@ class TemplateForSamCliTest {
         assertEquals(List.of(), SAM.brokenRules(parameters("native", "ZoomClientSecretId", "zoom/client-secret")));
     }
 
-    @Test
-    void envJsonNamesOnlyTheFunctionAndVariablesTheTemplateDefines() throws IOException {
-        JsonNode env = new ObjectMapper().readTree(Files.readString(ENV_JSON));
+    @ParameterizedTest
+    @ValueSource(strings = { "env.json", "env.zoom.json" })
+    void envVarsFilesNameOnlyTheFunctionAndVariablesTheTemplateDefines(String file) throws IOException {
+        JsonNode env = new ObjectMapper().readTree(Files.readString(Path.of(file)));
         List<String> defined = SAM.environmentNames(FUNCTION);
         List<String> stray = new ArrayList<>();
         env.fieldNames().forEachRemaining(section -> {
