@@ -108,6 +108,14 @@ public class TokenRotation {
         unsaved.remove(connectionId);
     }
 
+    /**
+     * Forgets the access tokens held of every connection (SnapStart: none may be in a snapshot). Pending saves stay:
+     * each is the only copy of a live refresh token, and there are none before a first invocation anyway.
+     */
+    public void forgetAll() {
+        held.clear();
+    }
+
     private String singleFlight(String connectionId, String rejected) {
         Instant deadline = clock.instant().plus(waitTimeout);
         ReentrantLock lock = refreshLocks.computeIfAbsent(connectionId, id -> new ReentrantLock());
