@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,6 +40,7 @@ import dev.zoomscheduler.testing.ZoomFake;
  * function under AWS's runtime interface client, with the stand-ins README starts. Only the stand-ins' addresses differ:
  * env.json names them as a container sees the host ({@code host.docker.internal:5000} and {@code :8090}); here they
  * listen on free loopback ports. So a template, env.json or README change that breaks a local run breaks this test.
+ * The native steps run too when a native build is given ({@code -Dnative.bootstrap}); a plain build has none.
  */
 class SamLocalEventsIT {
 
@@ -106,8 +108,37 @@ class SamLocalEventsIT {
     }
 
     @Test
-    void readmeStepsRunThroughTheEnvironmentSamCliGivesTheJvmOption() throws IOException {
-        List<Command> commands = readmeCommands("jvm");
+    void readmeStepsRunThroughTheEnvironmentSamCliGivesTheJvmOption() throws Exception {
+        runReadmeSteps("jvm", (env, runtimeApi) -> FunctionProcess.start(TARGET, runtimeApi, env, List.of()));
+    }
+
+    /**
+     * The native steps, on a native build given as {@code -Dnative.bootstrap=DIR/bootstrap} (Quarkus' container build,
+     * or ../shared/tools/native/build.sh): Lambda's custom runtime runs {@code bootstrap} with the same environment.
+     */
+    @Test
+    @EnabledIfSystemProperty(named = "native.bootstrap", matches = ".+")
+    void readmeStepsRunThroughTheEnvironmentSamCliGivesTheNativeOption() throws Exception {
+        Path bootstrap = Path.of(System.getProperty("native.bootstrap")).toAbsolutePath();
+        runReadmeSteps("native", (env, runtimeApi) -> {
+            ProcessBuilder builder = new ProcessBuilder(bootstrap.toString()).directory(bootstrap.getParent().toFile())
+                    .redirectErrorStream(true).redirectOutput(Files.createDirectories(TARGET.resolve("lambda-logs"))
+                            .resolve("native-sam-local.log").toFile());
+            builder.environment().clear();
+            builder.environment().putAll(env);
+            builder.environment().putAll(Map.of("AWS_LAMBDA_RUNTIME_API", runtimeApi, "AWS_ACCESS_KEY_ID", "test",
+                    "AWS_SECRET_ACCESS_KEY", "test", "LAMBDA_TASK_ROOT", bootstrap.getParent().toString()));
+            Process process = builder.start();
+            return process::destroyForcibly;
+        });
+    }
+
+    interface Starter {
+        AutoCloseable start(Map<String, String> env, String runtimeApi) throws IOException;
+    }
+
+    void runReadmeSteps(String runtime, Starter starter) throws Exception {
+        List<Command> commands = readmeCommands(runtime);
         assertFalse(commands.isEmpty(), "README has no `sam local invoke` steps");
         Command first = commands.get(0);
         for (Command command : commands) {
@@ -122,7 +153,7 @@ class SamLocalEventsIT {
         assertEquals(MotoServer.REQUEST_TABLE, samEnvironment.get("IDEMPOTENCY_TABLE"), "the table the stand-ins create");
 
         MotoServer moto = MotoServer.start();
-        try (ZoomFake zoom = ZoomFake.start(); LambdaRuntimeEmulator runtime = LambdaRuntimeEmulator.start()) {
+        try (ZoomFake zoom = ZoomFake.start(); LambdaRuntimeEmulator runtimeApi = LambdaRuntimeEmulator.start()) {
             moto.createTables(MotoServer.TOKEN_TABLE, MotoServer.REQUEST_TABLE);
             new TokenTable(moto.client(), MotoServer.TOKEN_TABLE).seedExpired("default", zoom.authorize());
             zoom.createWithIdWhileFree(SAMPLE_MEETING_ID);
@@ -132,10 +163,10 @@ class SamLocalEventsIT {
                     .replace("http://host.docker.internal:5000", moto.endpoint())
                     .replace("http://host.docker.internal:8090", zoom.oauthUrl())));
             env.put("_HANDLER", properties.get("Handler").toString());
-            try (FunctionProcess function = FunctionProcess.start(TARGET, runtime.address(), env, List.of())) {
-                runtime.awaitPollers(1, Duration.ofSeconds(60));
+            try (AutoCloseable function = starter.start(env, runtimeApi.address())) {
+                runtimeApi.awaitPollers(1, Duration.ofSeconds(60));
                 for (Command command : commands) {
-                    LambdaRuntimeEmulator.Result result = runtime.invoke(Files.readString(PROJECT.resolve(command.event())),
+                    LambdaRuntimeEmulator.Result result = runtimeApi.invoke(Files.readString(PROJECT.resolve(command.event())),
                             Duration.ofSeconds(30));
                     assertFalse(result.error(), command.event() + ": " + result.body());
                     if (command.outcome().matches("\\d{3}")) {
