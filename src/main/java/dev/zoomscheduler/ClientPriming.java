@@ -13,7 +13,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /**
  * Builds the DynamoDB client and the Zoom API client while Lambda initialises the function, instead of in its first
  * invocation: the init phase is what SnapStart snapshots, so with SnapStart a restored instance starts with both built.
- * No call is made: nothing about the network or the tables is assumed at start-up.
+ * No call is made: nothing about the network or the tables is assumed at start-up. (With SnapStart, SnapStartHooks
+ * also reads both tables once before the snapshot.)
  */
 @ApplicationScoped
 public class ClientPriming {

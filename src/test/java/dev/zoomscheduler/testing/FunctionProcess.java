@@ -96,6 +96,8 @@ public final class FunctionProcess implements AutoCloseable {
             // Close to the managed runtime's own flags (heap ~85% of the configured memory; C1 only since java17).
             command.addAll(List.of("-XX:MaxHeapSize=" + (memoryMb * 1024L * 85 / 100) + "k", "-XX:+UseSerialGC",
                     "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Djava.net.preferIPv4Stack=true",
+                    // As the managed runtime: org.crac's hooks go to the RIC's CRaC context (SnapStart).
+                    "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac",
                     // Without this the RIC unpacks its JNI library to one fixed /tmp path: parallel processes would race.
                     "-D" + JNI_PROPERTY + "=" + jni));
             command.addAll(extraJvmOptions);
