@@ -176,7 +176,7 @@ public final class Benchmark {
     }
 
     private FunctionProcess startFunction(Path functionTarget, LambdaRuntimeEmulator runtime, Map<String, String> env) {
-        return FunctionProcess.start(functionTarget, target.resolve("lambda-ric"), runtime.address(), env, List.of());
+        return FunctionProcess.start(functionTarget.resolve("function.zip"), target, runtime.address(), env, List.of());
     }
 
     // ---- the floors: the emulator alone, the baseline function warm -------------------------------------------
