@@ -118,44 +118,15 @@ public final class FunctionProcess implements AutoCloseable {
             boolean custom = isCustomRuntime(zip);
             Path taskRoot = unzip(zip);
 
-            List<String> command = new ArrayList<>();
-            Map<String, String> lambdaEnv;
-            if (custom) {
-                int memoryMb = Integer.parseInt(env.getOrDefault("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(NATIVE_MEMORY_MB)));
-                command.add(taskRoot.resolve(BOOTSTRAP).toString());
-                // On Lambda the executable sees the function's memory as all there is and takes 80% of it for its heap;
-                // here it would see the whole machine.
-                command.add("-Xmx" + (memoryMb * 1024L * 80 / 100) + "k");
-                command.addAll(extraOptions);
-                lambdaEnv = lambdaEnvironment(taskRoot, taskRoot, runtimeApiAddress, memoryMb, seq, env);
-                lambdaEnv.remove("AWS_EXECUTION_ENV"); // not set for OS-only runtimes such as provided.al2023
-            } else {
-                Path ricDir = target.resolve("lambda-ric");
-                List<Path> ricJars = ricJars(ricDir);
-                Path jni = jniLibrary(ricJars, ricDir);
-                String samTemplate = Files.readString(zip.resolveSibling("sam.jvm.yaml"));
-                String handler = env.getOrDefault("_HANDLER", samProperty(samTemplate, "Handler", null));
-                int memoryMb = Integer.parseInt(env.getOrDefault("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", samProperty(samTemplate, "MemorySize", "512")));
-                command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-                // Close to the managed runtime's own flags (heap ~85% of the configured memory; C1 only since java17).
-                command.addAll(List.of("-XX:MaxHeapSize=" + (memoryMb * 1024L * 85 / 100) + "k", "-XX:+UseSerialGC",
-                        "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Djava.net.preferIPv4Stack=true",
-                        // Without this the RIC unpacks its JNI library to one fixed /tmp path: parallel processes would race.
-                        "-D" + JNI_PROPERTY + "=" + jni));
-                command.addAll(extraOptions);
-                command.add("-cp");
-                command.add(ricJars.stream().map(Path::toString).collect(Collectors.joining(":")));
-                command.add(MAIN_CLASS);
-                command.add(handler);
-                lambdaEnv = lambdaEnvironment(taskRoot, ricDir, runtimeApiAddress, memoryMb, seq, env);
-                lambdaEnv.put("_HANDLER", handler);
-            }
+            Launch launch = custom ? customRuntime(taskRoot, runtimeApiAddress, seq, env, extraOptions)
+                    : javaRuntime(zip, taskRoot, target.resolve("lambda-ric"), runtimeApiAddress, seq, env, extraOptions);
+            List<String> command = launch.command();
 
             ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
             Map<String, String> environment = builder.environment();
             environment.clear();
             environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-            environment.putAll(lambdaEnv);
+            environment.putAll(launch.environment());
 
             Path logs = Files.createDirectories(target.resolve("lambda-logs"));
             Path logFile = logs.resolve(FUNCTION_NAME + "-" + RUN + "-" + seq + (custom ? "-native" : "") + ".log");
@@ -170,6 +141,49 @@ public final class FunctionProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A process's command line and its environment (PATH aside). */
+    private record Launch(List<String> command, Map<String, String> environment) {
+    }
+
+    /** {@code bootstrap} as {@code provided.al2023} runs it. */
+    private static Launch customRuntime(Path taskRoot, String runtimeApi, int seq, Map<String, String> env, List<String> extraOptions) {
+        int memoryMb = Integer.parseInt(env.getOrDefault("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(NATIVE_MEMORY_MB)));
+        List<String> command = new ArrayList<>();
+        command.add(taskRoot.resolve(BOOTSTRAP).toString());
+        // On Lambda the executable sees the function's memory as all there is and takes 80% of it for its heap; here it
+        // would see the whole machine.
+        command.add("-Xmx" + (memoryMb * 1024L * 80 / 100) + "k");
+        command.addAll(extraOptions);
+        Map<String, String> lambdaEnv = lambdaEnvironment(taskRoot, taskRoot, runtimeApi, memoryMb, seq, env);
+        lambdaEnv.remove("AWS_EXECUTION_ENV"); // not set for OS-only runtimes such as provided.al2023
+        return new Launch(command, lambdaEnv);
+    }
+
+    /** The JVM zip under AWS's runtime interface client, as Lambda's managed Java runtime runs it. */
+    private static Launch javaRuntime(Path zip, Path taskRoot, Path ricDir, String runtimeApi, int seq, Map<String, String> env,
+            List<String> extraOptions) throws IOException {
+        List<Path> ricJars = ricJars(ricDir);
+        Path jni = jniLibrary(ricJars, ricDir);
+        String samTemplate = Files.readString(zip.resolveSibling("sam.jvm.yaml"));
+        String handler = env.getOrDefault("_HANDLER", samProperty(samTemplate, "Handler", null));
+        int memoryMb = Integer.parseInt(env.getOrDefault("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", samProperty(samTemplate, "MemorySize", "512")));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Close to the managed runtime's own flags (heap ~85% of the configured memory; C1 only since java17).
+        command.addAll(List.of("-XX:MaxHeapSize=" + (memoryMb * 1024L * 85 / 100) + "k", "-XX:+UseSerialGC",
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Djava.net.preferIPv4Stack=true",
+                // Without this the RIC unpacks its JNI library to one fixed /tmp path: parallel processes would race.
+                "-D" + JNI_PROPERTY + "=" + jni));
+        command.addAll(extraOptions);
+        command.add("-cp");
+        command.add(ricJars.stream().map(Path::toString).collect(Collectors.joining(":")));
+        command.add(MAIN_CLASS);
+        command.add(handler);
+        Map<String, String> lambdaEnv = lambdaEnvironment(taskRoot, ricDir, runtimeApi, memoryMb, seq, env);
+        lambdaEnv.put("_HANDLER", handler);
+        return new Launch(command, lambdaEnv);
     }
 
     /**
