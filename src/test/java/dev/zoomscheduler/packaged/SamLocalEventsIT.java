@@ -34,12 +34,12 @@ import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomFake;
 
 /**
- * README's {@code sam local invoke} steps, run as SAM CLI would run them: the function's environment is the one SAM CLI
+ * The {@code sam local invoke} steps of docs/deployment.md, run as SAM CLI would run them: the function's environment is the one SAM CLI
  * derives from template.yaml, the command's {@code --parameter-overrides} and its {@code --env-vars} file (SamTemplate),
- * the handler is the template's, and each command's event goes, unchanged and in README's order, to the packaged
- * function under AWS's runtime interface client, with the stand-ins README starts. Only the stand-ins' addresses differ:
+ * the handler is the template's, and each command's event goes, unchanged and in the guide's order, to the packaged
+ * function under AWS's runtime interface client, with the stand-ins the guide starts. Only the stand-ins' addresses differ:
  * env.json names them as a container sees the host ({@code host.docker.internal:5000} and {@code :8090}); here they
- * listen on free loopback ports. So a template, env.json or README change that breaks a local run breaks this test.
+ * listen on free loopback ports. So a template, env.json or guide change that breaks a local run breaks this test.
  * The native steps run too when a native build is given ({@code -Dnative.bootstrap}); a plain build has none.
  */
 class SamLocalEventsIT {
@@ -47,11 +47,13 @@ class SamLocalEventsIT {
     static final Path TARGET = Path.of(System.getProperty("project.build.directory", "target"));
     static final Path PROJECT = TARGET.getParent();
     static final String FUNCTION = "SchedulerFunction";
+    /** The page of the documentation that holds the steps (README links to it). */
+    static final String GUIDE = "docs/deployment.md";
     static final long SAMPLE_MEETING_ID = 86220627999L;
     static final Pattern COMMAND = Pattern.compile("^sam local invoke " + FUNCTION + " (.+?)\\s+# -> (.+)$", Pattern.MULTILINE);
     static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One {@code sam local invoke} line of README: its options and the outcome README states for it. */
+    /** One {@code sam local invoke} line of the guide: its options and the outcome it states. */
     record Command(Map<String, String> parameters, String envVars, String event, String outcome) {
 
         static Command parse(String options, String outcome) {
@@ -69,15 +71,15 @@ class SamLocalEventsIT {
                             parameters.put(pair[0], pair[1]);
                         }
                     }
-                    default -> throw new AssertionError("README: an option this test does not know: " + words.get(i));
+                    default -> throw new AssertionError(GUIDE + ": an option this test does not know: " + words.get(i));
                 }
             }
             return new Command(parameters, envVars, event, outcome.trim());
         }
     }
 
-    static List<Command> readmeCommands(String runtime) throws IOException {
-        Matcher m = COMMAND.matcher(Files.readString(PROJECT.resolve("README.md")));
+    static List<Command> guideCommands(String runtime) throws IOException {
+        Matcher m = COMMAND.matcher(Files.readString(PROJECT.resolve(GUIDE)));
         List<Command> commands = new ArrayList<>();
         while (m.find()) {
             Command command = Command.parse(m.group(1), m.group(2));
@@ -89,13 +91,13 @@ class SamLocalEventsIT {
     }
 
     @Test
-    void readmeHasAStepForEverySampleEventForBothOptions() throws IOException {
+    void guideHasAStepForEverySampleEventForBothOptions() throws IOException {
         TreeSet<String> samples;
         try (Stream<Path> files = Files.list(PROJECT.resolve("events"))) {
             samples = files.map(p -> "events/" + p.getFileName()).collect(Collectors.toCollection(TreeSet::new));
         }
-        List<Command> jvm = readmeCommands("jvm");
-        List<Command> nativeOption = readmeCommands("native");
+        List<Command> jvm = guideCommands("jvm");
+        List<Command> nativeOption = guideCommands("native");
         assertEquals(samples, jvm.stream().map(Command::event).collect(Collectors.toCollection(TreeSet::new)));
         assertEquals(jvm.stream().map(Command::event).toList(), nativeOption.stream().map(Command::event).toList(),
                 "the same steps for the native option");
@@ -108,8 +110,8 @@ class SamLocalEventsIT {
     }
 
     @Test
-    void readmeStepsRunThroughTheEnvironmentSamCliGivesTheJvmOption() throws Exception {
-        runReadmeSteps("jvm", (env, runtimeApi) -> FunctionProcess.start(TARGET, runtimeApi, env, List.of()));
+    void guideStepsRunThroughTheEnvironmentSamCliGivesTheJvmOption() throws Exception {
+        runGuideSteps("jvm", (env, runtimeApi) -> FunctionProcess.start(TARGET, runtimeApi, env, List.of()));
     }
 
     /**
@@ -118,9 +120,9 @@ class SamLocalEventsIT {
      */
     @Test
     @EnabledIfSystemProperty(named = "native.bootstrap", matches = ".+")
-    void readmeStepsRunThroughTheEnvironmentSamCliGivesTheNativeOption() throws Exception {
+    void guideStepsRunThroughTheEnvironmentSamCliGivesTheNativeOption() throws Exception {
         Path bootstrap = Path.of(System.getProperty("native.bootstrap")).toAbsolutePath();
-        runReadmeSteps("native", (env, runtimeApi) -> {
+        runGuideSteps("native", (env, runtimeApi) -> {
             ProcessBuilder builder = new ProcessBuilder(bootstrap.toString()).directory(bootstrap.getParent().toFile())
                     .redirectErrorStream(true).redirectOutput(Files.createDirectories(TARGET.resolve("lambda-logs"))
                             .resolve("native-sam-local.log").toFile());
@@ -137,9 +139,9 @@ class SamLocalEventsIT {
         AutoCloseable start(Map<String, String> env, String runtimeApi) throws IOException;
     }
 
-    void runReadmeSteps(String runtime, Starter starter) throws Exception {
-        List<Command> commands = readmeCommands(runtime);
-        assertFalse(commands.isEmpty(), "README has no `sam local invoke` steps");
+    void runGuideSteps(String runtime, Starter starter) throws Exception {
+        List<Command> commands = guideCommands(runtime);
+        assertFalse(commands.isEmpty(), GUIDE + " has no `sam local invoke` steps");
         Command first = commands.get(0);
         for (Command command : commands) {
             assertEquals(first.parameters(), command.parameters(), "one function process serves every step");
@@ -173,7 +175,7 @@ class SamLocalEventsIT {
                         HttpApiEvents.Response response = HttpApiEvents.parseResponse(result.body());
                         assertEquals(Integer.parseInt(command.outcome()), response.statusCode(), command.event() + ": " + response.body());
                     } else {
-                        assertEquals("no batchItemFailures", command.outcome(), "README's outcome of " + command.event());
+                        assertEquals("no batchItemFailures", command.outcome(), GUIDE + "'s outcome of " + command.event());
                         assertEquals(0, JSON.readTree(result.body()).get("batchItemFailures").size(), command.event() + ": " + result.body());
                     }
                 }
