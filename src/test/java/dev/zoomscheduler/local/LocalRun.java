@@ -30,7 +30,7 @@ import dev.zoomscheduler.testing.ZoomFake;
  * <p>{@code -Dlocal.stand-ins=true} starts only what {@code sam local invoke}/{@code start-api} need beside the function,
  * on the ports env.json names (moto_server on 5000, the Zoom stand-in on 8090), with the tables and the {@code default}
  * connection, and keeps them up until Ctrl-C. The stand-in then creates meetings with the id of the sample events while
- * that id is free, so README's steps run one after another.
+ * that id is free, so the steps of docs/deployment.md run one after another.
  */
 public final class LocalRun {
 
@@ -89,7 +89,7 @@ public final class LocalRun {
                     zoom.createWithIdWhileFree(SAMPLE_MEETING_ID);
                 }
                 System.out.println("DynamoDB: " + moto.endpoint() + " (tables " + MotoServer.TOKEN_TABLE + ", " + MotoServer.REQUEST_TABLE
-                        + "). Run the sam local commands of README.md until Ctrl-C.");
+                        + "). Run the sam local commands of docs/deployment.md until Ctrl-C.");
                 awaitCtrlC();
                 return;
             }
