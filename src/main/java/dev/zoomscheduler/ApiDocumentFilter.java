@@ -35,7 +35,7 @@ public class ApiDocumentFilter implements OASFilter {
             return;
         }
         operation.getResponses().addAPIResponse("default", OASFactory.createAPIResponse()
-                .description("An error, as an RFC 9457 problem document (README.md lists the types)")
+                .description("An error, as an RFC 9457 problem document (docs/http-api.md lists the types)")
                 .content(OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE, OASFactory.createMediaType()
                         .schema(OASFactory.createSchema().ref("Problem")))));
     }

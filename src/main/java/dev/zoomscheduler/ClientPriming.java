@@ -12,9 +12,10 @@ import io.quarkus.runtime.StartupEvent;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
- * Builds the DynamoDB client, the Zoom API client and (with OUTCOME_EVENT_BUS) the EventBridge client while Lambda initialises the function, instead of in its first
- * invocation: the init phase is what SnapStart snapshots, so with SnapStart a restored instance starts with them built.
- * No call is made: nothing about the network or the tables is assumed at start-up.
+ * Builds the DynamoDB client, the Zoom API client and (with OUTCOME_EVENT_BUS) the EventBridge client while Lambda
+ * initialises the function, instead of in its first invocation: the init phase is what SnapStart snapshots, so with
+ * SnapStart a restored instance starts with them built. No call is made: nothing about the network or the tables is
+ * assumed at start-up. (With SnapStart, SnapStartHooks also reads both tables once before the snapshot.)
  */
 @ApplicationScoped
 public class ClientPriming {
@@ -23,6 +24,5 @@ public class ClientPriming {
         dynamo.serviceClientConfiguration();
         ClientProxy.unwrap(zoom);
         outcomes.enabled(); // makes the bean, which builds its client
-
     }
 }

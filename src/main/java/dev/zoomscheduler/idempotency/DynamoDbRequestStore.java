@@ -25,7 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * The request table in DynamoDB (README.md): key {@code idempotencyKey}, TTL attribute {@code expiresAt}. The records of a
+ * The request table in DynamoDB (docs/configuration.md): key {@code idempotencyKey}, TTL attribute {@code expiresAt}. The records of a
  * meeting are found through a second key in the same table, {@code meeting#<id>}, whose {@code requestKeys} lists them: it is
  * written in the same transaction as the completion that names the meeting, so Zoom's meeting events cost one read per
  * meeting, whatever the table's size, and the table needs no index.

@@ -27,7 +27,7 @@ import dev.zoomscheduler.zoom.ZoomReply;
  * <ul>
  * <li>A create: among the host's scheduled meetings, one with the same topic and, where the request names one, the
  * same start time, created after the first attempt began (less a minute of clock skew between Lambda and Zoom); the
- * most recently created wins. Its limits (README.md): a request without a topic is never matched; only the first pages
+ * most recently created wins. Its limits (docs/events-and-idempotency.md): a request without a topic is never matched; only the first pages
  * of the host's list are searched; a same-topic, same-time meeting made by someone else in that window would be
  * adopted.</li>
  * <li>A delete: done if Zoom no longer has the meeting.</li>

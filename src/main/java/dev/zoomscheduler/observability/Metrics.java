@@ -14,7 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * Metrics as CloudWatch Embedded Metric Format lines on standard output: Lambda sends them to CloudWatch Logs, which
  * turns them into metrics, so no SDK call and no extra latency. One line a measurement, in namespace
- * {@code METRICS_NAMESPACE} (README.md lists the metrics and the alarms to set).
+ * {@code METRICS_NAMESPACE} (docs/operations.md lists the metrics and the alarms to set).
  */
 @ApplicationScoped
 public class Metrics {

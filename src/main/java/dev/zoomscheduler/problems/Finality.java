@@ -2,7 +2,7 @@ package dev.zoomscheduler.problems;
 
 /**
  * What a failure says of its request: whether a retry of the same request can change the answer, and whether Zoom may
- * have acted. The one place that sorts problems so (README.md, "Idempotency"): only {@link #FINAL} answers are stored
+ * have acted. The one place that sorts problems so (docs/events-and-idempotency.md, "Idempotency"): only {@link #FINAL} answers are stored
  * for an idempotency key and replayed; every other failure leaves the key retryable. A type not named here is
  * {@link #PASSING}: never stored, always retried, which is the safe side.
  */

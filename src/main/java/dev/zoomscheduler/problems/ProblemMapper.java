@@ -52,7 +52,7 @@ public class ProblemMapper {
             default -> status < 500 ? ProblemType.INVALID_REQUEST : ProblemType.INTERNAL;
         };
         String detail = switch (status) {
-            case 404 -> "No route matches this path; see README.md for the routes.";
+            case 404 -> "No route matches this path; see docs/http-api.md for the routes.";
             case 405 -> "This route does not accept this method.";
             default -> type.title() + ".";
         };

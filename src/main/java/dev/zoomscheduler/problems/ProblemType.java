@@ -2,7 +2,7 @@ package dev.zoomscheduler.problems;
 
 /**
  * Every kind of problem this function answers, with its status and title. The {@code type} URI of each is
- * {@code /problems/<slug>}; README.md documents them.
+ * {@code /problems/<slug>}; docs/http-api.md documents them.
  */
 public enum ProblemType {
     INVALID_REQUEST("invalid-request", 400, "The request is invalid"),

@@ -24,7 +24,8 @@ import dev.zoomscheduler.problems.ProblemType;
  * The Zoom app's client secret: {@code ZOOM_CLIENT_SECRET}, or else the Secrets Manager secret
  * {@code ZOOM_CLIENT_SECRET_ID} read through the AWS Parameters and Secrets Lambda Extension (a layer that serves
  * {@code localhost:2773} and caches), so the secret is in no environment variable and no SDK client is loaded. It is
- * read at the first token request, not at start-up, and kept for the life of the instance.
+ * read at the first token request, not at start-up, and kept for the life of the instance (with SnapStart: dropped
+ * before the snapshot and after a restore, so no copy of the function starts with it).
  */
 @ApplicationScoped
 public class ClientSecret {
@@ -67,6 +68,11 @@ public class ClientSecret {
             resolved = secret;
         }
         return secret;
+    }
+
+    /** Drops the secret read so far: the next {@link #value()} reads it again (SnapStart: not kept in a snapshot). */
+    public void forget() {
+        resolved = null;
     }
 
     /** The secret's {@code SecretString}: the secret itself, or a JSON object whose {@code client_secret} it is. */

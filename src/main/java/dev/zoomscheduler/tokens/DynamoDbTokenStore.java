@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /**
- * The token table in DynamoDB (layout in README.md), for the rotation protocol and for connection management. Uses the
+ * The token table in DynamoDB (layout in docs/configuration.md), for the rotation protocol and for connection management. Uses the
  * low-level client only: no bean schema, nothing reflective, so it works unchanged in a native image. A failed condition
  * returns the item as it was ({@code ALL_OLD}), which saves the protocol a read. Descriptions of connections project
  * away the tokens, so they are never even read for them.

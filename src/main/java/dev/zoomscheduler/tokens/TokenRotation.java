@@ -115,6 +115,14 @@ public class TokenRotation implements AccessTokens {
         unsaved.remove(connectionId);
     }
 
+    /**
+     * Forgets the access tokens held of every connection (SnapStart: none may be in a snapshot). Pending saves stay:
+     * each is the only copy of a live refresh token, and there are none before a first invocation anyway.
+     */
+    public void forgetAll() {
+        held.clear();
+    }
+
     private String singleFlight(String connectionId, String rejected, Instant deadline) {
         Instant waitLimit = earliest(clock.instant().plus(waitTimeout), budget.waitLimit(deadline));
         ReentrantLock lock = refreshLocks.computeIfAbsent(connectionId, id -> new ReentrantLock());

@@ -41,6 +41,7 @@ public class ZoomCaller {
 
     private static final int INVALID_ACCESS_TOKEN = 124;
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
+    private static final String RATE_LIMIT_TYPE = "X-RateLimit-Type";
 
     /** Which failures a call may be repeated after. */
     public enum Retries {
@@ -101,7 +102,8 @@ public class ZoomCaller {
             if (answer.status() == 404 && retries == Retries.DELETE && unknownOutcome != null) {
                 return new ZoomReply(204, "");
             }
-            ProblemException failure = ZoomFailures.fromStatus("Zoom", answer.status(), answer.retryAfter(), answer.code(), answer.message());
+            ProblemException failure = ZoomFailures.fromStatus("Zoom", answer.status(), answer.retryAfter(), answer.rateLimitType(),
+                    answer.code(), answer.message());
             if (answer.status() == 429) {
                 metrics.count("ZoomRateLimited", "Operation", operation);
             } else if (answer.status() >= 500) {
@@ -160,14 +162,15 @@ public class ZoomCaller {
         }
         try (response) {
             String body = response.hasEntity() ? response.readEntity(String.class) : "";
-            return Answer.of(response.getStatus(), body, response.getHeaderString(HttpHeaders.RETRY_AFTER), json);
+            return Answer.of(response.getStatus(), body, response.getHeaderString(HttpHeaders.RETRY_AFTER),
+                    response.getHeaderString(RATE_LIMIT_TYPE), json);
         } catch (RuntimeException e) {
             throw ZoomFailures.unreachable("Zoom", e);
         }
     }
 
     /** Zoom's answer before it is judged; error bodies are {@code {"code": ..., "message": ...}}. */
-    private record Answer(int status, String body, String retryAfter, Integer code, String message) {
+    private record Answer(int status, String body, String retryAfter, String rateLimitType, Integer code, String message) {
 
         /** A meeting's body holds its start_url, which carries the host's ZAK (a credential). */
         @Override
@@ -175,14 +178,14 @@ public class ZoomCaller {
             return "Answer[status=" + status + ", code=" + code + "]";
         }
 
-        static Answer of(int status, String body, String retryAfter, ObjectMapper json) {
+        static Answer of(int status, String body, String retryAfter, String rateLimitType, ObjectMapper json) {
             if (status < 400) {
-                return new Answer(status, body, retryAfter, null, null);
+                return new Answer(status, body, retryAfter, rateLimitType, null, null);
             }
             JsonNode error = errorBody(json, body);
             JsonNode code = error.path("code");
             JsonNode message = error.path("message");
-            return new Answer(status, body, retryAfter, code.canConvertToInt() ? code.intValue() : null,
+            return new Answer(status, body, retryAfter, rateLimitType, code.canConvertToInt() ? code.intValue() : null,
                     message.isTextual() ? message.textValue() : null);
         }
 

@@ -36,8 +36,14 @@ public final class ZoomFailures {
      * @param zoomMessage Zoom's {@code message} (or OAuth {@code reason}), shown to the caller
      */
     public static ProblemException fromStatus(String what, int status, String retryAfterHeader, Integer zoomCode, String zoomMessage) {
+        return fromStatus(what, status, retryAfterHeader, null, zoomCode, zoomMessage);
+    }
+
+    /** As above, with Zoom's {@code X-RateLimit-Type} header (API calls; the token endpoint has no daily limit). */
+    public static ProblemException fromStatus(String what, int status, String retryAfterHeader, String rateLimitType, Integer zoomCode,
+            String zoomMessage) {
         String detail = what + " answered " + status + (zoomMessage == null || zoomMessage.isBlank() ? "." : ": " + zoomMessage);
-        if (status == 429 && isDailyLimit(zoomMessage)) {
+        if (status == 429 && isDailyLimit(rateLimitType, zoomMessage)) {
             return new ProblemException(ProblemType.ZOOM_DAILY_LIMIT, 429, detail, zoomCode, null,
                     RetryAfter.untilNextUtcMidnight(Instant.now()));
         }
@@ -58,9 +64,13 @@ public final class ZoomFailures {
         return new ProblemException(ProblemType.ZOOM_REJECTED, status >= 400 ? status : 502, detail, zoomCode, null, null);
     }
 
-    /** Whether Zoom's 429 is the daily meeting create/update limit, which no retry before 00:00 UTC can pass. */
-    private static boolean isDailyLimit(String zoomMessage) {
-        return zoomMessage != null && zoomMessage.toLowerCase(Locale.ROOT).contains("daily rate limit");
+    /**
+     * Whether Zoom's 429 is the daily meeting create/update limit, which no retry before 00:00 UTC can pass: said by
+     * its {@code X-RateLimit-Type: Daily-limit} header or by its message (either may come without the other).
+     */
+    private static boolean isDailyLimit(String rateLimitType, String zoomMessage) {
+        return "daily-limit".equalsIgnoreCase(rateLimitType == null ? null : rateLimitType.trim())
+                || zoomMessage != null && zoomMessage.toLowerCase(Locale.ROOT).contains("daily rate limit");
     }
 
     private static boolean isTimeout(Throwable failure) {

@@ -43,6 +43,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * proxy, the strict Zoom fake answering after {@link #ZOOM_LATENCY}, and {@code target/function.zip} under AWS's
  * runtime interface client polling the Runtime API emulator. The baseline of the cold start is
  * {@code bench/minimal-function}, built here with the same Quarkus version and started with the same JVM options.
+ * With {@code -Dbench.native=ZIP} (and {@code -Dbench.native-baseline=ZIP}) the native builds of both, made beforehand
+ * with the project's native build kit, are measured beside them in the same run (README.md, "Performance").
  *
  * <p>Figures on a shared two-core machine are noisy, so every comparison is made within this run, with the two sides
  * interleaved request by request (or start by start), and reported as a ratio.
@@ -63,8 +65,9 @@ public final class Benchmark {
     static final Duration REFRESH_MARGIN = Duration.ofSeconds(300);
     static final Duration SHORT_TOKEN_LIFETIME = REFRESH_MARGIN.plusSeconds(3);
     static final Duration UNTIL_SHORT_TOKEN_EXPIRES = Duration.ofMillis(3_500);
-    /** Both functions get the same Lambda memory setting, hence the same heap. */
-    static final String MEMORY_MB = "512";
+    /** A build's function and baseline get the same Lambda memory setting (template.yaml's), hence the same heap. */
+    static final String JVM_MEMORY_MB = "512";
+    static final String NATIVE_MEMORY_MB = "256";
 
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -93,9 +96,29 @@ public final class Benchmark {
         new Benchmark(project).run();
     }
 
+    /** One build of a function: its zip, the Lambda memory setting it runs with, and its name in the figures. */
+    private record Build(String name, Path zip, String memoryMb) {
+    }
+
+    /** The native build named by a system property (a function.zip with bootstrap at its root), if any. */
+    private static Build nativeBuild(String property) {
+        String zip = System.getProperty(property, "");
+        if (zip.isBlank()) {
+            return null;
+        }
+        Path path = Path.of(zip).toAbsolutePath().normalize();
+        if (!FunctionProcess.isCustomRuntime(path)) {
+            throw new IllegalStateException(property + "=" + zip + " is not a native function.zip (no bootstrap at its root)");
+        }
+        return new Build("native", path, NATIVE_MEMORY_MB);
+    }
+
     private void run() throws Exception {
-        printMachine();
-        Path minimalTarget = buildMinimalFunction();
+        Build nativeFunction = nativeBuild("bench.native");
+        Build nativeBaseline = nativeBuild("bench.native-baseline");
+        printMachine(nativeFunction != null);
+        Build jvmFunction = new Build("JVM", target.resolve("function.zip"), JVM_MEMORY_MB);
+        Build jvmBaseline = new Build("JVM", buildMinimalFunction().resolve("function.zip"), JVM_MEMORY_MB);
         moto = MotoServer.start();
         try (ZoomFake zoomFake = ZoomFake.start(); DynamoProxy proxy = DynamoProxy.start(moto.endpoint())) {
             zoom = zoomFake;
@@ -108,10 +131,14 @@ public final class Benchmark {
             table.seed("default", grant);
 
             emulatorAlone();
-            LatencyFloor floor = minimalFunctionWarm(minimalTarget);
-            warmInstance(grant, floor);
-            racingInstances();
-            coldStarts(minimalTarget);
+            LatencyFloor floor = minimalFunctionWarm(jvmBaseline);
+            warmInstance(jvmFunction, grant, floor, true);
+            if (nativeFunction != null) {
+                LatencyFloor nativeFloor = nativeBaseline != null ? minimalFunctionWarm(nativeBaseline) : floor;
+                warmInstance(nativeFunction, grant, nativeFloor, false);
+            }
+            racingInstances(jvmFunction);
+            coldStarts(jvmBaseline, jvmFunction, nativeBaseline, nativeFunction);
         } finally {
             moto.kill();
         }
@@ -120,7 +147,7 @@ public final class Benchmark {
 
     // ---- set-up -----------------------------------------------------------------------------------------------
 
-    private void printMachine() throws IOException {
+    private void printMachine(boolean withNative) throws IOException {
         String cpu;
         try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
             cpu = lines.filter(l -> l.startsWith("model name")).findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown");
@@ -131,7 +158,10 @@ public final class Benchmark {
         line("cpu         %d x %s", Runtime.getRuntime().availableProcessors(), cpu);
         line("load avg    %s (another build on this machine makes every figure noisier; ratios are what counts)", load);
         line("java        %s (%s), the function JVMs: %s", System.getProperty("java.version"), System.getProperty("java.vm.name"),
-                "-XX:+UseSerialGC -XX:+TieredCompilation -XX:TieredStopAtLevel=1, heap 85% of " + MEMORY_MB + " MB (FunctionProcess)");
+                "-XX:+UseSerialGC -XX:+TieredCompilation -XX:TieredStopAtLevel=1, heap 85% of " + JVM_MEMORY_MB + " MB (FunctionProcess)");
+        if (withNative) {
+            line("native      bootstrap as a custom runtime, heap 80%% of %s MB (FunctionProcess)", NATIVE_MEMORY_MB);
+        }
         line("zoom fake   %d ms added to every answer", ZOOM_LATENCY.toMillis());
         summary("Date", OffsetDateTime.now(ZoneOffset.UTC).toLocalDate().toString(), "");
         summary("Machine", Runtime.getRuntime().availableProcessors() + " x " + cpu + ", Java " + System.getProperty("java.version"),
@@ -156,9 +186,9 @@ public final class Benchmark {
         return project.resolve("bench/minimal-function/target");
     }
 
-    private Map<String, String> functionEnvironment() {
+    private Map<String, String> functionEnvironment(Build build) {
         Map<String, String> env = new HashMap<>();
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", MEMORY_MB);
+        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", build.memoryMb());
         env.put("ZOOM_API_URL", zoom.apiUrl());
         env.put("ZOOM_OAUTH_URL", zoom.oauthUrl());
         env.put("ZOOM_CLIENT_ID", ZoomFake.CLIENT_ID);
@@ -171,12 +201,12 @@ public final class Benchmark {
         return env;
     }
 
-    private static Map<String, String> baselineEnvironment() {
-        return Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", MEMORY_MB);
+    private static Map<String, String> baselineEnvironment(Build build) {
+        return Map.of("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", build.memoryMb());
     }
 
-    private FunctionProcess startFunction(Path functionTarget, LambdaRuntimeEmulator runtime, Map<String, String> env) {
-        return FunctionProcess.start(functionTarget, target.resolve("lambda-ric"), runtime.address(), env, List.of());
+    private FunctionProcess startFunction(Build build, LambdaRuntimeEmulator runtime, Map<String, String> env) {
+        return FunctionProcess.start(build.zip(), target, runtime.address(), env, List.of());
     }
 
     // ---- the floors: the emulator alone, the baseline function warm -------------------------------------------
@@ -235,37 +265,40 @@ public final class Benchmark {
     private record LatencyFloor(long p50Nanos, long p99Nanos) {
     }
 
-    private LatencyFloor minimalFunctionWarm(Path minimalTarget) {
-        section("Baseline function, warm: GET /hello through the Runtime API emulator");
+    private LatencyFloor minimalFunctionWarm(Build baseline) {
+        section("Baseline function (" + baseline.name() + "), warm: GET /hello through the Runtime API emulator");
         try (LambdaRuntimeEmulator runtime = LambdaRuntimeEmulator.start();
-                FunctionProcess function = startFunction(minimalTarget, runtime, baselineEnvironment())) {
+                FunctionProcess function = startFunction(baseline, runtime, baselineEnvironment(baseline))) {
             runtime.awaitPollers(1, TIMEOUT);
             long[] nanos = timeHelloInvocations(runtime);
             LatencyFloor floor = new LatencyFloor(percentile(nanos, 0.50), percentile(nanos, 0.99));
             long rss = function.residentMemoryKiB();
             line("%d invocations after %d to warm up: p50 %s, p99 %s; resident memory %d MiB", REQUESTS, WARM_UP, ms(floor.p50Nanos()),
                     ms(floor.p99Nanos()), rss / 1024);
-            summary("Baseline function, warm invocation through the emulator", "p50 " + ms(floor.p50Nanos()) + ", p99 " + ms(floor.p99Nanos()),
-                    "the floor of any function measured here");
-            summary("Baseline function, resident memory after warm-up", rss / 1024 + " MiB", "");
+            summary("Baseline function (" + baseline.name() + "), warm invocation through the emulator",
+                    "p50 " + ms(floor.p50Nanos()) + ", p99 " + ms(floor.p99Nanos()), "the floor of any function of this build here");
+            summary("Baseline function (" + baseline.name() + "), resident memory after warm-up", rss / 1024 + " MiB", "");
             return floor;
         }
     }
 
     // ---- one warm instance: latency, DynamoDB calls, a refresh ------------------------------------------------
 
-    private void warmInstance(ZoomFake.Grant grant, LatencyFloor floor) throws Exception {
+    private void warmInstance(Build build, ZoomFake.Grant grant, LatencyFloor floor, boolean withRefreshes) throws Exception {
         try (LambdaRuntimeEmulator runtime = LambdaRuntimeEmulator.start();
-                FunctionProcess function = startFunction(target, runtime, functionEnvironment())) {
+                FunctionProcess function = startFunction(build, runtime, functionEnvironment(build))) {
             runtime.awaitPollers(1, TIMEOUT);
-            warmHttp(runtime, function, grant, floor);
-            warmBatches(runtime, function, grant);
-            refreshes(runtime);
+            warmHttp(build, runtime, function, grant, floor);
+            warmBatches(build, runtime, function, grant);
+            if (withRefreshes) {
+                refreshes(runtime);
+            }
         }
     }
 
-    private void warmHttp(LambdaRuntimeEmulator runtime, FunctionProcess function, ZoomFake.Grant grant, LatencyFloor floor) throws Exception {
-        section("Warm POST /meetings: through the function vs straight to the Zoom fake, interleaved");
+    private void warmHttp(Build build, LambdaRuntimeEmulator runtime, FunctionProcess function, ZoomFake.Grant grant, LatencyFloor floor)
+            throws Exception {
+        section("Warm POST /meetings (" + build.name() + "): through the function vs straight to the Zoom fake, interleaved");
         String event = HttpApiEvents.request("POST", "/meetings", Map.of("content-type", "application/json"), meeting);
         long[] throughFunction = new long[REQUESTS];
         long[] functionDuration = new long[REQUESTS];
@@ -308,17 +341,20 @@ public final class Benchmark {
                 dynamo.counts(), (double) zoomCalls / REQUESTS, tokenRequests);
         long rss = function.residentMemoryKiB();
         line("resident memory after %d warm requests: %d MiB", WARM_UP + REQUESTS, rss / 1024);
-        summary("Warm POST /meetings, straight to the Zoom fake", "p50 " + ms(dp50) + ", p99 " + ms(dp99), "50 ms added by the fake");
-        summary("Warm POST /meetings through the function (caller's view)", "p50 " + ms(fp50) + ", p99 " + ms(fp99),
+        String of = " (" + build.name() + ")";
+        summary("Warm POST /meetings, straight to the Zoom fake, interleaved with" + of, "p50 " + ms(dp50) + ", p99 " + ms(dp99),
+                "50 ms added by the fake");
+        summary("Warm POST /meetings through the function" + of + ", caller's view", "p50 " + ms(fp50) + ", p99 " + ms(fp99),
                 String.format(Locale.ROOT, "ratio p50 %.3f, p99 %.3f (target ≤ 1.05)", ratio(fp50, dp50), ratio(fp99, dp99)));
-        summary("… function duration only (Lambda's Duration)", "p50 " + ms(ip50) + ", p99 " + ms(ip99),
+        summary("… function duration only (Lambda's Duration)" + of, "p50 " + ms(ip50) + ", p99 " + ms(ip99),
                 String.format(Locale.ROOT, "ratio p50 %.3f, p99 %.3f", ratio(ip50, dp50), ratio(ip99, dp99)));
-        summary("DynamoDB calls per warm request", String.format(Locale.ROOT, "%.2f", (double) dynamoCalls / REQUESTS), "target 0");
-        summary("Function resident memory after warm-up", rss / 1024 + " MiB", "JVM, " + MEMORY_MB + " MB Lambda memory setting");
+        summary("DynamoDB calls per warm request" + of, String.format(Locale.ROOT, "%.2f", (double) dynamoCalls / REQUESTS), "target 0");
+        summary("Function resident memory after warm-up" + of, rss / 1024 + " MiB", build.memoryMb() + " MB Lambda memory setting");
     }
 
-    private void warmBatches(LambdaRuntimeEmulator runtime, FunctionProcess function, ZoomFake.Grant grant) throws Exception {
-        section("Warm SQS batch of " + BATCH_SIZE + " creates vs " + BATCH_SIZE + " sequential creates straight to the fake, interleaved");
+    private void warmBatches(Build build, LambdaRuntimeEmulator runtime, FunctionProcess function, ZoomFake.Grant grant) throws Exception {
+        section("Warm SQS batch of " + BATCH_SIZE + " creates (" + build.name() + ") vs " + BATCH_SIZE
+                + " sequential creates straight to the fake, interleaved");
         int warmUpBatches = Math.max(3, BATCHES / 6);
         long[] throughFunction = new long[BATCHES];
         long[] straight = new long[BATCHES];
@@ -359,11 +395,13 @@ public final class Benchmark {
                 ms(dynamoCall), ms(Math.round(perMessage * BATCH_SIZE * dynamoCall)));
         long rss = function.residentMemoryKiB();
         line("resident memory after the batches: %d MiB", rss / 1024);
-        summary("Warm SQS batch of 10 creates, straight to the fake (10 in a row)", "p50 " + ms(dp50) + ", p99 " + ms(dp99), "");
-        summary("Warm SQS batch of 10 creates through the function", "p50 " + ms(fp50) + ", p99 " + ms(fp99),
+        String of = " (" + build.name() + ")";
+        summary("Warm SQS batch of 10 creates, straight to the fake (10 in a row), interleaved with" + of, "p50 " + ms(dp50) + ", p99 "
+                + ms(dp99), "");
+        summary("Warm SQS batch of 10 creates through the function" + of, "p50 " + ms(fp50) + ", p99 " + ms(fp99),
                 String.format(Locale.ROOT, "ratio p50 %.3f, p99 %.3f", ratio(fp50, dp50), ratio(fp99, dp99)));
         summary("One DynamoDB call to moto_server through the proxy", "p50 " + ms(dynamoCall), "the emulator's speed, not DynamoDB's");
-        summary("DynamoDB calls per queued message", String.format(Locale.ROOT, "%.2f %s", perMessage, perMessageCounts(calls, BATCHES * BATCH_SIZE)),
+        summary("DynamoDB calls per queued message" + of, String.format(Locale.ROOT, "%.2f %s", perMessage, perMessageCounts(calls, BATCHES * BATCH_SIZE)),
                 "minimum 2 for at-most-once: claim the key, record the outcome");
     }
 
@@ -416,7 +454,7 @@ public final class Benchmark {
 
     // ---- several instances racing on one expiry ---------------------------------------------------------------
 
-    private void racingInstances() throws Exception {
+    private void racingInstances(Build build) throws Exception {
         section(RACING_PROCESSES + " function processes racing: " + RACING_REQUESTS + " requests at once on an expired token");
         zoom.accessTokenLifetime(SHORT_TOKEN_LIFETIME);
         String connection = "bench-race";
@@ -424,7 +462,7 @@ public final class Benchmark {
         List<FunctionProcess> functions = new ArrayList<>();
         try (LambdaRuntimeEmulator runtime = LambdaRuntimeEmulator.start()) {
             for (int i = 0; i < RACING_PROCESSES; i++) {
-                functions.add(startFunction(target, runtime, functionEnvironment()));
+                functions.add(startFunction(build, runtime, functionEnvironment(build)));
             }
             runtime.awaitPollers(RACING_PROCESSES, TIMEOUT);
             table.seed(connection, grant);
@@ -471,52 +509,87 @@ public final class Benchmark {
         }
     }
 
-    private void coldStarts(Path minimalTarget) throws Exception {
-        section("Cold starts: process start to first answered invocation, " + COLD_STARTS + " of each, interleaved, same JVM options");
+    /** What is started cold, with which first event, and what its answer must be. */
+    private record ColdSubject(String name, Build build, Map<String, String> env, EventSource event, Consumer<LambdaRuntimeEmulator.Result> check,
+            List<ColdStart> starts) {
+        ColdStart median() {
+            List<ColdStart> sorted = starts.stream().sorted((x, y) -> Long.compare(x.totalNanos(), y.totalNanos())).toList();
+            return sorted.get(sorted.size() / 2);
+        }
+    }
+
+    @FunctionalInterface
+    private interface EventSource {
+        String next() throws IOException;
+    }
+
+    private void coldStarts(Build jvmBaseline, Build jvmFunction, Build nativeBaseline, Build nativeFunction) throws Exception {
+        section("Cold starts: process start to first answered invocation, " + COLD_STARTS + " of each, interleaved");
         zoom.accessTokenLifetime(Duration.ofSeconds(3599));
         table.seed("default", zoom.authorize());
         String httpEvent = HttpApiEvents.request("POST", "/meetings", Map.of("content-type", "application/json"), meeting);
         String helloEvent = HttpApiEvents.request("GET", "/hello");
-        List<ColdStart> baseline = new ArrayList<>();
-        List<ColdStart> http = new ArrayList<>();
-        List<ColdStart> batch = new ArrayList<>();
-        for (int i = 0; i < COLD_STARTS; i++) {
-            baseline.add(coldStart(minimalTarget, baselineEnvironment(), helloEvent, result -> requireStatus(200, HttpApiEvents.parseResponse(result.body()))));
-            http.add(coldStart(target, functionEnvironment(), httpEvent, result -> requireStatus(201, HttpApiEvents.parseResponse(result.body()))));
-            batch.add(coldStart(target, functionEnvironment(), createBatch(), Benchmark::requireNoBatchFailures));
+        Consumer<LambdaRuntimeEmulator.Result> hello = result -> requireStatus(200, HttpApiEvents.parseResponse(result.body()));
+        Consumer<LambdaRuntimeEmulator.Result> created = result -> requireStatus(201, HttpApiEvents.parseResponse(result.body()));
+        // Per build: its baseline (if built), POST /meetings, an SQS batch; JVM first, then native.
+        List<List<ColdSubject>> builds = new ArrayList<>();
+        for (Build[] pair : new Build[][] {{jvmBaseline, jvmFunction}, {nativeBaseline, nativeFunction}}) {
+            if (pair[1] == null) {
+                continue;
+            }
+            List<ColdSubject> subjects = new ArrayList<>();
+            if (pair[0] != null) {
+                subjects.add(new ColdSubject("baseline, GET /hello", pair[0], baselineEnvironment(pair[0]), () -> helloEvent, hello, new ArrayList<>()));
+            }
+            subjects.add(new ColdSubject("scheduler, POST /meetings", pair[1], functionEnvironment(pair[1]), () -> httpEvent, created, new ArrayList<>()));
+            subjects.add(new ColdSubject("scheduler, SQS batch of 10 creates", pair[1], functionEnvironment(pair[1]), this::createBatch,
+                    Benchmark::requireNoBatchFailures, new ArrayList<>()));
+            builds.add(subjects);
         }
-        ColdStart base = median(baseline);
-        ColdStart app = median(http);
-        ColdStart queued = median(batch);
-        line("baseline, GET /hello                 median total %s = init %s + first invocation %s   (all: %s)", ms(base.totalNanos()),
-                ms(base.initNanos()), ms(base.firstInvocationNanos()), totals(baseline));
-        line("scheduler, POST /meetings            median total %s = init %s + first invocation %s   (all: %s)", ms(app.totalNanos()),
-                ms(app.initNanos()), ms(app.firstInvocationNanos()), totals(http));
-        line("scheduler, SQS batch of 10 creates   median total %s = init %s + first invocation %s   (all: %s)", ms(queued.totalNanos()),
-                ms(queued.initNanos()), ms(queued.firstInvocationNanos()), totals(batch));
-        line("ratio to the baseline: POST /meetings %.2f (init alone %.2f); SQS batch %.2f (init alone %.2f)",
-                ratio(app.totalNanos(), base.totalNanos()), ratio(app.initNanos(), base.initNanos()),
-                ratio(queued.totalNanos(), base.totalNanos()), ratio(queued.initNanos(), base.initNanos()));
+        for (int i = 0; i < COLD_STARTS; i++) {
+            for (List<ColdSubject> subjects : builds) {
+                for (ColdSubject subject : subjects) {
+                    subject.starts().add(coldStart(subject.build(), subject.env(), subject.event().next(), subject.check()));
+                }
+            }
+        }
+        line("init: until the runtime polled and took the event (the event is queued before the process starts); then the first invocation");
+        for (List<ColdSubject> subjects : builds) {
+            ColdSubject baseline = subjects.get(0).name().startsWith("baseline") ? subjects.get(0) : null;
+            for (ColdSubject subject : subjects) {
+                ColdStart median = subject.median();
+                line("%-6s %-34s median total %s = init %s + first invocation %s   (all: %s)", subject.build().name(), subject.name(),
+                        ms(median.totalNanos()), ms(median.initNanos()), ms(median.firstInvocationNanos()), totals(subject.starts()));
+                String note = "median of " + COLD_STARTS;
+                if (baseline != null && subject != baseline) {
+                    ColdStart base = baseline.median();
+                    note = String.format(Locale.ROOT, "ratio to the %s baseline %.2f, init alone %.2f%s", subject.build().name(),
+                            ratio(median.totalNanos(), base.totalNanos()), ratio(median.initNanos(), base.initNanos()),
+                            subject.name().contains("POST") ? " (target ≤ 1.3)" : "");
+                }
+                if (subject.build() != jvmFunction && subject.build() != jvmBaseline) {
+                    ColdSubject jvmTwin = builds.get(0).stream().filter(j -> j.name().equals(subject.name())).findFirst().orElseThrow();
+                    note += String.format(Locale.ROOT, "; %.2f of the JVM's", ratio(median.totalNanos(), jvmTwin.median().totalNanos()));
+                }
+                line("       %s", note);
+                summary("Cold start, " + subject.name() + " (" + subject.build().name() + ")", ms(median.totalNanos()) + " (init "
+                        + ms(median.initNanos()) + " + first invocation " + ms(median.firstInvocationNanos()) + ")", note);
+            }
+        }
         line("the first invocation includes the instance's first read of the connection and its Zoom calls (%d ms each at the fake)",
                 ZOOM_LATENCY.toMillis());
-        line("native executable: not measured (no GraalVM/Mandrel and no container runtime on this machine: `-Dnative` cannot build here)");
+        if (nativeFunction == null) {
+            line("native executable: not measured in this run (build it with the native kit and pass -Dbench.native=.../function.zip)");
+            summary("Cold start, native executable", "not measured", "run with -Dbench.native (README.md, \"Performance\")");
+        }
         line("SnapStart: not measurable locally (a Lambda service feature: the snapshot is taken and restored by Lambda)");
-        summary("Cold start, baseline function (GET /hello)", ms(base.totalNanos()) + " (init " + ms(base.initNanos()) + ")",
-                "median of " + COLD_STARTS);
-        summary("Cold start, POST /meetings (JVM)", ms(app.totalNanos()) + " (init " + ms(app.initNanos()) + ")",
-                String.format(Locale.ROOT, "ratio %.2f, init alone %.2f (target ≤ 1.3)", ratio(app.totalNanos(), base.totalNanos()),
-                        ratio(app.initNanos(), base.initNanos())));
-        summary("Cold start, SQS batch of 10 creates (JVM)", ms(queued.totalNanos()) + " (init " + ms(queued.initNanos()) + ")",
-                String.format(Locale.ROOT, "ratio %.2f, init alone %.2f", ratio(queued.totalNanos(), base.totalNanos()),
-                        ratio(queued.initNanos(), base.initNanos())));
-        summary("Cold start, native executable", "not measured", "no GraalVM or container runtime here");
     }
 
-    private ColdStart coldStart(Path functionTarget, Map<String, String> env, String event, Consumer<LambdaRuntimeEmulator.Result> check)
+    private ColdStart coldStart(Build build, Map<String, String> env, String event, Consumer<LambdaRuntimeEmulator.Result> check)
             throws Exception {
         try (LambdaRuntimeEmulator runtime = LambdaRuntimeEmulator.start()) {
             long started = System.nanoTime();
-            FunctionProcess function = startFunction(functionTarget, runtime, env);
+            FunctionProcess function = startFunction(build, runtime, env);
             try {
                 LambdaRuntimeEmulator.Result result = runtime.submit(event, TIMEOUT).get();
                 long answered = System.nanoTime();
@@ -526,11 +599,6 @@ public final class Benchmark {
                 function.close();
             }
         }
-    }
-
-    private static ColdStart median(List<ColdStart> starts) {
-        List<ColdStart> sorted = starts.stream().sorted((a, b) -> Long.compare(a.totalNanos(), b.totalNanos())).toList();
-        return sorted.get(sorted.size() / 2);
     }
 
     private static String totals(List<ColdStart> starts) {

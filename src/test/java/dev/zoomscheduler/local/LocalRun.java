@@ -26,10 +26,24 @@ import dev.zoomscheduler.testing.ZoomFake;
  * interface client) behind a local stand-in for API Gateway, with moto_server as DynamoDB, and creates a meeting through
  * it. Zoom is the local fake unless ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET and ZOOM_REFRESH_TOKEN are set, in which case the
  * real Zoom is called. {@code -Dlocal.serve=true} keeps the API up on {@code -Dlocal.port} (8080) until Ctrl-C.
+ *
+ * <p>{@code -Dlocal.stand-ins=true} starts only what {@code sam local invoke}/{@code start-api} need beside the function,
+ * on the ports env.json names (moto_server on 5000, the Zoom stand-in on 8090), with the tables and the {@code default}
+ * connection, and keeps them up until Ctrl-C. The stand-in then creates meetings with the id of the sample events while
+ * that id is free, so the steps of docs/deployment.md run one after another.
  */
 public final class LocalRun {
 
+    /** The meeting id the sample events of events/ name. */
+    static final long SAMPLE_MEETING_ID = 86220627999L;
+
     private LocalRun() {
+    }
+
+    private static void awaitCtrlC() throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+        stopped.await();
     }
 
     public static void main(String[] args) throws Exception {
@@ -40,8 +54,9 @@ public final class LocalRun {
         String refreshToken = System.getenv("ZOOM_REFRESH_TOKEN");
         boolean realZoom = System.getenv("ZOOM_CLIENT_ID") != null && System.getenv("ZOOM_CLIENT_SECRET") != null && refreshToken != null;
 
-        MotoServer moto = MotoServer.start();
-        ZoomFake zoom = realZoom ? null : ZoomFake.start();
+        boolean standInsOnly = Boolean.getBoolean("local.stand-ins");
+        MotoServer moto = standInsOnly ? MotoServer.start(Integer.getInteger("local.moto-port", 5000)) : MotoServer.start();
+        ZoomFake zoom = realZoom ? null : ZoomFake.start(standInsOnly ? Integer.getInteger("local.zoom-port", 8090) : 0);
         LambdaRuntimeEmulator runtime = LambdaRuntimeEmulator.start();
         FunctionProcess function = null;
         LocalHttpApi api = null;
@@ -69,6 +84,15 @@ public final class LocalRun {
                         + " ZOOM_REFRESH_TOKEN to use the real Zoom)");
             }
 
+            if (standInsOnly) {
+                if (zoom != null) {
+                    zoom.createWithIdWhileFree(SAMPLE_MEETING_ID);
+                }
+                System.out.println("DynamoDB: " + moto.endpoint() + " (tables " + MotoServer.TOKEN_TABLE + ", " + MotoServer.REQUEST_TABLE
+                        + "). Run the sam local commands of docs/deployment.md until Ctrl-C.");
+                awaitCtrlC();
+                return;
+            }
             if (serve) {
                 // The install flow's redirect back to this machine: plain HTTP, unlike API Gateway.
                 env.put("ZOOM_REDIRECT_URI", "http://127.0.0.1:" + port + "/oauth/callback");
@@ -97,9 +121,7 @@ public final class LocalRun {
                 System.out.println("  curl -s " + api.url() + "/connections");
                 System.out.println("  open " + api.url() + "/oauth/install?connection=demo in a browser: the install flow, with the"
                         + (realZoom ? " real Zoom (register that redirect URL with your app)" : " stand-in's consent page"));
-                CountDownLatch stopped = new CountDownLatch(1);
-                Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-                stopped.await();
+                awaitCtrlC();
             }
             if (created.statusCode() != 201) {
                 throw new IllegalStateException("The meeting was not created; see " + function.logFile());

@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
+import dev.zoomscheduler.testing.FunctionProcess;
 import dev.zoomscheduler.testing.ZoomFake;
 
 /**
@@ -57,8 +58,14 @@ class SecretsInLogsIT {
 
         System.out.printf("secrets in logs: %d secrets searched in %d log files (%d characters): %d found%n", secrets.size(),
                 logs.size(), bytes, leaks.size());
-        assertTrue(secrets.size() > 50, "the suite issued tokens to search for: " + secrets.size());
+        // With -Dpackaged.function only the packaged tests ran (about 20 secrets); the whole suite issues hundreds.
+        String artifact = System.getProperty(FunctionProcess.ARTIFACT_PROPERTY, "");
+        assertTrue(secrets.size() > (artifact.isBlank() ? 50 : 15), "the suite issued tokens to search for: " + secrets.size());
         assertTrue(logs.size() >= 3 && bytes > 10_000, "the suite's logs were found");
+        if (!artifact.isBlank() && FunctionProcess.isCustomRuntime(Path.of(artifact))) {
+            assertTrue(logs.stream().anyMatch(log -> log.getFileName().toString().endsWith("-native.log")),
+                    "the native executable's logs are among them");
+        }
         assertEquals(List.of(), leaks);
     }
 

@@ -30,19 +30,33 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * Runs {@code target/function.zip} the way AWS Lambda's managed Java runtime does: a separate JVM whose class path
- * holds only the runtime interface client (RIC) jars, started in the unzipped task root with main class
- * {@code com.amazonaws.services.lambda.runtime.api.client.AWSLambda} and the handler from {@code target/sam.jvm.yaml}.
- *
- * <p>The RIC itself builds the function's class loader, as on Lambda: it takes the task root from the working
- * directory ({@code user.dir}, not LAMBDA_TASK_ROOT) and loads the root directory, then {@code lib/*.jar} in lexical
- * order, then {@code /opt/java/lib} (layers) – parent-first over the RIC jars, like {@code /var/runtime/lib} on Lambda.
+ * Runs a packaged {@code function.zip} the way AWS Lambda does, in a process of its own polling a Runtime API. Which
+ * runtime is decided by the zip, as on Lambda:
+ * <ul>
+ * <li>a zip with {@code bootstrap} at its root (the native build) runs as a custom runtime on {@code provided.al2023}:
+ * {@code bootstrap} itself, started in the unzipped task root with {@code AWS_LAMBDA_RUNTIME_API};</li>
+ * <li>any other zip (the JVM build) runs under Lambda's managed Java runtime: a separate JVM whose class path holds only
+ * the runtime interface client (RIC) jars, started in the unzipped task root with main class
+ * {@code com.amazonaws.services.lambda.runtime.api.client.AWSLambda} and the handler from {@code sam.jvm.yaml}. The RIC
+ * itself builds the function's class loader, as on Lambda: it takes the task root from the working directory
+ * ({@code user.dir}, not LAMBDA_TASK_ROOT) and loads the root directory, then {@code lib/*.jar} in lexical order, then
+ * {@code /opt/java/lib} (layers) – parent-first over the RIC jars, like {@code /var/runtime/lib} on Lambda.</li>
+ * </ul>
+ * The project's packaged function is {@code target/function.zip}, or the zip named by the system property
+ * {@value #ARTIFACT_PROPERTY}: the one switch that points every test starting the packaged function at another
+ * artifact, such as the native build's (README.md, "Build and deploy").
  */
 public final class FunctionProcess implements AutoCloseable {
 
     public static final String MAIN_CLASS = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
     public static final String JNI_PROPERTY = "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
     public static final String FUNCTION_NAME = "zoom-meeting-scheduler";
+    /** The function.zip that {@link #start(Path, String, Map, List)} runs instead of {@code target/function.zip}. */
+    public static final String ARTIFACT_PROPERTY = "packaged.function";
+    /** What Lambda runs in a custom runtime's zip. */
+    static final String BOOTSTRAP = "bootstrap";
+    /** template.yaml's MemorySize for the native executable. */
+    static final int NATIVE_MEMORY_MB = 256;
 
     private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
@@ -66,53 +80,56 @@ public final class FunctionProcess implements AutoCloseable {
     }
 
     /**
-     * Starts one function process polling {@code runtimeApiAddress}. {@code env} is the function's environment
-     * (configuration, JAVA_TOOL_OPTIONS, ...); the process does not inherit the test JVM's environment apart from
-     * PATH, so nothing on the developer's machine (AWS_PROFILE, ...) leaks in.
+     * Starts one process of the project's packaged function ({@link #packagedFunction(Path)}) polling
+     * {@code runtimeApiAddress}. {@code env} is the function's environment (configuration, JAVA_TOOL_OPTIONS, ...); the
+     * process does not inherit the test JVM's environment apart from PATH, so nothing on the developer's machine
+     * (AWS_PROFILE, ...) leaks in. {@code extraOptions} are JVM options, or the native executable's arguments.
      */
-    public static FunctionProcess start(Path projectTarget, String runtimeApiAddress, Map<String, String> env, List<String> extraJvmOptions) {
-        return start(projectTarget, projectTarget.resolve("lambda-ric"), runtimeApiAddress, env, extraJvmOptions);
+    public static FunctionProcess start(Path projectTarget, String runtimeApiAddress, Map<String, String> env, List<String> extraOptions) {
+        return start(packagedFunction(projectTarget), projectTarget, runtimeApiAddress, env, extraOptions);
+    }
+
+    /** {@code target/function.zip}, or the zip named by {@value #ARTIFACT_PROPERTY}. */
+    public static Path packagedFunction(Path projectTarget) {
+        String chosen = System.getProperty(ARTIFACT_PROPERTY, "");
+        return chosen.isBlank() ? projectTarget.resolve("function.zip") : Path.of(chosen);
+    }
+
+    /** Whether {@code functionZip} is a custom runtime's zip ({@code bootstrap} at its root), such as the native build's. */
+    public static boolean isCustomRuntime(Path functionZip) {
+        try (ZipFile zip = new ZipFile(requireZip(functionZip).toFile())) {
+            return zip.getEntry(BOOTSTRAP) != null;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /**
-     * As {@link #start(Path, String, Map, List)}, for the function built in {@code functionTarget} (another project's
-     * target directory, such as the benchmark's baseline function) under the RIC jars of {@code ricDirectory}.
+     * As {@link #start(Path, String, Map, List)}, for the function in {@code functionZip} (another build, such as the
+     * benchmark's baseline function), with the RIC jars ({@code lambda-ric/}) and the log directory of
+     * {@code projectTarget}. A JVM zip's handler and memory size come from the {@code sam.jvm.yaml} beside it.
      */
-    public static FunctionProcess start(Path functionTarget, Path ricDirectory, String runtimeApiAddress, Map<String, String> env,
-            List<String> extraJvmOptions) {
+    public static FunctionProcess start(Path functionZip, Path projectTarget, String runtimeApiAddress, Map<String, String> env,
+            List<String> extraOptions) {
         try {
-            Path target = functionTarget.toAbsolutePath().normalize();
-            Path ricDir = ricDirectory.toAbsolutePath().normalize();
+            Path zip = functionZip.toAbsolutePath().normalize();
+            Path target = projectTarget.toAbsolutePath().normalize();
             int seq = SEQUENCE.incrementAndGet();
-            Path taskRoot = unzip(target.resolve("function.zip"));
-            List<Path> ricJars = ricJars(ricDir);
-            Path jni = jniLibrary(ricJars, ricDir);
-            String samTemplate = Files.readString(target.resolve("sam.jvm.yaml"));
-            String handler = env.getOrDefault("_HANDLER", samProperty(samTemplate, "Handler", null));
-            int memoryMb = Integer.parseInt(env.getOrDefault("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", samProperty(samTemplate, "MemorySize", "512")));
+            boolean custom = isCustomRuntime(zip);
+            Path taskRoot = unzip(zip);
 
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            // Close to the managed runtime's own flags (heap ~85% of the configured memory; C1 only since java17).
-            command.addAll(List.of("-XX:MaxHeapSize=" + (memoryMb * 1024L * 85 / 100) + "k", "-XX:+UseSerialGC",
-                    "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Djava.net.preferIPv4Stack=true",
-                    // Without this the RIC unpacks its JNI library to one fixed /tmp path: parallel processes would race.
-                    "-D" + JNI_PROPERTY + "=" + jni));
-            command.addAll(extraJvmOptions);
-            command.add("-cp");
-            command.add(ricJars.stream().map(Path::toString).collect(Collectors.joining(":")));
-            command.add(MAIN_CLASS);
-            command.add(handler);
+            Launch launch = custom ? customRuntime(taskRoot, runtimeApiAddress, seq, env, extraOptions)
+                    : javaRuntime(zip, taskRoot, target.resolve("lambda-ric"), runtimeApiAddress, seq, env, extraOptions);
+            List<String> command = launch.command();
 
             ProcessBuilder builder = new ProcessBuilder(command).directory(taskRoot.toFile()).redirectErrorStream(true);
             Map<String, String> environment = builder.environment();
             environment.clear();
             environment.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-            environment.putAll(lambdaEnvironment(taskRoot, ricDir, runtimeApiAddress, memoryMb, seq, env));
-            environment.put("_HANDLER", handler);
+            environment.putAll(launch.environment());
 
             Path logs = Files.createDirectories(target.resolve("lambda-logs"));
-            Path logFile = logs.resolve(FUNCTION_NAME + "-" + RUN + "-" + seq + ".log");
+            Path logFile = logs.resolve(FUNCTION_NAME + "-" + RUN + "-" + seq + (custom ? "-native" : "") + ".log");
             Files.writeString(logFile, "=== " + Instant.now() + " starting in " + taskRoot + ": " + String.join(" ", command) + "\n",
                     StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
@@ -124,6 +141,51 @@ public final class FunctionProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A process's command line and its environment (PATH aside). */
+    private record Launch(List<String> command, Map<String, String> environment) {
+    }
+
+    /** {@code bootstrap} as {@code provided.al2023} runs it. */
+    private static Launch customRuntime(Path taskRoot, String runtimeApi, int seq, Map<String, String> env, List<String> extraOptions) {
+        int memoryMb = Integer.parseInt(env.getOrDefault("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", Integer.toString(NATIVE_MEMORY_MB)));
+        List<String> command = new ArrayList<>();
+        command.add(taskRoot.resolve(BOOTSTRAP).toString());
+        // On Lambda the executable sees the function's memory as all there is and takes 80% of it for its heap; here it
+        // would see the whole machine.
+        command.add("-Xmx" + (memoryMb * 1024L * 80 / 100) + "k");
+        command.addAll(extraOptions);
+        Map<String, String> lambdaEnv = lambdaEnvironment(taskRoot, taskRoot, runtimeApi, memoryMb, seq, env);
+        lambdaEnv.remove("AWS_EXECUTION_ENV"); // not set for OS-only runtimes such as provided.al2023
+        return new Launch(command, lambdaEnv);
+    }
+
+    /** The JVM zip under AWS's runtime interface client, as Lambda's managed Java runtime runs it. */
+    private static Launch javaRuntime(Path zip, Path taskRoot, Path ricDir, String runtimeApi, int seq, Map<String, String> env,
+            List<String> extraOptions) throws IOException {
+        List<Path> ricJars = ricJars(ricDir);
+        Path jni = jniLibrary(ricJars, ricDir);
+        String samTemplate = Files.readString(zip.resolveSibling("sam.jvm.yaml"));
+        String handler = env.getOrDefault("_HANDLER", samProperty(samTemplate, "Handler", null));
+        int memoryMb = Integer.parseInt(env.getOrDefault("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", samProperty(samTemplate, "MemorySize", "512")));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Close to the managed runtime's own flags (heap ~85% of the configured memory; C1 only since java17).
+        command.addAll(List.of("-XX:MaxHeapSize=" + (memoryMb * 1024L * 85 / 100) + "k", "-XX:+UseSerialGC",
+                "-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Djava.net.preferIPv4Stack=true",
+                // As the managed runtime: org.crac's hooks go to the RIC's CRaC context (SnapStart).
+                "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac",
+                // Without this the RIC unpacks its JNI library to one fixed /tmp path: parallel processes would race.
+                "-D" + JNI_PROPERTY + "=" + jni));
+        command.addAll(extraOptions);
+        command.add("-cp");
+        command.add(ricJars.stream().map(Path::toString).collect(Collectors.joining(":")));
+        command.add(MAIN_CLASS);
+        command.add(handler);
+        Map<String, String> lambdaEnv = lambdaEnvironment(taskRoot, ricDir, runtimeApi, memoryMb, seq, env);
+        lambdaEnv.put("_HANDLER", handler);
+        return new Launch(command, lambdaEnv);
     }
 
     /**
@@ -169,13 +231,10 @@ public final class FunctionProcess implements AutoCloseable {
     }
 
     /**
-     * Unzips into target/lambda-task/MTIME-SIZE/ (reused while function.zip is unchanged, also by later test runs;
-     * older copies are removed; mvn clean removes all).
+     * Unzips into lambda-task/MTIME-SIZE/ beside the zip (reused while the zip is unchanged, also by later test runs;
+     * older copies are removed; for target/function.zip, mvn clean removes all).
      */
     private static synchronized Path unzip(Path zip) throws IOException {
-        if (!Files.isRegularFile(zip)) {
-            throw new IllegalStateException(zip + " is missing: run `mvn package` first");
-        }
         Path parent = Files.createDirectories(zip.resolveSibling("lambda-task"));
         Path root = parent.resolve(Files.getLastModifiedTime(zip).toMillis() + "-" + Files.size(zip));
         if (Files.isDirectory(root)) {
@@ -198,11 +257,20 @@ public final class FunctionProcess implements AutoCloseable {
                 }
             }
         }
+        // java.util.zip does not restore file modes; Lambda keeps the zip's, and bootstrap is 755 in it.
+        tmp.resolve(BOOTSTRAP).toFile().setExecutable(true, false);
         Files.move(tmp, root, StandardCopyOption.ATOMIC_MOVE);
         try (Stream<Path> old = Files.list(parent)) {
             old.filter(p -> !p.equals(root)).forEach(FunctionProcess::deleteQuietly);
         }
         return root;
+    }
+
+    private static Path requireZip(Path zip) {
+        if (!Files.isRegularFile(zip)) {
+            throw new IllegalStateException(zip + " is missing: run `mvn package` first (or build the native function.zip it names)");
+        }
+        return zip;
     }
 
     private static void deleteQuietly(Path dir) {

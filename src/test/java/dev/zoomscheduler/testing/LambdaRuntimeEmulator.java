@@ -40,7 +40,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Implemented endpoints (what RIC 2.10.1 uses): {@code GET /2018-06-01/runtime/invocation/next} (long poll),
  * {@code POST .../invocation/{id}/response}, {@code POST .../invocation/{id}/error} and
- * {@code POST /2018-06-01/runtime/init/error}. One or more runtime processes may poll the same emulator; each event
+ * {@code POST /2018-06-01/runtime/init/error}, and SnapStart's {@code GET /2018-06-01/runtime/restore/next} (answered
+ * at once: the "restore" follows the snapshot hooks) and {@code POST .../restore/error}, which a function started with
+ * {@code AWS_LAMBDA_INITIALIZATION_TYPE=snap-start} calls. One or more runtime processes may poll the same emulator; each event
  * goes to exactly one of them.
  *
  * <p>Why a hand-written HTTP/1.1 loop instead of the JDK's HttpServer: a process that dies (or is killed) while
@@ -93,6 +95,7 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
     private final AtomicInteger pollers = new AtomicInteger();
     private final Object pollersChanged = new Object();
     private volatile String initError;
+    private final AtomicInteger restores = new AtomicInteger();
     private volatile boolean closed;
 
     private LambdaRuntimeEmulator(ServerSocketChannel server) {
@@ -169,6 +172,11 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
     /** Body of {@code POST /runtime/init/error}, or null if the function never reported an init error. */
     public String initError() {
         return initError;
+    }
+
+    /** How many processes asked for {@code restore/next}: each did so after running its SnapStart beforeCheckpoint hooks. */
+    public int restores() {
+        return restores.get();
     }
 
     /** How many runtime processes are parked in {@code GET .../invocation/next} right now. */
@@ -259,6 +267,15 @@ public final class LambdaRuntimeEmulator implements AutoCloseable {
         String path = req.path();
         if (req.method().equals("GET") && path.equals(PREFIX + "invocation/next")) {
             return next(socket, in, out);
+        }
+        if (req.method().equals("GET") && path.equals(PREFIX + "restore/next")) {
+            restores.incrementAndGet();
+            return respond(out, 200, "", Map.of());
+        }
+        if (req.method().equals("POST") && path.equals(PREFIX + "restore/error")) {
+            initError = "restore error: " + new String(req.body(), StandardCharsets.UTF_8);
+            System.err.println("[lambda-runtime-api] " + initError);
+            return accepted(out);
         }
         if (req.method().equals("POST") && path.equals(PREFIX + "init/error")) {
             initError = new String(req.body(), StandardCharsets.UTF_8);

@@ -66,7 +66,11 @@ public final class MotoServer {
     }
 
     public static MotoServer start() {
-        int port = freePort();
+        return start(freePort());
+    }
+
+    /** On a given loopback port (the local stand-ins for {@code sam local}, which env.json names). */
+    public static MotoServer start(int port) {
         try {
             Path log = Files.createDirectories(Path.of("target")).resolve("moto-" + port + ".log");
             Process process = new ProcessBuilder("moto_server", "-H", "127.0.0.1", "-p", Integer.toString(port))

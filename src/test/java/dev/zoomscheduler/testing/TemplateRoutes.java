@@ -1,16 +1,10 @@
 package dev.zoomscheduler.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
  * The HTTP API routes of template.yaml and how each is authorised, read as SAM reads them: the API's
@@ -19,23 +13,21 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 public record TemplateRoutes(String defaultAuthorizer, Map<String, String> authorizerByRoute) {
 
     public static TemplateRoutes read() {
-        JsonNode template;
-        try {
-            template = new ObjectMapper(new YAMLFactory()).readTree(Path.of("template.yaml").toFile());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
         String defaultAuthorizer = null;
         Map<String, String> routes = new LinkedHashMap<>();
-        for (JsonNode resource : template.path("Resources")) {
-            if (resource.path("Type").asText().equals("AWS::Serverless::HttpApi")) {
-                defaultAuthorizer = resource.path("Properties").path("Auth").path("DefaultAuthorizer").asText(null);
+        for (Object each : SamTemplate.read(Path.of("template.yaml")).resources().values()) {
+            Map<?, ?> resource = (Map<?, ?>) each;
+            Map<?, ?> properties = child(resource, "Properties");
+            if ("AWS::Serverless::HttpApi".equals(resource.get("Type"))) {
+                defaultAuthorizer = (String) child(properties, "Auth").get("DefaultAuthorizer");
             }
-            for (JsonNode event : resource.path("Properties").path("Events")) {
-                if (event.path("Type").asText().equals("HttpApi")) {
-                    JsonNode properties = event.path("Properties");
-                    routes.put(properties.path("Method").asText() + " " + properties.path("Path").asText(),
-                            properties.path("Auth").path("Authorizer").asText("default"));
+            for (Object event : child(properties, "Events").values()) {
+                Map<?, ?> route = (Map<?, ?>) event;
+                if ("HttpApi".equals(route.get("Type"))) {
+                    Map<?, ?> routeProperties = child(route, "Properties");
+                    Object authorizer = child(routeProperties, "Auth").get("Authorizer");
+                    routes.put(routeProperties.get("Method") + " " + routeProperties.get("Path"),
+                            authorizer == null ? "default" : authorizer.toString());
                 }
             }
         }
@@ -51,5 +43,9 @@ public record TemplateRoutes(String defaultAuthorizer, Map<String, String> autho
             }
         });
         return open;
+    }
+
+    private static Map<?, ?> child(Map<?, ?> parent, String name) {
+        return parent.get(name) instanceof Map<?, ?> found ? found : Map.of();
     }
 }

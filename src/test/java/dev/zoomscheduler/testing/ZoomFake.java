@@ -112,6 +112,7 @@ public final class ZoomFake implements AutoCloseable {
     private volatile Duration clockOffset = Duration.ZERO;
     private volatile int dailyCreateUpdateLimit = 100;
     private volatile boolean denyNextConsent;
+    private volatile Long sampleMeetingId;
 
     private ZoomFake(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 64);
@@ -333,6 +334,14 @@ public final class ZoomFake implements AutoCloseable {
     /** Zoom's clock (its meetings' {@code created_at}) runs {@code offset} from this machine's: skew, or a create long ago. */
     public void clockOffset(Duration offset) {
         this.clockOffset = offset;
+    }
+
+    /**
+     * A meeting is created with this id whenever no meeting has it, so that the sample events of events/ (which name
+     * one meeting id) can be sent one after another, as in README's {@code sam local invoke} steps.
+     */
+    public void createWithIdWhileFree(long id) {
+        sampleMeetingId = id;
     }
 
     public void dailyCreateUpdateLimit(int limit) {
@@ -647,7 +656,8 @@ public final class ZoomFake implements AutoCloseable {
             if (!countCreateOrUpdate(userId)) {
                 return dailyLimit();
             }
-            long id = meetingSequence.incrementAndGet();
+            Long pinned = sampleMeetingId;
+            long id = pinned != null && !meetings.containsKey(pinned) ? pinned : meetingSequence.incrementAndGet();
             ObjectNode meeting = body.deepCopy();
             meeting.put("uuid", token(16) + "==");
             meeting.put("id", id);

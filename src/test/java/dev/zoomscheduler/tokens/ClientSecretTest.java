@@ -77,6 +77,16 @@ class ClientSecretTest {
     }
 
     @Test
+    void aForgottenSecretIsReadAgainOnItsNextUse() {
+        ClientSecret secret = secret(Optional.empty(), Optional.of("zoom/plain"), SESSION_TOKEN);
+        assertEquals("plain-client-secret", secret.value());
+        secret.forget();
+        assertEquals(1, reads.get(), "forgetting reads nothing");
+        assertEquals("plain-client-secret", secret.value());
+        assertEquals(2, reads.get());
+    }
+
+    @Test
     void failuresAreClearProblemsThatNameNoSecret() {
         for (ClientSecret broken : new ClientSecret[] {
                 secret(Optional.empty(), Optional.empty(), SESSION_TOKEN),

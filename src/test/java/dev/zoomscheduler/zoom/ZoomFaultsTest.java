@@ -109,6 +109,17 @@ class ZoomFaultsTest {
     }
 
     @Test
+    void theDailyLimitIsAlsoRecognisedByItsRateLimitTypeHeader() {
+        zoom.failNext("POST", CREATE, 1, 429, Map.of("X-RateLimit-Type", "Daily-limit", "Retry-After", "1"),
+                "{\"code\":429,\"message\":\"Too many requests. Please try again later.\"}");
+        int calls = zoom.apiCallCount();
+        String wait = as().contentType("application/json").body(MEETING).post("/meetings").then().statusCode(429)
+                .body("type", equalTo("/problems/zoom-daily-limit")).extract().header("Retry-After");
+        assertEquals(1, zoom.apiCallCount() - calls, "not retried after its Retry-After of 1 s");
+        assertTrue(Long.parseLong(wait) > 1 || Instant.now().atZone(ZoneOffset.UTC).getHour() == 23, "until midnight: " + wait);
+    }
+
+    @Test
     void serverErrorsAreRetriedForReadsUpdatesAndDeletesButNotForCreates() {
         zoom.failNext("GET", meetingPath, 1, 500, Map.of(), "{\"code\":500,\"message\":\"Internal error\"}");
         as().get("/meetings/" + meetingId).then().statusCode(200);

@@ -1,0 +1,117 @@
+package dev.zoomscheduler.packaged;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.zoomscheduler.testing.FunctionProcess;
+import dev.zoomscheduler.testing.HttpApiEvents;
+import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
+import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.SqsEvents;
+import dev.zoomscheduler.testing.TokenTable;
+import dev.zoomscheduler.testing.ZoomFake;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Two paths of the packaged function that the sample events do not take, and that lean on what a native image must
+ * have built in: the function's own SQS client (the AWS SDK's, without a Quarkus extension) holding a message back in
+ * the queue (moto_server's SQS), and Zoom's webhook signatures (HMAC-SHA256).
+ */
+class SqsAndWebhookIT {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static final String DAILY = "{\"code\":429,\"message\":\"You have exceeded the daily rate limit (100) of Meeting Create/Update API"
+            + " requests permitted for this particular user. You may resume these requests at GMT 00:00:00.\"}";
+    static final String MEETING = "{\"topic\":\"Held back\",\"type\":2,\"start_time\":\"2026-12-14T10:00:00Z\",\"duration\":30}";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    static ZoomFake zoom;
+    static LambdaRuntimeEmulator runtime;
+    static FunctionProcess function;
+
+    @BeforeAll
+    static void start() {
+        String endpoint = MotoServer.shared().endpoint();
+        zoom = ZoomFake.start();
+        runtime = LambdaRuntimeEmulator.start();
+        function = FunctionProcess.start(FunctionZipIT.TARGET, runtime.address(), Map.of("ZOOM_API_URL", zoom.apiUrl(), "ZOOM_OAUTH_URL",
+                zoom.oauthUrl(), "ZOOM_CLIENT_ID", ZoomFake.CLIENT_ID, "ZOOM_CLIENT_SECRET", ZoomFake.CLIENT_SECRET, "ZOOM_WEBHOOK_SECRET_TOKEN",
+                ZoomFake.WEBHOOK_SECRET_TOKEN, "TOKEN_TABLE", MotoServer.TOKEN_TABLE, "QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", endpoint,
+                "SQS_ENDPOINT_OVERRIDE", endpoint), List.of());
+        runtime.awaitPollers(1, Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() {
+        function.close();
+        runtime.close();
+        zoom.close();
+    }
+
+    @Test
+    void aQueuedCreateAtZoomsDailyLimitIsHeldBackInTheQueue() throws Exception {
+        try (SqsClient sqs = SqsClient.builder().endpointOverride(URI.create(MotoServer.shared().endpoint()))
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            String connection = "packaged-held-" + UUID.randomUUID();
+            TokenTable.shared().seed(connection, zoom.authorize());
+            String queueUrl = sqs.createQueue(r -> r.queueName("packaged-held-" + UUID.randomUUID())).queueUrl();
+            String arn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNamesWithStrings("QueueArn")).attributesAsStrings()
+                    .get("QueueArn");
+            String request = "{\"action\":\"create\",\"idempotencyKey\":\"held-" + UUID.randomUUID() + "\",\"connectionId\":\""
+                    + connection + "\",\"meeting\":" + MEETING + "}";
+            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(request));
+            Message received = sqs.receiveMessage(r -> r.queueUrl(queueUrl).visibilityTimeout(1).waitTimeSeconds(2)).messages().get(0);
+            zoom.failNext("POST", "/v2/users/me/meetings", 1, 429, Map.of(), DAILY);
+
+            String event = SqsEvents.batch(List.of(new SqsEvents.Message(received.messageId(), received.body(), 1)))
+                    .replace("AQEB" + received.messageId().replace("-", ""), received.receiptHandle())
+                    .replace(SqsEvents.QUEUE_ARN, arn);
+            LambdaRuntimeEmulator.Result result = runtime.invoke(event, TIMEOUT);
+
+            assertFalse(result.error(), result.body());
+            JsonNode failures = JSON.readTree(result.body()).get("batchItemFailures");
+            assertEquals(received.messageId(), failures.get(0).get("itemIdentifier").asText(), result.body());
+            Thread.sleep(2000); // past the visibility it was received with
+            assertEquals(List.of(), sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1)).messages(),
+                    "still hidden: held back until after 00:00 UTC by the function's SQS client; its log:\n" + function.log());
+        }
+    }
+
+    @Test
+    void zoomsSignedUrlValidationChallengeIsAnsweredAndAnUnsignedOneRefused() throws Exception {
+        String body = "{\"payload\":{\"plainToken\":\"packaged-plain-token\"},\"event_ts\":" + Instant.now().toEpochMilli()
+                + ",\"event\":\"endpoint.url_validation\"}";
+        Map<String, String> headers = new java.util.HashMap<>(ZoomFake.webhookHeaders(body, Instant.now().getEpochSecond()));
+        headers.put("content-type", "application/json");
+
+        HttpApiEvents.Response answered = invoke(HttpApiEvents.request("POST", "/zoom/webhook", headers, body));
+        assertEquals(200, answered.statusCode(), answered.body());
+        assertEquals(ZoomFake.encryptedToken("packaged-plain-token"), JSON.readTree(answered.body()).get("encryptedToken").asText());
+
+        HttpApiEvents.Response refused = invoke(HttpApiEvents.request("POST", "/zoom/webhook", Map.of("content-type", "application/json"), body));
+        assertEquals(401, refused.statusCode(), refused.body());
+        assertEquals("application/problem+json", refused.header("content-type"));
+    }
+
+    static HttpApiEvents.Response invoke(String event) {
+        LambdaRuntimeEmulator.Result result = runtime.invoke(event, TIMEOUT);
+        assertFalse(result.error(), result.body());
+        return HttpApiEvents.parseResponse(result.body());
+    }
+}
