@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -42,6 +43,9 @@ class SnapStartIT {
 
     @BeforeAll
     static void start() {
+        // SnapStart exists only for Lambda's Java runtime: a custom runtime (the native bootstrap) has no snapshot to prime.
+        Assumptions.assumeFalse(FunctionProcess.isCustomRuntime(FunctionProcess.packagedFunction(TARGET)),
+                "SnapStart applies to the JVM function.zip only");
         zoom = ZoomFake.start();
         dynamo = DynamoProxy.start(MotoServer.shared().endpoint());
         TokenTable.shared().seed(CONNECTION, zoom.authorize());
@@ -49,8 +53,10 @@ class SnapStartIT {
 
     @AfterAll
     static void stop() {
-        dynamo.close();
-        zoom.close();
+        if (zoom != null) {
+            dynamo.close();
+            zoom.close();
+        }
     }
 
     static Map<String, String> environment(String initializationType) {
