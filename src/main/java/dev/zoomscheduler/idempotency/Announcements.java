@@ -12,7 +12,7 @@ import dev.zoomscheduler.outcomes.OutcomeBus;
 import dev.zoomscheduler.outcomes.OutcomeEvent;
 
 /**
- * Gets every ended request's outcome event to EventBridge at least once (README.md, "Outcome events"). An event is
+ * Gets every ended request's outcome event to EventBridge at least once (docs/events-and-idempotency.md, "Outcome events"). An event is
  * published before the record's final write, which then keeps it only if EventBridge did not take it: a publish that
  * works costs no DynamoDB call. One that failed is published again at the next chance: a repeat of the key (its replay),
  * or this instance's next invocation, from memory; only then is the record written once more, to drop the event.
@@ -72,14 +72,21 @@ public class Announcements {
         }
     }
 
-    /** Publishes what this instance remembers, oldest first, until EventBridge refuses one. */
+    /**
+     * Publishes what this instance remembers, oldest first, until EventBridge refuses one; all of it within one call
+     * timeout, so that a slow EventBridge delays an invocation's own work by that much at most.
+     */
     public void publishRemembered() {
+        if (remembered.isEmpty()) {
+            return;
+        }
+        long until = System.nanoTime() + bus.callTimeout().toNanos();
         for (int i = 0; i < PER_INVOCATION; i++) {
             Unpublished next = remembered.pollFirst();
             if (next == null) {
                 return;
             }
-            if (!bus.publish(next.event())) {
+            if (!bus.publish(next.event(), Duration.ofNanos(until - System.nanoTime()))) {
                 remembered.offerFirst(next);
                 return;
             }

@@ -51,9 +51,9 @@ public class OutcomeBus {
         return client != null;
     }
 
-    /** As {@link #publish(OutcomeEvent, Duration)} within the configured call timeout. */
-    public boolean publish(OutcomeEvent event) {
-        return publish(event, callTimeout);
+    /** The longest one publish may take ({@code EVENTBRIDGE_CALL_TIMEOUT_MS}). */
+    public Duration callTimeout() {
+        return callTimeout;
     }
 
     /**
