@@ -74,7 +74,8 @@ public class Connections {
 
     /**
      * Revokes the connection's authorisation at Zoom, then deletes its item with a write conditional on the version read.
-     * If a refresh rotated the tokens in between, the delete fails, and the new refresh token is revoked in turn. A token
+     * If a refresh rotated the tokens in between, the delete fails, and the new refresh token is revoked in turn. A delete
+     * that finds the item gone (its own earlier attempt whose answer was lost, or a removal racing it) has succeeded. A token
      * Zoom no longer knows needs no revocation; Zoom failing to answer keeps the item, so the removal can be repeated. A
      * revocation begins only if the invocation can wait out its full timeout and the delete after it.
      */
@@ -94,7 +95,9 @@ public class Connections {
                         + " revoke and delete connection '" + connectionId + "'; try again.", null, null, Duration.ofSeconds(1));
             }
             boolean revoked = token != null && !token.isEmpty() && found.status() == ConnectionStatus.ACTIVE && oauth.revoke(token);
-            if (store.delete(found)) {
+            ConnectionStore.Deletion deletion = store.delete(found);
+            if (deletion != ConnectionStore.Deletion.CHANGED) {
+                // GONE: the repeat of a delete whose answer was lost, or a removal racing this one; either way it is done
                 rotation.forget(connectionId);
                 LOG.infof("Connection %s deleted (%s at Zoom)", connectionId, revoked ? "authorisation revoked" : "nothing left to revoke");
                 return;

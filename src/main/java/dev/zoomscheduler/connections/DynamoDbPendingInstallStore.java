@@ -20,14 +20,16 @@ import dev.zoomscheduler.idempotency.IdempotencySettings;
 
 /**
  * Pending installs live in the request table (interface.md: no third table), under keys {@code oauth-state#<hash>} that no
- * idempotency key can take ({@code #} is not allowed in one). Its TTL attribute {@code expiresAt} removes abandoned ones.
- * Consuming is one conditional delete, so a state is used at most once even by racing callbacks.
+ * idempotency key can take ({@code #} is not allowed in one). Its TTL attribute {@code expiresAt} removes them, used or not.
+ * Consuming is one conditional update that marks the item taken by one consumption, so a state is used at most once even by
+ * racing callbacks, and a consumption whose answer was lost recognises itself when it is sent again.
  */
 @ApplicationScoped
 public class DynamoDbPendingInstallStore implements PendingInstallStore {
 
     static final String KEY_PREFIX = "oauth-state#";
     private static final String KEY = "idempotencyKey";
+    private static final String CONSUMED_BY = "consumedBy";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -39,29 +41,37 @@ public class DynamoDbPendingInstallStore implements PendingInstallStore {
 
     @Override
     public void save(PendingInstall install) {
-        dynamo.putItem(r -> r.tableName(table)
-                .item(Map.of(
-                        KEY, s(KEY_PREFIX + install.stateHash()),
-                        "kind", s("oauth-state"),
-                        "connectionId", s(install.connectionId()),
-                        "redirectUri", s(install.redirectUri()),
-                        "expiresAt", n(install.expiresAt().getEpochSecond())))
-                .conditionExpression("attribute_not_exists(" + KEY + ")"));
+        try {
+            dynamo.putItem(r -> r.tableName(table)
+                    .item(Map.of(
+                            KEY, s(KEY_PREFIX + install.stateHash()),
+                            "kind", s("oauth-state"),
+                            "connectionId", s(install.connectionId()),
+                            "redirectUri", s(install.redirectUri()),
+                            "expiresAt", n(install.expiresAt().getEpochSecond())))
+                    .conditionExpression("attribute_not_exists(" + KEY + ")"));
+        } catch (ConditionalCheckFailedException alreadySaved) {
+            // the key is the hash of 256 fresh random bits: only this save's own earlier attempt can have written it
+        }
     }
 
     @Override
-    public Consumption consume(String stateHash, Instant now) {
+    public Consumption consume(String stateHash, Instant now, String consumptionId) {
         try {
-            Map<String, AttributeValue> removed = dynamo.deleteItem(r -> r.tableName(table)
+            Map<String, AttributeValue> taken = dynamo.updateItem(r -> r.tableName(table)
                     .key(Map.of(KEY, s(KEY_PREFIX + stateHash)))
-                    .conditionExpression("attribute_exists(" + KEY + ") AND expiresAt > :now")
-                    .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond())))
-                    .returnValues(ReturnValue.ALL_OLD)
+                    .updateExpression("SET " + CONSUMED_BY + " = :consumption")
+                    .conditionExpression("attribute_exists(" + KEY + ") AND expiresAt > :now"
+                            + " AND (attribute_not_exists(" + CONSUMED_BY + ") OR " + CONSUMED_BY + " = :consumption)")
+                    .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()), ":consumption", s(consumptionId)))
+                    .returnValues(ReturnValue.ALL_NEW)
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
-            return new Consumption(new PendingInstall(stateHash, string(removed, "connectionId"), string(removed, "redirectUri"),
-                    Instant.ofEpochSecond(number(removed, "expiresAt"))), false);
+            return new Consumption(new PendingInstall(stateHash, string(taken, "connectionId"), string(taken, "redirectUri"),
+                    Instant.ofEpochSecond(number(taken, "expiresAt"))), false);
         } catch (ConditionalCheckFailedException e) {
-            return new Consumption(null, e.item() != null && !e.item().isEmpty());
+            Map<String, AttributeValue> found = e.item();
+            boolean expired = found != null && !found.isEmpty() && !found.containsKey(CONSUMED_BY);
+            return new Consumption(null, expired);
         }
     }
 }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,7 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.observability.LogContext;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.tokens.ConnectionKind;
@@ -135,8 +137,12 @@ public class Installation {
             throw new ProblemException(ProblemType.INVOCATION_TIME_SHORT, 503, "Too little of this invocation's time is left to"
                     + " connect the Zoom account safely; open the same link again.", null, null, Duration.ofSeconds(1));
         }
-        PendingInstallStore.Consumption consumed = pending.consume(hash(state), clock.instant());
+        // named, so that the SDK's repeat of a consumption whose answer was lost finds it its own
+        PendingInstallStore.Consumption consumed = pending.consume(hash(state), clock.instant(), UUID.randomUUID().toString());
         PendingInstall install = consumed.install();
+        if (install != null) {
+            LogContext.connection(install.connectionId()); // Zoom's redirect names no connection: the state does
+        }
         if (install == null) {
             throw new ProblemException(ProblemType.INSTALL_STATE_INVALID, (consumed.expired()
                     ? "The installation link has expired."
@@ -157,19 +163,39 @@ public class Installation {
         return install.connectionId();
     }
 
-    /** The longest a completion can take: the code exchange, GET /users/me, a read and a write, and one revocation. */
+    /**
+     * The longest a completion can take: taking the state, the code exchange, GET /users/me, a read and the store's attempts.
+     * Revoking a chain it replaced comes after, only if time is left (see {@link #revokeReplaced}).
+     */
     private Duration completion() {
-        return budget.tokenCall().multipliedBy(2).plus(IDENTIFY_TIMEOUT).plus(budget.store());
+        return budget.storeCall().multipliedBy(2).plus(budget.tokenCall()).plus(IDENTIFY_TIMEOUT).plus(budget.store());
     }
 
+    /**
+     * Stores the new chain over whatever the connection holds, with writes conditional on the version read. Every attempt
+     * carries this install's authorisation id: a repeat that meets an earlier attempt's result (its answer was lost, and the
+     * SDK or this loop sent it again) finds its own chain there, refreshed since or not, and never takes it for one to replace.
+     */
     private void store(String connectionId, TokenGrant grant, ZoomIdentity identity, Instant deadline) {
+        String authorizationId = UUID.randomUUID().toString();
         StoredToken replaced = tokens.read(connectionId).orElse(null);
         for (int attempt = 1;; attempt++) {
-            WriteOutcome outcome = connections.storeAuthorized(connectionId, replaced == null ? 0 : replaced.version(), grant, identity);
-            if (outcome.applied()) {
+            WriteOutcome outcome;
+            try {
+                outcome = connections.storeAuthorized(connectionId, replaced == null ? 0 : replaced.version(), grant, identity,
+                        authorizationId);
+            } catch (RuntimeException failed) {
+                // it may have taken effect: the next attempt, with the same id, finds out
+                if (attempt == STORE_ATTEMPTS || !budget.fits(clock.instant(), deadline, budget.storeCall().plus(budget.tokenCall()))) {
+                    throw failed;
+                }
+                continue;
+            }
+            StoredToken found = outcome.item();
+            if (outcome.applied() || found != null && found.fromInstall(authorizationId)) {
                 rotation.forget(connectionId);
                 LOG.infof("Connection %s authorised by Zoom user %s (version %d)%s", connectionId, identity.userId(),
-                        outcome.item().version(), replaced == null ? "" : ", replacing Zoom user " + replaced.zoomUserId());
+                        found.version(), replaced == null ? "" : ", replacing Zoom user " + replaced.zoomUserId());
                 revokeReplaced(connectionId, replaced, identity, deadline);
                 return;
             }
@@ -177,7 +203,7 @@ public class Installation {
                 throw new ProblemException(ProblemType.TOKEN_REFRESH_BUSY, "Connection '" + connectionId
                         + "' kept changing while the new authorisation was stored; start the installation again.");
             }
-            replaced = outcome.item(); // a refresh of the old chain moved the version on (or the item was deleted): replace what is there now
+            replaced = found; // a refresh of the old chain moved the version on (or the item was deleted): replace what is there now
         }
     }
 

@@ -42,6 +42,11 @@ public class LogContext {
         MDC.clear();
     }
 
+    /** For the rest of an invocation that turned out to be about {@code connectionId} (an install's callback names none). */
+    public static void connection(String connectionId) {
+        MDC.put(CONNECTION_ID, connectionId);
+    }
+
     /** For work that is about one connection and one queued message within an invocation (a batch). */
     public static void message(String messageId, String connectionId) {
         MDC.put(MESSAGE_ID, messageId);

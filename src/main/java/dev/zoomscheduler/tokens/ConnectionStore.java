@@ -7,21 +7,23 @@ import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
 
 /**
  * The token table as connections are managed: created by an install, described without their tokens, revoked and
- * deleted. Writes follow the same rule as {@link TokenStore}: conditional on the version read, which they increment.
+ * deleted. Writes follow the same rules as {@link TokenStore}: conditional on the version read, which they increment, and
+ * named by a write id so that a repeat of a write whose answer was lost counts as the write itself.
  */
 public interface ConnectionStore {
 
     /**
      * Stores the tokens of a new authorisation: creates the connection if {@code seenVersion} is 0 (and none exists), or
-     * replaces its tokens, whatever chain it held, if it is still at that version.
+     * replaces its tokens, whatever chain it held, if it is still at that version. {@code authorizationId} names the
+     * install: it is the write's id, and the item keeps it while its chain is refreshed.
      */
-    WriteOutcome storeAuthorized(String connectionId, long seenVersion, TokenGrant grant, ZoomIdentity identity);
+    WriteOutcome storeAuthorized(String connectionId, long seenVersion, TokenGrant grant, ZoomIdentity identity, String authorizationId);
 
     /** Removes the tokens and marks the connection revoked (the user removed the app at Zoom), if still at that version. */
-    WriteOutcome markRevoked(String connectionId, long seenVersion);
+    WriteOutcome markRevoked(String connectionId, long seenVersion, String writeId);
 
-    /** Deletes the item if it is still at {@code seen.version()}; false if it changed meanwhile. */
-    boolean delete(StoredToken seen);
+    /** Deletes the item if it is still at {@code seen.version()}. */
+    Deletion delete(StoredToken seen);
 
     Optional<ConnectionInfo> describe(String connectionId);
 
@@ -33,5 +35,14 @@ public interface ConnectionStore {
 
     /** @param nextStartAfter the connection id to continue after, or null if this was the last page */
     record Page(List<ConnectionInfo> connections, String nextStartAfter) {
+    }
+
+    /** What a conditional delete did. */
+    enum Deletion {
+        DELETED,
+        /** The item changed since it was read: nothing was deleted. */
+        CHANGED,
+        /** No item was there any more: deleted meanwhile, or by this delete's own earlier attempt whose answer was lost. */
+        GONE
     }
 }

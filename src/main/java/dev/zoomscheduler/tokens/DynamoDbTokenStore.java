@@ -51,6 +51,8 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
     static final String ZOOM_USER_ID = "zoomUserId";
     static final String ZOOM_ACCOUNT_ID = "zoomAccountId";
     static final String UPDATED_AT = "updatedAt";
+    static final String WRITE_ID = "writeId";
+    static final String AUTHORIZATION_ID = "authorizationId";
 
     /** Every attribute of a description: all but the tokens and the lease. */
     private static final List<String> DESCRIBED = List.of(CONNECTION_ID, KIND, STATUS, ACCOUNT_ID, SCOPE, EXPIRES_AT, REFRESHED_AT,
@@ -74,7 +76,7 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
     }
 
     @Override
-    public WriteOutcome acquireRefreshLease(StoredToken seen, String owner, Instant leaseUntil, Instant now) {
+    public WriteOutcome acquireRefreshLease(StoredToken seen, String owner, Instant leaseUntil, Instant now, String writeId) {
         Update update = new Update(seen.connectionId(), seen.version())
                 .set(LEASE_OWNER, s(owner))
                 .set(LEASE_UNTIL, n(leaseUntil.toEpochMilli()))
@@ -83,11 +85,11 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
         if (seen.kind() == ConnectionKind.ACCOUNT) {
             update.set(KIND, s(ConnectionKind.ACCOUNT.attributeValue())).set(ACCOUNT_ID, s(seen.accountId()));
         }
-        return write(update);
+        return write(update, writeId);
     }
 
     @Override
-    public WriteOutcome storeRefreshed(StoredToken seen, TokenGrant grant) {
+    public WriteOutcome storeRefreshed(StoredToken seen, TokenGrant grant, String writeId) {
         Update update = new Update(seen.connectionId(), seen.version())
                 .set(ACCESS_TOKEN, s(grant.accessToken()))
                 .set(EXPIRES_AT, n(grant.expiresAt()))
@@ -104,26 +106,27 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
         if (grant.scope() != null) {
             update.set(SCOPE, s(grant.scope()));
         }
-        return write(update);
+        return write(update, writeId);
     }
 
     @Override
-    public WriteOutcome releaseRefreshLease(StoredToken seen) {
-        return write(new Update(seen.connectionId(), seen.version()).remove(LEASE_OWNER).remove(LEASE_UNTIL));
+    public WriteOutcome releaseRefreshLease(StoredToken seen, String writeId) {
+        return write(new Update(seen.connectionId(), seen.version()).remove(LEASE_OWNER).remove(LEASE_UNTIL), writeId);
     }
 
     @Override
-    public WriteOutcome markReauthorizationRequired(StoredToken seen) {
+    public WriteOutcome markReauthorizationRequired(StoredToken seen, String writeId) {
         Update update = new Update(seen.connectionId(), seen.version())
                 .set(STATUS, s(ConnectionStatus.REAUTHORIZATION_REQUIRED.attributeValue()))
                 .remove(LEASE_OWNER).remove(LEASE_UNTIL)
                 .and("#" + REFRESH_TOKEN + " = :seenRefreshToken")
                 .value(":seenRefreshToken", s(seen.refreshToken()));
-        return write(update);
+        return write(update, writeId);
     }
 
     @Override
-    public WriteOutcome storeAuthorized(String connectionId, long seenVersion, TokenGrant grant, ZoomIdentity identity) {
+    public WriteOutcome storeAuthorized(String connectionId, long seenVersion, TokenGrant grant, ZoomIdentity identity,
+            String authorizationId) {
         Update update = new Update(connectionId, seenVersion)
                 .set(ACCESS_TOKEN, s(grant.accessToken()))
                 .set(REFRESH_TOKEN, s(grant.refreshToken()))
@@ -132,32 +135,34 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
                 .set(KIND, s(ConnectionKind.USER.attributeValue()))
                 .set(REFRESHED_AT, n(grant.issuedAt().getEpochSecond()))
                 .set(AUTHORIZED_AT, n(grant.issuedAt().getEpochSecond()))
+                .set(AUTHORIZATION_ID, s(authorizationId))
                 .remove(LEASE_OWNER).remove(LEASE_UNTIL).remove(ACCOUNT_ID);
         // who authorised it before is forgotten too: app_deauthorized of the former user must not find this connection
         replaceOrRemove(update, SCOPE, grant.scope());
         replaceOrRemove(update, ZOOM_USER_ID, identity.userId());
         replaceOrRemove(update, ZOOM_ACCOUNT_ID, identity.accountId());
-        return write(update);
+        return write(update, authorizationId);
     }
 
     @Override
-    public WriteOutcome markRevoked(String connectionId, long seenVersion) {
+    public WriteOutcome markRevoked(String connectionId, long seenVersion, String writeId) {
         return write(new Update(connectionId, seenVersion)
                 .set(STATUS, s(ConnectionStatus.REVOKED.attributeValue()))
                 .set(EXPIRES_AT, n(0))
-                .remove(ACCESS_TOKEN).remove(REFRESH_TOKEN).remove(LEASE_OWNER).remove(LEASE_UNTIL));
+                .remove(ACCESS_TOKEN).remove(REFRESH_TOKEN).remove(LEASE_OWNER).remove(LEASE_UNTIL), writeId);
     }
 
     @Override
-    public boolean delete(StoredToken seen) {
+    public Deletion delete(StoredToken seen) {
         try {
             dynamo.deleteItem(r -> r.tableName(table).key(key(seen.connectionId()))
                     .conditionExpression(versionIs(seen.version()))
                     .expressionAttributeNames(Map.of("#" + VERSION, VERSION))
-                    .expressionAttributeValues(Map.of(":seenVersion", n(seen.version()))));
-            return true;
+                    .expressionAttributeValues(Map.of(":seenVersion", n(seen.version())))
+                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            return Deletion.DELETED;
         } catch (ConditionalCheckFailedException changed) {
-            return false;
+            return changed.hasItem() && !changed.item().isEmpty() ? Deletion.CHANGED : Deletion.GONE;
         }
     }
 
@@ -193,14 +198,14 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
                 .projectionExpression(PROJECTION).expressionAttributeNames(PROJECTION_NAMES);
     }
 
-    private WriteOutcome write(Update update) {
-        update.set(UPDATED_AT, n(Instant.now().getEpochSecond()));
+    private WriteOutcome write(Update update, String writeId) {
+        update.set(UPDATED_AT, n(Instant.now().getEpochSecond())).set(WRITE_ID, s(writeId));
         try {
             Map<String, AttributeValue> after = dynamo.updateItem(update.request(table)).attributes();
             return new WriteOutcome(true, toToken(after));
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> current = e.item();
-            return new WriteOutcome(false, current == null || current.isEmpty() ? null : toToken(current));
+            return WriteOutcome.conditionFailed(current == null || current.isEmpty() ? null : toToken(current), writeId);
         }
     }
 
@@ -224,7 +229,9 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
                 string(item, ACCOUNT_ID),
                 string(item, LEASE_OWNER),
                 number(item, LEASE_UNTIL),
-                string(item, ZOOM_USER_ID));
+                string(item, ZOOM_USER_ID),
+                string(item, WRITE_ID),
+                string(item, AUTHORIZATION_ID));
     }
 
     private static ConnectionInfo toInfo(Map<String, AttributeValue> item) {

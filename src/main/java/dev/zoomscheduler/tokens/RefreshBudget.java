@@ -48,6 +48,11 @@ public class RefreshBudget {
         return tokenCall;
     }
 
+    /** One write of the token table, with the SDK's own retries ({@code DYNAMODB_CALL_TIMEOUT_MS}). */
+    public Duration storeCall() {
+        return storeCall;
+    }
+
     /** Every attempt at storing a refreshed pair, with the pauses between them. */
     public Duration store() {
         Duration pauses = FIRST_STORE_RETRY.multipliedBy((1L << (STORE_ATTEMPTS - 1)) - 1);
@@ -59,9 +64,12 @@ public class RefreshBudget {
         return storeCall.plus(secret.longestRead()).plus(tokenCall).plus(store());
     }
 
-    /** Longer than a holder's worst case (the secret read counted as if it were not held), and at least TOKEN_LEASE_SECONDS. */
+    /**
+     * Longer than a holder's worst case, and at least TOKEN_LEASE_SECONDS. The lease runs from before the write that takes
+     * it, so that write counts; so does the secret's read, as if it were not held yet.
+     */
     Duration lease() {
-        Duration worstCase = secret.longestFirstRead().plus(tokenCall).plus(store()).plus(LEASE_SLACK);
+        Duration worstCase = storeCall.plus(secret.longestFirstRead()).plus(tokenCall).plus(store()).plus(LEASE_SLACK);
         return worstCase.compareTo(leaseFloor) > 0 ? worstCase : leaseFloor;
     }
 

@@ -11,6 +11,10 @@ import java.time.Instant;
  * @param refreshLeaseOwner instance that holds the refresh lease, or null
  * @param refreshLeaseUntil epoch milliseconds at which that lease runs out
  * @param zoomUserId the Zoom user who authorised the app (null if unknown, or a Server-to-Server connection)
+ * @param writeId names the write that made this version of the item: a write that meets its own earlier attempt (its answer
+ *        was lost and it was sent again) knows it by this id
+ * @param authorizationId names the install that stored the chain; refreshes keep it, a new install replaces it (null if
+ *        the chain was seeded by hand)
  */
 public record StoredToken(
         String connectionId,
@@ -23,17 +27,19 @@ public record StoredToken(
         String accountId,
         String refreshLeaseOwner,
         long refreshLeaseUntil,
-        String zoomUserId) {
+        String zoomUserId,
+        String writeId,
+        String authorizationId) {
 
     /** A Server-to-Server connection that has never been written: its first write creates the item. */
     public static StoredToken newAccountConnection(String connectionId, String accountId) {
-        return new StoredToken(connectionId, null, null, 0, 0, ConnectionStatus.ACTIVE, ConnectionKind.ACCOUNT, accountId, null, 0, null);
+        return new StoredToken(connectionId, null, null, 0, 0, ConnectionStatus.ACTIVE, ConnectionKind.ACCOUNT, accountId, null, 0, null, null, null);
     }
 
     /** This item read as a Server-to-Server connection of {@code account} (configuration overrides what was stored). */
     public StoredToken asAccount(String account) {
         return new StoredToken(connectionId, accessToken, refreshToken, expiresAt, version, status, ConnectionKind.ACCOUNT, account,
-                refreshLeaseOwner, refreshLeaseUntil, zoomUserId);
+                refreshLeaseOwner, refreshLeaseUntil, zoomUserId, writeId, authorizationId);
     }
 
     /** True if the access token is still valid at {@code instant}. */
@@ -57,6 +63,11 @@ public record StoredToken(
     /** Whether this item holds the tokens of {@code grant} (its refresh token; an account's access token). */
     public boolean holds(TokenGrant grant) {
         return grant.refreshToken() != null ? grant.refreshToken().equals(refreshToken) : grant.accessToken().equals(accessToken);
+    }
+
+    /** Whether this item holds the chain that the install {@code authorizationId} stored (refreshed since, or not). */
+    public boolean fromInstall(String authorizationId) {
+        return authorizationId != null && authorizationId.equals(this.authorizationId);
     }
 
     /** Never print the tokens: records would otherwise put them in every log line and exception that mentions one. */

@@ -74,6 +74,7 @@ public class TokenRotation implements AccessTokens {
     private final Clock clock;
     private final Metrics metrics;
     private final RefreshBudget budget;
+    private final Backoff backoff;
     private final Duration margin;
     private final Duration waitTimeout;
     /** Names this instance as lease owner; only for operators reading the table. */
@@ -84,8 +85,9 @@ public class TokenRotation implements AccessTokens {
     private final Map<String, PendingSave> unsaved = new ConcurrentHashMap<>();
 
     public TokenRotation(TokenStore store, DefaultAccountConnection defaultAccount, ZoomTokenEndpoint zoom, Clock clock,
-            TokenSettings settings, RefreshBudget budget, Metrics metrics) {
+            TokenSettings settings, RefreshBudget budget, Metrics metrics, Backoff backoff) {
         this.store = store;
+        this.backoff = backoff;
         this.defaultAccount = defaultAccount;
         this.zoom = zoom;
         this.clock = clock;
@@ -174,7 +176,7 @@ public class TokenRotation implements AccessTokens {
             }
             // a lapsed lease: its holder may still be at work until its lease end
             Instant formerLeaseEnd = item.refreshLeaseOwner() == null ? null : Instant.ofEpochMilli(item.refreshLeaseUntil());
-            WriteOutcome lease = store.acquireRefreshLease(item, instanceId, now.plus(budget.lease()), now);
+            WriteOutcome lease = store.acquireRefreshLease(item, instanceId, now.plus(budget.lease()), now, newWriteId());
             if (!lease.applied()) {
                 item = existing(connectionId, lease.item());
                 continue;
@@ -221,16 +223,18 @@ public class TokenRotation implements AccessTokens {
 
     /** Step 7's write, and step 11 if DynamoDB will not take it. */
     private StoredToken storeRefreshed(StoredToken leased, TokenGrant grant, Instant deadline) {
+        PendingSave refreshed = new PendingSave(leased, grant, newWriteId());
         StoredToken after;
         try {
-            after = save(leased, grant);
+            after = save(refreshed);
         } catch (RuntimeException e) {
-            unsaved.put(leased.connectionId(), new PendingSave(leased, grant));
+            unsaved.put(leased.connectionId(), refreshed);
             metrics.count("TokenRefreshes", "Result", "unsaved");
             LOG.errorf("Could not store the refreshed tokens of connection %s (%s); they are kept in memory and stored again"
                     + " at this instance's next request", leased.connectionId(), e.getClass().getSimpleName());
             return new StoredToken(leased.connectionId(), grant.accessToken(), grant.refreshToken(), grant.expiresAt(),
-                    leased.version(), ConnectionStatus.ACTIVE, leased.kind(), leased.accountId(), null, 0, leased.zoomUserId());
+                    leased.version(), ConnectionStatus.ACTIVE, leased.kind(), leased.accountId(), null, 0, leased.zoomUserId(),
+                    refreshed.writeId(), leased.authorizationId());
         }
         return afterStore(leased.connectionId(), grant, after, deadline);
     }
@@ -247,14 +251,16 @@ public class TokenRotation implements AccessTokens {
     /**
      * Stores a refreshed pair on the item as last seen; returns the item afterwards, or as another writer left it (null:
      * deleted). A lost condition is retried on the version found as long as the item still holds the refresh token that was
-     * used; DynamoDB's failures a few times.
+     * used; DynamoDB's failures a few times, all with the same write id (an attempt that failed may have taken effect).
      */
-    private StoredToken save(StoredToken seen, TokenGrant grant) {
+    private StoredToken save(PendingSave pending) {
+        StoredToken seen = pending.seen();
+        TokenGrant grant = pending.grant();
         StoredToken basis = seen;
         for (int attempt = 0;; attempt++) {
             WriteOutcome outcome;
             try {
-                outcome = store.storeRefreshed(basis, grant);
+                outcome = store.storeRefreshed(basis, grant, pending.writeId());
             } catch (RuntimeException e) {
                 // The new pair exists only here now, and the old refresh token is dead: keep trying.
                 LOG.warnf("Storing the refreshed tokens of connection %s failed (attempt %d): %s", seen.connectionId(),
@@ -303,7 +309,7 @@ public class TokenRotation implements AccessTokens {
         }
         StoredToken after;
         try {
-            after = save(pending.seen(), pending.grant());
+            after = save(pending);
         } catch (RuntimeException stillFailing) {
             LOG.errorf("The refreshed tokens of connection %s are still not stored (%s)", connectionId,
                     stillFailing.getClass().getSimpleName());
@@ -335,7 +341,7 @@ public class TokenRotation implements AccessTokens {
         if (!current.sameRefreshToken(leased)) {
             return current; // another instance refreshed meanwhile: that explains the refusal
         }
-        WriteOutcome marked = store.markReauthorizationRequired(current);
+        WriteOutcome marked = store.markReauthorizationRequired(current, newWriteId());
         if (marked.applied()) {
             metrics.count("TokenRefreshes", "Result", "reauthorization_required");
             LOG.warnf("Zoom refused the refresh token of connection %s; it must be authorised again", leased.connectionId());
@@ -345,7 +351,7 @@ public class TokenRotation implements AccessTokens {
 
     private void releaseLease(StoredToken leased) {
         try {
-            store.releaseRefreshLease(leased);
+            store.releaseRefreshLease(leased, newWriteId());
         } catch (RuntimeException e) {
             LOG.warnf("Could not release the refresh lease of connection %s; it runs out by itself: %s",
                     leased.connectionId(), e.getClass().getSimpleName());
@@ -374,7 +380,12 @@ public class TokenRotation implements AccessTokens {
     private record Limits(Instant deadline, Instant waitUntil) {
     }
 
-    private record PendingSave(StoredToken seen, TokenGrant grant) {
+    /** A refreshed pair to store over {@code seen}, with the id that every attempt at storing it carries. */
+    private record PendingSave(StoredToken seen, TokenGrant grant, String writeId) {
+    }
+
+    private static String newWriteId() {
+        return UUID.randomUUID().toString();
     }
 
     private static Instant earliest(Instant one, Instant other) {
@@ -382,13 +393,13 @@ public class TokenRotation implements AccessTokens {
     }
 
     private void pause(int round, Instant until) {
-        if (!Backoff.pause(round, until, clock)) {
+        if (!backoff.pause(round, until)) {
             throw interrupted();
         }
     }
 
-    private static void sleep(Duration duration) {
-        if (!Backoff.sleep(duration)) {
+    private void sleep(Duration duration) {
+        if (!backoff.sleep(duration)) {
             throw interrupted();
         }
     }

@@ -8,6 +8,11 @@ import java.util.Optional;
  * {@code version} of the item it was computed from (an item without {@code version} counts as version 0, and version 0
  * also matches an item that does not exist yet), and on what each method adds below; it increments the version. A write
  * whose condition fails changes nothing and returns the item as the condition found it.
+ *
+ * <p>Every write carries a {@code writeId} and leaves it in the item. A write whose answer was lost is sent again (by the
+ * AWS SDK, or by the protocol with the same id); its repeat then fails its condition on the write's own result. Such a
+ * repeat counts as applied ({@link WriteOutcome#conditionFailed}), so that no protocol mistakes its own write for another
+ * instance's and undoes it.
  */
 public interface TokenStore {
 
@@ -18,27 +23,32 @@ public interface TokenStore {
      * Takes the refresh lease until {@code leaseUntil}: if the item is still at {@code seen.version()} and holds no lease that
      * runs past {@code now} (by this instance's clock). Creates the item of a Server-to-Server connection that has none.
      */
-    WriteOutcome acquireRefreshLease(StoredToken seen, String owner, Instant leaseUntil, Instant now);
+    WriteOutcome acquireRefreshLease(StoredToken seen, String owner, Instant leaseUntil, Instant now, String writeId);
 
     /**
      * Stores the tokens that Zoom issued for {@code seen.refreshToken()} and drops the lease (whoever holds it). The condition
      * is the version and, for a user connection, that the item still holds that refresh token; the lease is not checked, so
      * the protocol retries on the version found when another instance took over a lapsed lease but stored nothing.
      */
-    WriteOutcome storeRefreshed(StoredToken seen, TokenGrant grant);
+    WriteOutcome storeRefreshed(StoredToken seen, TokenGrant grant, String writeId);
 
     /** Gives the lease back after a refresh that did not happen, so others need not wait for it to run out (version only). */
-    WriteOutcome releaseRefreshLease(StoredToken seen);
+    WriteOutcome releaseRefreshLease(StoredToken seen, String writeId);
 
     /** Records that Zoom refused {@code seen.refreshToken()} for good: if the version and that refresh token are unchanged. */
-    WriteOutcome markReauthorizationRequired(StoredToken seen);
+    WriteOutcome markReauthorizationRequired(StoredToken seen, String writeId);
 
     /**
      * Result of a conditional write.
      *
-     * @param applied whether the write happened
+     * @param applied whether the write happened (an earlier attempt of the same write included)
      * @param item the item after the write if applied, otherwise the item as the failed condition found it (null if it no longer exists)
      */
     record WriteOutcome(boolean applied, StoredToken item) {
+
+        /** A failed condition: applied after all if what it found is this very write's earlier attempt. */
+        public static WriteOutcome conditionFailed(StoredToken found, String writeId) {
+            return new WriteOutcome(found != null && writeId.equals(found.writeId()), found);
+        }
     }
 }

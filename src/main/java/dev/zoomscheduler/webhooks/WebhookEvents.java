@@ -2,9 +2,11 @@ package dev.zoomscheduler.webhooks;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -30,10 +32,11 @@ import dev.zoomscheduler.tokens.TokenRotation;
  * <li>{@code app_deauthorized}: the connections the user authorised are marked revoked and lose their tokens, but only
  * those still authorised by that user before the event (a reinstall after it is kept; within the same second the
  * reinstall wins, since Zoom refuses the dead chain anyway) and not revoked already.</li>
- * <li>{@code meeting.updated} and {@code meeting.deleted}: the request records of that meeting say so (an update's new
- * fields are merged into the stored answer). Each write is conditional on the record's last event being older and on the
- * answer it merged into; a lost condition is retried on the record as found, so an older or repeated event changes
- * nothing and a newer one is never dropped.</li>
+ * <li>{@code meeting.updated} and {@code meeting.deleted}: the request records of that meeting say so, with the state of
+ * the newest event; an update's fields are merged into the stored answer field by field, each from the newest event that
+ * carried it (Zoom sends only the changed fields, so a late older event still brings the ones it alone changed). Each
+ * write is conditional on the events and the answer it merged into; a lost condition is retried on the record as found,
+ * so a repeated event changes nothing and no event's fields are dropped.</li>
  * </ul>
  * Other events are accepted and ignored, so Zoom does not retry them.
  */
@@ -90,12 +93,13 @@ public class WebhookEvents {
 
     /** Revokes the connection if the event is about its current authorisation; re-read after a lost condition. */
     private void revoke(String connectionId, String userId, long eventAt) {
+        String writeId = UUID.randomUUID().toString();
         for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
             Optional<ConnectionInfo> found = connections.describe(connectionId);
             if (found.isEmpty() || !undoneBy(found.get(), userId, eventAt)) {
                 return; // deleted, authorised again (by anyone) after the event, or revoked already
             }
-            if (connections.markRevoked(connectionId, found.get().version()).applied()) {
+            if (connections.markRevoked(connectionId, found.get().version(), writeId).applied()) {
                 rotation.forget(connectionId);
                 LOG.infof("Connection %s revoked: Zoom user %s removed the app", connectionId, userId);
                 return;
@@ -120,24 +124,37 @@ public class WebhookEvents {
         }
     }
 
+    /**
+     * Records one meeting event on one request record: the state of the newest event, and each of the event's fields that
+     * no newer event set. Zoom's {@code meeting.updated} carries only the changed fields, so a late older event still
+     * brings the fields it alone changed. A lost condition (another event recorded meanwhile) is tried again on the record as found.
+     */
     private void record(RequestRecord record, JsonNode meeting, String state, long eventAt) {
         RequestRecord seen = record;
         for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
-            if (seen.meetingEventAt() >= eventAt) {
-                return; // this event, or a later one, is recorded already
+            RequestRecord.MeetingEvents before = seen.meetingEvents();
+            boolean newest = before == null || eventAt > before.latestAt();
+            Map<String, Long> fieldTimes = before == null ? new HashMap<>() : new HashMap<>(before.fieldTimes());
+            String merged = state.equals("updated") ? mergedNewer(seen.resultBody(), meeting, eventAt, fieldTimes) : null;
+            if (!newest && merged == null) {
+                return; // a repeat, or older than what is recorded in every field it carries
             }
-            String merged = state.equals("updated") ? merged(seen.resultBody(), meeting) : null;
-            RequestStore.MeetingEventWrite write = requests.recordMeetingEvent(seen, state, eventAt, merged);
+            RequestRecord.MeetingEvents after = new RequestRecord.MeetingEvents(newest ? state : before.state(),
+                    newest ? eventAt : before.latestAt(), (before == null ? 0 : before.applied()) + 1, fieldTimes);
+            RequestStore.MeetingEventWrite write = requests.recordMeetingEvents(seen, after, merged);
             if (write.applied() || write.found() == null) {
                 return;
             }
-            seen = write.found(); // another event was recorded meanwhile: merge into what it left
+            seen = write.found();
         }
         LOG.warnf("Request %s kept changing; a meeting event was not recorded", record.key());
     }
 
-    /** The stored answer with the event's fields merged in (objects such as {@code settings} field by field), or null. */
-    private String merged(String answer, JsonNode changes) {
+    /**
+     * The stored answer with the event's fields that are newer than what set them before (objects such as {@code settings}
+     * field by field), noting their time in {@code fieldTimes}; null if no field is newer or there is no answer to merge into.
+     */
+    private String mergedNewer(String answer, JsonNode changes, long eventAt, Map<String, Long> fieldTimes) {
         if (answer == null || answer.isEmpty()) {
             return null;
         }
@@ -146,24 +163,28 @@ public class WebhookEvents {
             if (!(stored instanceof ObjectNode target)) {
                 return null;
             }
-            merge(target, changes);
-            return target.toString();
+            return merge(target, changes, "", eventAt, fieldTimes) ? target.toString() : null;
         } catch (IOException e) {
             return null;
         }
     }
 
-    private static void merge(ObjectNode target, JsonNode changes) {
+    private static boolean merge(ObjectNode target, JsonNode changes, String prefix, long eventAt, Map<String, Long> fieldTimes) {
+        boolean changed = false;
         for (Iterator<Map.Entry<String, JsonNode>> fields = changes.fields(); fields.hasNext();) {
             Map.Entry<String, JsonNode> field = fields.next();
-            if (field.getKey().equals("id") || field.getKey().equals("uuid")) {
+            if (prefix.isEmpty() && (field.getKey().equals("id") || field.getKey().equals("uuid"))) {
                 continue;
             }
+            String path = prefix + field.getKey();
             if (field.getValue().isObject() && target.get(field.getKey()) instanceof ObjectNode nested) {
-                merge(nested, field.getValue());
-            } else {
+                changed |= merge(nested, field.getValue(), path + ".", eventAt, fieldTimes);
+            } else if (eventAt > fieldTimes.getOrDefault(path, 0L)) {
                 target.set(field.getKey(), field.getValue());
+                fieldTimes.put(path, eventAt);
+                changed = true;
             }
         }
+        return changed;
     }
 }

@@ -18,9 +18,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -238,6 +241,32 @@ class InstallFlowTest {
         assertTrue(table.item(connection).isEmpty());
         callback(back).then().statusCode(200);
         assertEquals("active", table.string(connection, "status"));
+    }
+
+    @Test
+    void anInstallWhoseStoreWasAnsweredLateKeepsTheChainItStoredAndRevokesNothing() throws Exception {
+        // Zoom does not say who authorised (no user:read scope), and DynamoDB's answer to the store is lost: the SDK sends it again
+        zoom.failNext("GET", "/v2/users/me", 1, 400, Map.of(),
+                "{\"code\":4711,\"message\":\"Invalid access token, does not contain scopes:[user:read:user].\"}");
+        ZoomAndDynamo.dynamo().loseAnswerNextMatching("UpdateItem", connection, 1);
+        int revocations = zoom.revocationCount();
+
+        callback(consent(install(connection))).then().statusCode(200);
+
+        assertEquals(revocations, zoom.revocationCount(), "what the store's repeat found was its own write: nothing revoked");
+        assertEquals("active", table.string(connection, "status"));
+        table.setNumber(connection, "expiresAt", 0); // the next request refreshes: the stored chain must be live
+        given().header("X-Zoom-Connection", connection).get("/meetings").then().statusCode(200);
+    }
+
+    @Test
+    void theCallbacksLogLinesNameTheConnectionBeingInstalled() throws Exception {
+        callback(consent(install(connection))).then().statusCode(200);
+
+        List<String> stored = Files.readAllLines(Path.of("target/test-logs/quarkus-tests.log")).stream()
+                .filter(line -> line.contains("Connection " + connection + " authorised")).toList();
+        assertEquals(1, stored.size(), stored.toString());
+        assertTrue(stored.get(0).contains("\"connectionId\":\"" + connection + "\""), "in its logging context: " + stored.get(0));
     }
 
     /** The operator's backend starts an install with a signed request (the IAM authorizer named in the event). */

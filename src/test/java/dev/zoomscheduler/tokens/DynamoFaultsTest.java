@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.Backoff;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.testing.DynamoProxy;
 import dev.zoomscheduler.testing.MotoServer;
@@ -101,7 +102,7 @@ class DynamoFaultsTest {
     void aRefreshDynamoDbWillNotStoreIsKeptAndStoredAtTheNextRequest() {
         table.seedExpired(connection, grant);
         DynamoDbClient client = MotoServer.clientOf(dynamo.endpoint());
-        TokenRotation instance = new TokenRotation(new DynamoDbTokenStore(client, settings), NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics);
+        TokenRotation instance = new TokenRotation(new DynamoDbTokenStore(client, settings), NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics, new Backoff(Clock.systemUTC()));
         dynamo.failNextMatching("UpdateItem", "\"#accessToken\"", 1000, 400, THROTTLED);
 
         String token = instance.accessToken(connection, LATER);
@@ -115,7 +116,7 @@ class DynamoFaultsTest {
         assertEquals("active", table.string(connection, "status"));
         assertEquals(1, zoom.refreshCount(grant.chainId()));
         TokenRotation another = new TokenRotation(new DynamoDbTokenStore(MotoServer.clientOf(dynamo.endpoint()), settings),
-                NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics);
+                NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics, new Backoff(Clock.systemUTC()));
         assertEquals(token, another.accessToken(connection, LATER), "other instances find it");
         client.close();
     }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.zoomscheduler.connections.Connections;
+import dev.zoomscheduler.Backoff;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
@@ -118,7 +119,7 @@ class ServerToServerTest {
         clients.add(client);
         DynamoDbTokenStore store = new DynamoDbTokenStore(client, settings);
         Connections connections = new Connections(store, store, configured,
-                tokenEndpoint, new TokenRotation(store, configured, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics), budget,
+                tokenEndpoint, new TokenRotation(store, configured, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics, new Backoff(Clock.systemUTC())), budget,
                 Clock.systemUTC());
 
         ConnectionInfo described = connections.describe(ConnectionIds.DEFAULT);
@@ -190,6 +191,6 @@ class ServerToServerTest {
         DynamoDbClient client = MotoServer.clientOf(ZoomAndDynamo.dynamo().endpoint());
         clients.add(client);
         return new TokenRotation(new DynamoDbTokenStore(client, settings), defaultAccount, tokenEndpoint, Clock.systemUTC(), settings, budget,
-                metrics);
+                metrics, new Backoff(Clock.systemUTC()));
     }
 }

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -166,6 +167,26 @@ class WebhookTest {
         signed(meetingEvent("meeting.updated", id, first + 3, ",\"topic\":\"Review v3\""), nowSeconds()).post("/zoom/webhook")
                 .then().statusCode(204);
         createMeeting(connection, key).then().body("topic", equalTo("Review v" + (events - 1)));
+    }
+
+    @Test
+    void aLateOlderUpdateStillBringsTheFieldsItAloneChanged() {
+        String connection = authorizedConnection();
+        String key = "webhook-late-" + UUID.randomUUID();
+        long id = createMeeting(connection, key).jsonPath().getLong("id");
+        long first = now();
+        // Zoom's meeting.updated carries only the changed fields: the agenda changed first, the topic later
+        String older = meetingEvent("meeting.updated", id, first, ",\"agenda\":\"Bring the contract\",\"topic\":\"Review (draft)\"");
+        String newer = meetingEvent("meeting.updated", id, first + 1000, ",\"topic\":\"Review, final\"");
+
+        signed(newer, nowSeconds()).post("/zoom/webhook").then().statusCode(204);
+        signed(older, nowSeconds()).post("/zoom/webhook").then().statusCode(204); // delivered late
+
+        createMeeting(connection, key).then().body("topic", equalTo("Review, final")).body("agenda", equalTo("Bring the contract"));
+        given().get("/requests/" + key).then().statusCode(200).body("meetingState", equalTo("updated"))
+                .body("meetingEventAt", equalTo(Instant.ofEpochMilli(first + 1000).toString()));
+        signed(older, nowSeconds()).post("/zoom/webhook").then().statusCode(204); // and again: nothing changes
+        createMeeting(connection, key).then().body("topic", equalTo("Review, final")).body("agenda", equalTo("Bring the contract"));
     }
 
     /** Creates the test's meeting with an idempotency key; a repeat gets the stored answer, with what Zoom's events changed. */
