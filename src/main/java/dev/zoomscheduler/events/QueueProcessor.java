@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.zoomscheduler.idempotency.Idempotency;
+import dev.zoomscheduler.idempotency.Idempotency.Refusals;
 import dev.zoomscheduler.meetings.MeetingScheduler;
 import dev.zoomscheduler.observability.LogContext;
 import dev.zoomscheduler.observability.Metrics;
@@ -20,7 +22,8 @@ import dev.zoomscheduler.problems.ProblemType;
 /**
  * Carries out the scheduling requests of an SQS batch and says which messages SQS should deliver again: those that
  * failed for a passing reason ({@link Finality#retryable()}). A message that can never succeed (not a request, invalid,
- * refused by Zoom) is logged with its message id and not retried; a repeat of a request that succeeded gets its stored result, so a redelivered
+ * for a connection that does not exist, refused by Zoom) is logged with its message id and not retried; its request ends
+ * for good like any other (recorded under its key, or its message id, and announced); a repeat of a request that succeeded gets its stored result, so a redelivered
  * message creates no second meeting. A request that hit Zoom's daily limit is held back until after 00:00 UTC, when the
  * limit resets, instead of being retried into the dead-letter queue.
  */
@@ -32,12 +35,14 @@ public class QueueProcessor {
     private static final Duration ANSWER_MARGIN = Duration.ofSeconds(2);
 
     private final MeetingScheduler scheduler;
+    private final Idempotency idempotency;
     private final QueueHoldBack holdBack;
     private final Clock clock;
     private final Metrics metrics;
 
-    public QueueProcessor(MeetingScheduler scheduler, QueueHoldBack holdBack, Clock clock, Metrics metrics) {
+    public QueueProcessor(MeetingScheduler scheduler, Idempotency idempotency, QueueHoldBack holdBack, Clock clock, Metrics metrics) {
         this.scheduler = scheduler;
+        this.idempotency = idempotency;
         this.holdBack = holdBack;
         this.clock = clock;
         this.metrics = metrics;
@@ -70,20 +75,34 @@ public class QueueProcessor {
         }
     }
 
+    /** A message that can never be a request: its request ends, recorded and announced, unless that cannot be written now. */
+    private Outcome refused(QueueMessage message, ProblemException invalid, Instant deadline) {
+        SchedulingRequest.Refused refused = SchedulingRequest.refused(message.body(), message.messageId());
+        try {
+            idempotency.refuse(refused.idempotencyKey(), refused.request(), invalid, deadline);
+        } catch (RuntimeException e) {
+            LOG.warnf("Message %s is not a valid scheduling request, and its refusal could not be recorded (%s); SQS delivers it"
+                    + " again", message.messageId(), e.getClass().getSimpleName());
+            return Outcome.RETRIED;
+        }
+        LOG.errorf("Message %s is not a valid scheduling request and is dropped (request %s): %s", message.messageId(),
+                refused.idempotencyKey(), invalid.getMessage());
+        return Outcome.DROPPED;
+    }
+
     private Outcome handle(QueueMessage message, Instant deadline) {
         LogContext.message(message.messageId(), null);
         SchedulingRequest request;
         try {
             request = SchedulingRequest.parse(message.body());
         } catch (ProblemException invalid) {
-            LOG.errorf("Message %s is not a valid scheduling request and is dropped: %s", message.messageId(), invalid.getMessage());
-            return Outcome.DROPPED;
+            return refused(message, invalid, deadline);
         }
         LogContext.message(message.messageId(), request.command().connectionId());
         String key = request.idempotencyKey() != null ? request.idempotencyKey() : message.messageId();
         String action = request.command().action().wireName();
         try {
-            boolean replayed = scheduler.schedule(key, request.command(), deadline).replayed();
+            boolean replayed = scheduler.schedule(key, request.command(), Refusals.END_THE_REQUEST, deadline).replayed();
             LOG.infof("Message %s: %s request %s %s", message.messageId(), action, key, replayed ? "was already done" : "done");
             return replayed ? Outcome.REPLAYED : Outcome.DONE;
         } catch (ProblemException e) {

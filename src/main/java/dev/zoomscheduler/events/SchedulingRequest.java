@@ -1,6 +1,9 @@
 package dev.zoomscheduler.events;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -10,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.idempotency.IdempotencyKeys;
+import dev.zoomscheduler.idempotency.RequestDescription;
 import dev.zoomscheduler.meetings.Identifiers;
 import dev.zoomscheduler.meetings.JsonBody;
 import dev.zoomscheduler.meetings.MeetingCommand;
@@ -63,6 +67,45 @@ public record SchedulingRequest(String idempotencyKey, MeetingCommand command) {
             throw ProblemException.invalidRequest(errors);
         }
         return new SchedulingRequest(key, command);
+    }
+
+    /**
+     * What a message that is not a valid request asked, so that its refusal ends its request for good (recorded and
+     * announced like any ending): under its own idempotency key if it names a valid one, else under {@code messageId}.
+     */
+    public static Refused refused(String messageBody, String messageId) {
+        JsonNode request;
+        try {
+            JsonNode message = JsonBody.parseObject(messageBody.getBytes(StandardCharsets.UTF_8), "message");
+            request = isEventBridgeEvent(message) ? message.get("detail") : message;
+        } catch (ProblemException notJson) {
+            request = JSON.getNodeFactory().textNode(messageBody);
+        }
+        String key = validOrNull(request.path("idempotencyKey").textValue(), IdempotencyKeys::isValid);
+        String action = request.path("action").textValue();
+        String connectionId = request.has("connectionId") ? validOrNull(request.path("connectionId").textValue(), ConnectionIds::isValid)
+                : ConnectionIds.DEFAULT;
+        String meetingId = validOrNull(request.path("meetingId").asText(null), Identifiers::isMeetingId);
+        return new Refused(key != null ? key : messageId, new RequestDescription(fingerprint(request),
+                action != null && ACTIONS.contains(action) ? action : "unknown", connectionId, meetingId));
+    }
+
+    /** A refused message's key and what it asked. */
+    public record Refused(String idempotencyKey, RequestDescription request) {
+    }
+
+    private static String validOrNull(String value, java.util.function.Predicate<String> valid) {
+        return value != null && valid.test(value) ? value : null;
+    }
+
+    /** Of an invalid request: never equal to a valid command's fingerprint, equal for the same message sent again. */
+    private static String fingerprint(JsonNode request) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("refused\n" + request).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** An EventBridge event as a rule delivers it (a Scheduler schedule delivers its input, the request, as it is). */

@@ -1,6 +1,8 @@
 package dev.zoomscheduler.idempotency;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Supplier;
 
@@ -12,10 +14,11 @@ import dev.zoomscheduler.outcomes.OutcomeBus;
 import dev.zoomscheduler.outcomes.OutcomeEvent;
 
 /**
- * Gets every ended request's outcome event to EventBridge at least once (docs/events-and-idempotency.md, "Outcome events"). An event is
- * published before the record's final write, which then keeps it only if EventBridge did not take it: a publish that
- * works costs no DynamoDB call. One that failed is published again at the next chance: a repeat of the key (its replay),
- * or this instance's next invocation, from memory; only then is the record written once more, to drop the event.
+ * Gets every ended request's outcome event to EventBridge at least once (docs/events-and-idempotency.md, "Outcome events").
+ * The ending is written with its event, then the event is published, then the record notes that it went out (so that a
+ * repeat of the key does not publish it again): whatever stops the function between these steps, the record still holds
+ * the event. One that failed to publish is published again at the next chance: this instance's next invocation, from
+ * memory, or a repeat of the key (its replay).
  */
 @ApplicationScoped
 public class Announcements {
@@ -28,34 +31,36 @@ public class Announcements {
 
     private final OutcomeBus bus;
     private final RequestStore store;
+    private final Clock clock;
     private final ConcurrentLinkedDeque<Unpublished> remembered = new ConcurrentLinkedDeque<>();
 
-    public Announcements(OutcomeBus bus, RequestStore store) {
+    public Announcements(OutcomeBus bus, RequestStore store, Clock clock) {
         this.bus = bus;
         this.store = store;
+        this.clock = clock;
     }
 
     private record Unpublished(String key, OutcomeEvent event) {
     }
 
-    /**
-     * Publishes a request's outcome as it ends, within {@code budget}: the event for its record if EventBridge did not
-     * take it, else null.
-     */
-    OutcomeEvent publishEnding(Supplier<OutcomeEvent> event, Duration budget) {
-        if (!bus.enabled()) {
-            return null;
-        }
-        OutcomeEvent made = event.get();
-        return bus.publish(made, budget) ? null : made;
+    /** The event of an ending, to write with it; null if outcome events are not published at all. */
+    OutcomeEvent event(Supplier<OutcomeEvent> event) {
+        return bus.enabled() ? event.get() : null;
     }
 
-    /** After the record was written with its event unpublished: this instance tries again at its next invocation. */
-    void remember(String key, OutcomeEvent unpublished) {
-        if (unpublished == null) {
+    /**
+     * Publishes the event of an ending just written with it (null: none), within {@code budget}; remembered if EventBridge did
+     * not take it.
+     */
+    void publishEnded(String key, OutcomeEvent event, Duration budget) {
+        if (event == null) {
             return;
         }
-        remembered.offerLast(new Unpublished(key, unpublished));
+        if (bus.publish(event, budget)) {
+            noted(key, event);
+            return;
+        }
+        remembered.offerLast(new Unpublished(key, event));
         while (remembered.size() > REMEMBERED) {
             Unpublished oldest = remembered.pollFirst();
             if (oldest != null) {
@@ -64,7 +69,7 @@ public class Announcements {
         }
     }
 
-    /** A repeat of a request that ended: its event is published now, within {@code budget}, if it was not. */
+    /** A repeat of a request that ended: its event is published now, within {@code budget}, if the record holds one. */
     void publishStored(RequestRecord ended, Duration budget) {
         if (ended.unpublishedEvent() != null && bus.enabled() && bus.publish(ended.unpublishedEvent(), budget)) {
             remembered.removeIf(waiting -> waiting.key().equals(ended.key()));
@@ -80,13 +85,13 @@ public class Announcements {
         if (remembered.isEmpty()) {
             return;
         }
-        long until = System.nanoTime() + bus.callTimeout().toNanos();
+        Instant until = clock.instant().plus(bus.callTimeout());
         for (int i = 0; i < PER_INVOCATION; i++) {
             Unpublished next = remembered.pollFirst();
             if (next == null) {
                 return;
             }
-            if (!bus.publish(next.event(), Duration.ofNanos(until - System.nanoTime()))) {
+            if (!bus.publish(next.event(), Duration.between(clock.instant(), until))) {
                 remembered.offerFirst(next);
                 return;
             }

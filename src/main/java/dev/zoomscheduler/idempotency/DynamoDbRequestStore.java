@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,6 +19,7 @@ import dev.zoomscheduler.outcomes.OutcomeEvent;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
@@ -26,9 +28,10 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * The request table in DynamoDB (docs/configuration.md): key {@code idempotencyKey}, TTL attribute {@code expiresAt}. The records of a
- * meeting are found through a second key in the same table, {@code meeting#<id>}, whose {@code requestKeys} lists them: it is
- * written in the same transaction as the completion that names the meeting, so Zoom's meeting events cost one read per
- * meeting, whatever the table's size, and the table needs no index.
+ * meeting are found through a second key in the same table, {@code meeting#<id>}, whose {@code requestKeys} lists them and
+ * whose {@code createdBy} names the one key whose create made (or adopted) it: both are written in the same transaction as
+ * the completion that names the meeting, so Zoom's meeting events cost one read per meeting whatever the table's size, the
+ * table needs no index, and no meeting is ever claimed by two keys.
  */
 @ApplicationScoped
 public class DynamoDbRequestStore implements RequestStore {
@@ -37,9 +40,12 @@ public class DynamoDbRequestStore implements RequestStore {
     /** Idempotency keys never contain '#' (IdempotencyKeys), so these keys cannot meet a request's. */
     private static final String MEETING_PREFIX = "meeting#";
     private static final String REQUEST_KEYS = "requestKeys";
+    private static final String CREATED_BY = "createdBy";
     private static final String OWNED = "attempt = :attempt";
     private static final String EVENT_TYPE = "outcomeEventType";
     private static final String EVENT = "outcomeEvent";
+    private static final String FIELD_TIMES = "meetingFieldTimes";
+    private static final String EVENTS_APPLIED = "meetingEvents";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -64,6 +70,11 @@ public class DynamoDbRequestStore implements RequestStore {
                 ":nowMillis", n(nowMillis)));
     }
 
+    @Override
+    public boolean refuse(RequestRecord refused, long nowMillis) {
+        return begin(refused, nowMillis).began();
+    }
+
     private Begin put(RequestRecord record, String condition, Map<String, AttributeValue> values) {
         try {
             dynamo.putItem(r -> r.tableName(table).item(toItem(record)).conditionExpression(condition)
@@ -86,7 +97,7 @@ public class DynamoDbRequestStore implements RequestStore {
     }
 
     @Override
-    public boolean complete(String key, String attempt, int status, String body, String meetingId, OutcomeEvent unpublished,
+    public Completion complete(String key, String attempt, int status, String body, String meetingId, boolean claims, OutcomeEvent event,
             long nowMillis) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":status", s(RequestStatus.COMPLETED.attributeValue()),
@@ -94,30 +105,50 @@ public class DynamoDbRequestStore implements RequestStore {
                 ":resultBody", s(body),
                 ":now", n(nowMillis)));
         String update = "SET #status = :status, resultStatus = :resultStatus, resultBody = :resultBody, completedAt = :now"
-                + withEvent(unpublished, values);
+                + withEvent(event, values);
         if (meetingId == null) {
-            return ownedUpdate(key, attempt, update, values);
+            return ownedUpdate(key, attempt, update, values) ? Completion.DONE : Completion.NOT_OWNER;
         }
         values.put(":meetingId", s(meetingId));
         values.put(":attempt", s(attempt));
         Update completion = Update.builder().tableName(table).key(key(key)).conditionExpression(OWNED)
                 .updateExpression(update + ", meetingId = :meetingId")
                 .expressionAttributeNames(Map.of("#status", "status")).expressionAttributeValues(values).build();
-        Update link = Update.builder().tableName(table).key(key(MEETING_PREFIX + meetingId))
-                .updateExpression("ADD " + REQUEST_KEYS + " :key SET expiresAt = :expiresAt")
-                .expressionAttributeValues(Map.of(":key", AttributeValue.fromSs(List.of(key)),
-                        ":expiresAt", n(nowMillis / 1000 + ttl.toSeconds())))
-                .build();
+        Map<String, AttributeValue> linkValues = new HashMap<>(Map.of(":key", AttributeValue.fromSs(List.of(key)),
+                ":expiresAt", n(nowMillis / 1000 + ttl.toSeconds())));
+        Update.Builder link = Update.builder().tableName(table).key(key(MEETING_PREFIX + meetingId))
+                .updateExpression("ADD " + REQUEST_KEYS + " :key SET expiresAt = :expiresAt" + (claims ? ", " + CREATED_BY + " = :owner" : ""));
+        if (claims) {
+            // the same key may claim it again (a repeat of this write whose answer was lost); no other key may
+            link.conditionExpression("attribute_not_exists(" + CREATED_BY + ") OR " + CREATED_BY + " = :owner");
+            linkValues.put(":owner", s(key));
+        }
+        link.expressionAttributeValues(linkValues);
         try {
             dynamo.transactWriteItems(r -> r.transactItems(TransactWriteItem.builder().update(completion).build(),
-                    TransactWriteItem.builder().update(link).build()));
-            return true;
+                    TransactWriteItem.builder().update(link.build()).build()));
+            return Completion.DONE;
         } catch (TransactionCanceledException e) {
-            if (e.cancellationReasons().stream().anyMatch(reason -> "ConditionalCheckFailed".equals(reason.code()))) {
-                return false; // another attempt owns the record now
+            List<CancellationReason> reasons = e.cancellationReasons();
+            if (failedCondition(reasons, 0)) {
+                return Completion.NOT_OWNER; // another attempt owns the record now
             }
-            throw e;
+            if (failedCondition(reasons, 1)) {
+                return Completion.MEETING_TAKEN;
+            }
+            throw e; // a conflict with another transaction, or throttling: passing, tried again by the caller
         }
+    }
+
+    private static boolean failedCondition(List<CancellationReason> reasons, int item) {
+        return reasons.size() > item && "ConditionalCheckFailed".equals(reasons.get(item).code());
+    }
+
+    @Override
+    public Optional<String> meetingOwner(String meetingId) {
+        Map<String, AttributeValue> link = dynamo.getItem(r -> r.tableName(table).key(key(MEETING_PREFIX + meetingId))
+                .consistentRead(true)).item();
+        return Optional.ofNullable(link == null ? null : string(link, CREATED_BY));
     }
 
     @Override
@@ -132,12 +163,23 @@ public class DynamoDbRequestStore implements RequestStore {
     }
 
     @Override
-    public MeetingEventWrite recordMeetingEvent(RequestRecord seen, String meetingState, long eventAtMillis, String resultBody) {
+    public MeetingEventWrite recordMeetingEvents(RequestRecord seen, RequestRecord.MeetingEvents events, String resultBody) {
+        int seenApplied = seen.meetingEvents() == null ? 0 : seen.meetingEvents().applied();
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
-                ":meetingState", s(meetingState),
-                ":eventAt", n(eventAtMillis)));
-        String update = "SET meetingState = :meetingState, meetingEventAt = :eventAt";
-        String condition = "attribute_exists(" + KEY + ") AND (attribute_not_exists(meetingEventAt) OR meetingEventAt < :eventAt)";
+                ":meetingState", s(events.state()),
+                ":eventAt", n(events.latestAt()),
+                ":applied", n(events.applied()),
+                ":fieldTimes", AttributeValue.fromM(events.fieldTimes().entrySet().stream()
+                        .collect(Collectors.toMap(Map.Entry::getKey, field -> n(field.getValue()))))));
+        String update = "SET meetingState = :meetingState, meetingEventAt = :eventAt, " + EVENTS_APPLIED + " = :applied, "
+                + FIELD_TIMES + " = :fieldTimes";
+        String condition = "attribute_exists(" + KEY + ") AND ";
+        if (seenApplied == 0) {
+            condition += "attribute_not_exists(" + EVENTS_APPLIED + ")";
+        } else {
+            condition += EVENTS_APPLIED + " = :seenApplied";
+            values.put(":seenApplied", n(seenApplied));
+        }
         if (resultBody != null && seen.resultBody() != null) {
             values.put(":resultBody", s(resultBody));
             values.put(":seenBody", s(seen.resultBody()));
@@ -158,7 +200,7 @@ public class DynamoDbRequestStore implements RequestStore {
     }
 
     @Override
-    public boolean fail(String key, String attempt, RequestRecord.StoredProblem problem, OutcomeEvent unpublished, long nowMillis) {
+    public boolean fail(String key, String attempt, RequestRecord.StoredProblem problem, OutcomeEvent event, long nowMillis) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(
                 ":status", s(RequestStatus.FAILED.attributeValue()),
                 ":problemType", s(problem.type()),
@@ -166,7 +208,7 @@ public class DynamoDbRequestStore implements RequestStore {
                 ":problemDetail", s(problem.detail()),
                 ":now", n(nowMillis)));
         String update = "SET #status = :status, problemType = :problemType, problemStatus = :problemStatus,"
-                + " problemDetail = :problemDetail, completedAt = :now" + withEvent(unpublished, values);
+                + " problemDetail = :problemDetail, completedAt = :now" + withEvent(event, values);
         if (problem.code() != null) {
             values.put(":problemCode", n(problem.code()));
             update += ", problemCode = :problemCode";
@@ -174,13 +216,13 @@ public class DynamoDbRequestStore implements RequestStore {
         return ownedUpdate(key, attempt, update, values);
     }
 
-    /** The part of a completion that keeps its unpublished outcome event, in the same write. */
-    private static String withEvent(OutcomeEvent unpublished, Map<String, AttributeValue> values) {
-        if (unpublished == null) {
+    /** The part of an ending that keeps its outcome event, in the same write. */
+    private static String withEvent(OutcomeEvent event, Map<String, AttributeValue> values) {
+        if (event == null) {
             return "";
         }
-        values.put(":eventType", s(unpublished.detailType()));
-        values.put(":event", s(unpublished.detail()));
+        values.put(":eventType", s(event.detailType()));
+        values.put(":event", s(event.detail()));
         return ", " + EVENT_TYPE + " = :eventType, " + EVENT + " = :event";
     }
 
@@ -200,13 +242,19 @@ public class DynamoDbRequestStore implements RequestStore {
             dynamo.deleteItem(r -> r.tableName(table).key(key(key)).conditionExpression(OWNED)
                     .expressionAttributeValues(Map.of(":attempt", s(attempt))));
         } catch (ConditionalCheckFailedException taken) {
-            // another attempt owns the record now: it is not ours to remove
+            // another attempt owns the record now, or this delete's own earlier attempt removed it
         }
     }
 
     @Override
-    public void abandon(String key, String attempt, long nowMillis) {
-        ownedUpdate(key, attempt, "SET inProgressUntil = :now", Map.of(":now", n(nowMillis)));
+    public void abandon(String key, String attempt, long nowMillis, long inProgressUntil, long ambiguousAt) {
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":now", n(nowMillis), ":until", n(inProgressUntil)));
+        String update = "SET inProgressUntil = :until, abandonedAt = :now";
+        if (ambiguousAt > 0) {
+            values.put(":ambiguousAt", n(ambiguousAt));
+            update += ", ambiguousAt = :ambiguousAt";
+        }
+        ownedUpdate(key, attempt, update, values);
     }
 
     private boolean ownedUpdate(String key, String attempt, String update, Map<String, AttributeValue> values) {
@@ -235,10 +283,28 @@ public class DynamoDbRequestStore implements RequestStore {
         }
         item.put("attempt", s(record.attempt()));
         item.put("startedAt", n(record.startedAt()));
+        item.put("attemptDeadline", n(record.attemptDeadline()));
         item.put("inProgressUntil", n(record.inProgressUntil()));
         item.put("expiresAt", n(record.expiresAt()));
         item.put("firstStartedAt", n(record.firstStartedAt()));
         item.put("attempts", n(record.attempts()));
+        if (record.ambiguousAt() > 0) {
+            item.put("ambiguousAt", n(record.ambiguousAt()));
+        }
+        if (record.status() == RequestStatus.FAILED) {
+            RequestRecord.StoredProblem problem = record.problem();
+            item.put("completedAt", n(record.completedAt()));
+            item.put("problemType", s(problem.type()));
+            item.put("problemStatus", n(problem.status()));
+            item.put("problemDetail", s(problem.detail()));
+            if (problem.code() != null) {
+                item.put("problemCode", n(problem.code()));
+            }
+        }
+        if (record.unpublishedEvent() != null) {
+            item.put(EVENT_TYPE, s(record.unpublishedEvent().detailType()));
+            item.put(EVENT, s(record.unpublishedEvent().detail()));
+        }
         return item;
     }
 
@@ -256,17 +322,33 @@ public class DynamoDbRequestStore implements RequestStore {
                 string(item, "meetingId"),
                 string(item, "attempt"),
                 number(item, "startedAt"),
+                item.containsKey("attemptDeadline") ? number(item, "attemptDeadline") : number(item, "inProgressUntil"),
                 number(item, "inProgressUntil"),
                 number(item, "expiresAt"),
                 number(item, "completedAt"),
                 (int) number(item, "resultStatus"),
                 string(item, "resultBody"),
                 problem,
-                string(item, "meetingState"),
-                number(item, "meetingEventAt"),
+                meetingEvents(item),
                 number(item, "firstStartedAt"),
                 (int) number(item, "attempts"),
+                number(item, "abandonedAt"),
+                number(item, "ambiguousAt"),
                 item.containsKey(EVENT) ? new OutcomeEvent(string(item, EVENT_TYPE), string(item, EVENT)) : null);
+    }
+
+    /** What Zoom's events said; records written before field times were kept have an empty map (every field counts as unset). */
+    private static RequestRecord.MeetingEvents meetingEvents(Map<String, AttributeValue> item) {
+        if (!item.containsKey("meetingState")) {
+            return null;
+        }
+        Map<String, Long> fieldTimes = new HashMap<>();
+        AttributeValue times = item.get(FIELD_TIMES);
+        if (times != null && times.hasM()) {
+            times.m().forEach((field, at) -> fieldTimes.put(field, Long.parseLong(at.n())));
+        }
+        return new RequestRecord.MeetingEvents(string(item, "meetingState"), number(item, "meetingEventAt"),
+                (int) number(item, EVENTS_APPLIED), fieldTimes);
     }
 
     private static Map<String, AttributeValue> key(String key) {

@@ -3,8 +3,8 @@ package dev.zoomscheduler.idempotency;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -22,41 +22,45 @@ import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.zoom.ZoomReply;
 
 /**
- * Runs a request at most once per idempotency key, for every entry point. The rules:
- * <ol>
- * <li>Before Zoom is called, a record "in progress" is written with a conditional put: it names this attempt and lasts
- * until the invocation's Lambda deadline, after which the attempt is surely dead.</li>
- * <li>A repeat of a completed request gets the stored answer; of a failed one, the stored problem. A key reused for a
- * different request is refused (422).</li>
- * <li>A repeat while the request is in progress elsewhere waits for it, then gets its answer, or 409 with Retry-After.</li>
- * <li>After the attempt: Zoom's answer completes the record; only a {@link Finality#FINAL final} refusal by Zoom is
- * stored as failed. Any other failure leaves the key retryable: an unknown outcome (Zoom timed out, dropped the
- * connection, answered 5xx), or any failure of an attempt that took over an abandoned one, ends the attempt's time at
- * once and keeps the record; a failure of a first attempt before anything reached Zoom removes the record.</li>
- * <li>An attempt that takes over one in progress past its time (crashed, killed, or of unknown outcome) keeps the
- * record's first start and counts the attempts, and first asks the request to {@link Attempt#recover recover} what
- * any earlier attempt may have done at Zoom since the first began, so that a create whose 201 was never recorded is
- * adopted instead of done twice.</li>
- * <li>A request that ends (completed, or failed for good) is announced by an outcome event ({@link Announcements}).</li>
- * </ol>
+ * Runs a request at most once per idempotency key, for every entry point, by the rules of docs/events-and-idempotency.md
+ * ("Idempotency"): a conditional record per attempt; replays of ended requests; waiting for one in progress; an unknown
+ * outcome kept in doubt until what the attempt began at Zoom has landed; the next attempt recovers what earlier ones did
+ * before it acts, and claims a meeting it adopts for its key alone; the ending written with its outcome event, then published.
  */
 @ApplicationScoped
 public class Idempotency {
 
     private static final Logger LOG = Logger.getLogger(Idempotency.class);
-    private static final Duration IN_PROGRESS_RETRY_AFTER = Duration.ofSeconds(1);
-    private static final Duration PUBLISH_MARGIN = Duration.ofSeconds(1);
+    /** How far apart two instances' clocks may be: every in-doubt period is this much longer. */
+    static final Duration CLOCK_SKEW = Duration.ofSeconds(2);
+    /** Retry-After while another attempt of the same request is running: it may end any moment. */
+    private static final Duration RUNNING_RETRY_AFTER = Duration.ofSeconds(1);
+    /** Left before the invocation's deadline: waits end, and the final write is not tried again, this long before it. */
+    private static final Duration ANSWER_MARGIN = Duration.ofSeconds(1);
+    private static final int FINAL_WRITE_ATTEMPTS = 3;
+    /** Claims of a meeting before the attempt gives up and leaves the key to its next attempt. */
+    private static final int CLAIM_ATTEMPTS = 3;
 
     private final RequestStore store;
     private final Clock clock;
     private final IdempotencySettings settings;
     private final Announcements announcements;
+    private final Backoff backoff;
 
-    public Idempotency(RequestStore store, Clock clock, IdempotencySettings settings, Announcements announcements) {
+    public Idempotency(RequestStore store, Clock clock, IdempotencySettings settings, Announcements announcements, Backoff backoff) {
         this.store = store;
         this.clock = clock;
         this.settings = settings;
         this.announcements = announcements;
+        this.backoff = backoff;
+    }
+
+    /** What a refusal before Zoom (invalid request, unknown connection) does to the key. */
+    public enum Refusals {
+        /** Nothing is stored: the caller, who heard the refusal, may fix the request and send it again (HTTP). */
+        LEAVE_NO_TRACE,
+        /** The request has failed for good: stored, replayed, announced (a queued request, which nobody hears). */
+        END_THE_REQUEST
     }
 
     /** The request's work, done at most once per key. */
@@ -65,11 +69,14 @@ public class Idempotency {
         ZoomReply perform();
 
         /**
-         * What abandoned attempts of the same request, the first begun at {@code startedAt}, did at Zoom, as the answer
-         * to give; empty to {@link #perform} it.
+         * What earlier attempts of the same request, the first begun at {@code startedAt}, did at Zoom, as the answer to
+         * give; {@link Recovery#NOTHING} to {@link #perform} it.
+         *
+         * @param chooseAmongSeveral whether to take the earliest of several candidates rather than answer
+         *        {@link Recovery#AMBIGUOUS} (their owners have had an in-doubt period to claim theirs)
          */
-        default Optional<ZoomReply> recover(Instant startedAt) {
-            return Optional.empty();
+        default Recovery recover(Instant startedAt, boolean chooseAmongSeveral) {
+            return Recovery.NOTHING;
         }
 
         /** What is known of the meeting after Zoom's {@code reply}, for the outcome event (which shows a few fields). */
@@ -78,127 +85,259 @@ public class Idempotency {
         }
     }
 
+    /** What a recovery found: the answer an earlier attempt got, nothing, or several candidates. */
+    public record Recovery(ZoomReply found, boolean ambiguous) {
+
+        public static final Recovery NOTHING = new Recovery(null, false);
+        public static final Recovery AMBIGUOUS = new Recovery(null, true);
+
+        public static Recovery found(ZoomReply reply) {
+            return new Recovery(reply, false);
+        }
+    }
+
     /** Zoom's answer, and whether it is the stored answer of an earlier attempt. */
     public record Outcome(ZoomReply reply, boolean replayed) {
     }
 
-    public Outcome run(String key, RequestDescription request, Instant deadline, Attempt attempt) {
-        Instant waitUntil = earliest(clock.instant().plus(settings.waitTimeout()), deadline);
+    public Outcome run(String key, RequestDescription request, Instant deadline, Refusals refusals, Attempt attempt) {
+        Instant waitUntil = earliest(clock.instant().plus(settings.waitTimeout()), deadline.minus(ANSWER_MARGIN));
         for (int round = 0;; round++) {
             long now = clock.millis();
             RequestRecord mine = RequestRecord.firstAttempt(key, request, UUID.randomUUID().toString(), now, deadline.toEpochMilli(),
-                    now / 1000 + settings.ttl().toSeconds());
+                    inDoubt().toMillis(), now / 1000 + settings.ttl().toSeconds());
             RequestStore.Begin begin = store.begin(mine, now);
             if (begin.began()) {
-                return new Outcome(perform(mine, false, attempt), false);
+                return new Outcome(new Run(mine, null, refusals, attempt).go(), false);
             }
             RequestRecord existing = begin.previous();
-            if (!existing.fingerprint().equals(request.fingerprint())) {
+            if (existing != null && !existing.fingerprint().equals(request.fingerprint())) {
                 throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED, "The idempotency key '" + key
                         + "' was used for a different request; use a new key for a new request.");
             }
-            switch (existing.status()) {
-                case COMPLETED:
-                    announcements.publishStored(existing, publishBudget(mine));
-                    return new Outcome(new ZoomReply(existing.resultStatus(), existing.resultBody()), true);
-                case FAILED:
-                    announcements.publishStored(existing, publishBudget(mine));
-                    throw replay(existing.problem());
-                default:
-                    if (existing.abandonedAt(now)) {
-                        RequestRecord successor = mine.succeeding(existing);
-                        if (store.takeOver(existing.attempt(), successor, now).began()) {
-                            return new Outcome(perform(successor, true, attempt), false);
-                        }
-                        // another attempt took it over, or it ended: look again
-                    }
-                    if (!clock.instant().isBefore(waitUntil)) {
-                        throw new ProblemException(ProblemType.REQUEST_IN_PROGRESS, 409, "The request of idempotency key '" + key
-                                + "' is still in progress; ask again shortly.", null, null, IN_PROGRESS_RETRY_AFTER);
-                    }
-                    if (!Backoff.pause(round, waitUntil, clock)) {
-                        throw new ProblemException(ProblemType.REQUEST_IN_PROGRESS, "Interrupted while waiting for the same request.");
-                    }
+            if (existing != null && existing.status() == RequestStatus.COMPLETED) {
+                announcements.publishStored(existing, publishBudget(deadline));
+                return new Outcome(new ZoomReply(existing.resultStatus(), existing.resultBody()), true);
+            }
+            if (existing != null && existing.status() == RequestStatus.FAILED) {
+                announcements.publishStored(existing, publishBudget(deadline));
+                throw replay(existing.problem());
+            }
+            if (existing != null && existing.abandonedAt(now)) {
+                RequestRecord successor = mine.succeeding(existing);
+                if (store.takeOver(existing.attempt(), successor, now).began()) {
+                    return new Outcome(new Run(successor, existing, refusals, attempt).go(), false);
+                }
+                continue; // another attempt took it over, or it ended: look again
+            }
+            if (existing != null && existing.inDoubtAt(now)) {
+                throw inDoubt(key, Duration.ofMillis(existing.inProgressUntil() - now));
+            }
+            if (!clock.instant().isBefore(waitUntil)) {
+                throw new ProblemException(ProblemType.REQUEST_IN_PROGRESS, 409, "The request of idempotency key '" + key
+                        + "' is still in progress; ask again shortly.", null, null, RUNNING_RETRY_AFTER);
+            }
+            if (existing != null && !backoff.pause(round, waitUntil)) {
+                throw new ProblemException(ProblemType.REQUEST_IN_PROGRESS, "Interrupted while waiting for the same request.");
             }
         }
     }
 
     /**
-     * @param reconciling whether an earlier attempt was abandoned: what it did at Zoom is looked for first, from the
-     *        request's first start on (each attempt may have acted, and their clocks are not Zoom's)
+     * A request that ends before any attempt, refused for what it says (a queued request that can never succeed): it is
+     * recorded as failed with its outcome event, which is then published; a repeat of the same request publishes it again
+     * if that failed. Nothing happens if the key names another request.
      */
-    private ZoomReply perform(RequestRecord mine, boolean reconciling, Attempt attempt) {
-        ZoomReply reply;
-        try {
-            Optional<ZoomReply> recovered = reconciling ? recover(mine, attempt) : Optional.empty();
-            if (recovered.isPresent()) {
-                LOG.infof("Request %s: adopted what an abandoned attempt did at Zoom", mine.key());
+    public void refuse(String key, RequestDescription request, ProblemException refusal, Instant deadline) {
+        long now = clock.millis();
+        OutcomeEvent event = announcements.event(() -> OutcomeEvents.failed(key, request.connectionId(), request.operation(),
+                problemOf(refusal)));
+        RequestRecord refused = RequestRecord.firstAttempt(key, request, UUID.randomUUID().toString(), now, deadline.toEpochMilli(), 0,
+                now / 1000 + settings.ttl().toSeconds());
+        RequestRecord failed = new RequestRecord(key, RequestStatus.FAILED, refused.fingerprint(), refused.operation(),
+                refused.connectionId(), refused.meetingId(), refused.attempt(), now, now, now, refused.expiresAt(), now, 0, null,
+                storedProblemOf(refusal), null, now, 1, 0, 0, event);
+        if (store.refuse(failed, now)) {
+            announcements.publishEnded(key, event, publishBudget(deadline));
+            return;
+        }
+        store.read(key).filter(existing -> existing.fingerprint().equals(request.fingerprint()))
+                .ifPresent(existing -> announcements.publishStored(existing, publishBudget(deadline)));
+    }
+
+    /** One attempt, from its record being written to its ending. */
+    private final class Run {
+
+        private final RequestRecord mine;
+        /** The record as the attempt it took over left it; null for a first attempt. */
+        private final RequestRecord abandoned;
+        private final Refusals refusals;
+        private final Attempt attempt;
+        /** Whether the request itself went to Zoom: its outcome may then be unknown. */
+        private boolean sent;
+        /** Whether this attempt's record was ended already (kept in doubt for several candidates). */
+        private boolean ended;
+
+        Run(RequestRecord mine, RequestRecord abandoned, Refusals refusals, Attempt attempt) {
+            this.mine = mine;
+            this.abandoned = abandoned;
+            this.refusals = refusals;
+            this.attempt = attempt;
+        }
+
+        ZoomReply go() {
+            try {
+                boolean waitedOut = abandoned != null && abandoned.ambiguousAt() > 0
+                        && clock.millis() > abandoned.ambiguousAt() + inDoubt().toMillis();
+                ZoomReply reply = abandoned == null ? send() : recoverOrSend(waitedOut);
+                for (int claim = 1;; claim++) {
+                    if (end(reply) != RequestStore.Completion.MEETING_TAKEN) {
+                        return reply;
+                    }
+                    // Another key holds the meeting: it claimed it first, having lost the answer to its own create.
+                    LOG.warnf("Request %s: meeting %s belongs to another idempotency key; looking for this request's own", mine.key(),
+                            CreatedMeeting.idOf(reply.body()));
+                    if (claim == CLAIM_ATTEMPTS) {
+                        throw new ProblemException(ProblemType.REQUEST_IN_PROGRESS, 409, "The meeting of idempotency key '" + mine.key()
+                                + "' could not be told apart from another key's yet; ask again shortly.", null, null, RUNNING_RETRY_AFTER);
+                    }
+                    reply = recoverOrSend(true);
+                }
+            } catch (ProblemException e) {
+                throw settle(e);
+            } catch (RuntimeException e) {
+                if (!ended) {
+                    endAttempt(sent);
+                }
+                throw e;
             }
-            reply = recovered.orElseGet(attempt::perform);
-        } catch (ProblemException e) {
-            settle(mine, reconciling, e);
-            throw e;
-        } catch (RuntimeException e) {
-            quietly(mine, () -> store.abandon(mine.key(), mine.attempt(), clock.millis()));
-            throw e;
         }
-        // Zoom has done it: if this write is lost, the record stays in progress until the deadline, and the next
-        // attempt recovers the result instead of doing it again.
-        String meetingId = mine.meetingId() != null ? mine.meetingId() : CreatedMeeting.idOf(reply.body());
-        OutcomeEvent unpublished = announcements.publishEnding(
-                () -> OutcomeEvents.succeeded(mine.key(), mine.connectionId(), mine.operation(), attempt.meeting(reply)),
-                publishBudget(mine));
-        quietly(mine, () -> store.complete(mine.key(), mine.attempt(), reply.status(), reply.body(), meetingId, unpublished,
-                clock.millis()));
-        announcements.remember(mine.key(), unpublished);
-        return reply;
+
+        private ZoomReply send() {
+            sent = true;
+            return attempt.perform();
+        }
+
+        /** Rule 5: what earlier attempts did at Zoom is adopted; several candidates wait one in-doubt period for their owners. */
+        private ZoomReply recoverOrSend(boolean chooseAmongSeveral) {
+            Recovery recovery = attempt.recover(Instant.ofEpochMilli(mine.requestStartedAt()), chooseAmongSeveral);
+            if (recovery.ambiguous()) {
+                long now = clock.millis();
+                long firstAmbiguous = mine.ambiguousAt() > 0 ? mine.ambiguousAt() : now;
+                Duration wait = inDoubt();
+                quietly(() -> store.abandon(mine.key(), mine.attempt(), now, now + wait.toMillis(), firstAmbiguous));
+                ended = true;
+                throw new ProblemException(ProblemType.REQUEST_IN_PROGRESS, 409, "Zoom shows several meetings that earlier attempts of"
+                        + " the request of idempotency key '" + mine.key() + "' may have made; it looks again once their owners"
+                        + " have had time to claim theirs.", null, null, wait);
+            }
+            if (recovery.found() != null) {
+                LOG.infof("Request %s: adopted what an earlier attempt did at Zoom", mine.key());
+                return recovery.found();
+            }
+            return send();
+        }
+
+        /** Rule 6 for Zoom's answer: the record, with the claim of a created meeting and the outcome event; then the publish. */
+        private RequestStore.Completion end(ZoomReply reply) {
+            String meetingId = mine.meetingId() != null ? mine.meetingId() : CreatedMeeting.idOf(reply.body());
+            boolean claims = mine.meetingId() == null && meetingId != null;
+            OutcomeEvent event = announcements.event(
+                    () -> OutcomeEvents.succeeded(mine.key(), mine.connectionId(), mine.operation(), attempt.meeting(reply)));
+            RequestStore.Completion completion = finalWrite(() -> store.complete(mine.key(), mine.attempt(), reply.status(),
+                    reply.body(), meetingId, claims, event, clock.millis()));
+            if (completion == RequestStore.Completion.MEETING_TAKEN) {
+                return completion;
+            }
+            ended = true;
+            // Not written (DynamoDB failed): the record runs out in doubt, and the next attempt adopts the meeting again.
+            announcements.publishEnded(mine.key(), event, publishBudget(Instant.ofEpochMilli(mine.attemptDeadline())));
+            return completion;
+        }
+
+        /**
+         * Rule 4 for a failed attempt: a final answer is stored. Otherwise the key stays retryable: in doubt for the in-doubt
+         * period if what was sent to Zoom may still land (the answer then says to retry after it); free at once if this
+         * attempt sent nothing (a first attempt's record is removed). Returns the problem to answer.
+         */
+        private ProblemException settle(ProblemException failure) {
+            if (ended) {
+                return failure;
+            }
+            Finality finality = Finality.of(failure);
+            boolean inDoubt = sent && finality == Finality.OUTCOME_UNKNOWN;
+            if (finality == Finality.FINAL || finality == Finality.REFUSED && refusals == Refusals.END_THE_REQUEST) {
+                failForGood(failure);
+            } else if (abandoned == null && !inDoubt) {
+                quietly(() -> store.release(mine.key(), mine.attempt()));
+            } else {
+                endAttempt(inDoubt);
+            }
+            return inDoubt ? new ProblemException(failure.type(), failure.status(), failure.getMessage(), failure.zoomCode(), null,
+                    Idempotency.this.inDoubt().plus(Duration.ofSeconds(1))) : failure;
+        }
+
+        private void failForGood(ProblemException failure) {
+            OutcomeEvent event = announcements.event(
+                    () -> OutcomeEvents.failed(mine.key(), mine.connectionId(), mine.operation(), problemOf(failure)));
+            finalWrite(() -> store.fail(mine.key(), mine.attempt(), storedProblemOf(failure), event, clock.millis()));
+            announcements.publishEnded(mine.key(), event, publishBudget(Instant.ofEpochMilli(mine.attemptDeadline())));
+        }
+
+        /** Ends this attempt's time: after the in-doubt period if what it sent may still land, else at once. */
+        private void endAttempt(boolean inDoubt) {
+            long now = clock.millis();
+            long until = inDoubt ? now + Idempotency.this.inDoubt().toMillis() : now;
+            quietly(() -> store.abandon(mine.key(), mine.attempt(), now, until, mine.ambiguousAt()));
+        }
+
+        /** A write after the attempt, tried again on DynamoDB's passing failures while time is left; null if it never took. */
+        private <T> T finalWrite(Supplier<T> write) {
+            Instant lastTry = Instant.ofEpochMilli(mine.attemptDeadline()).minus(ANSWER_MARGIN);
+            for (int attempt = 1;; attempt++) {
+                try {
+                    return write.get();
+                } catch (RuntimeException e) {
+                    if (attempt == FINAL_WRITE_ATTEMPTS || !clock.instant().isBefore(lastTry)) {
+                        LOG.warnf("Request %s: its record could not be updated (%s); it stays in doubt until it runs out", mine.key(),
+                                e.getClass().getSimpleName());
+                        return null;
+                    }
+                    backoff.pause(attempt, lastTry);
+                }
+            }
+        }
+
+        private void quietly(Runnable write) {
+            finalWrite(() -> {
+                write.run();
+                return Boolean.TRUE;
+            });
+        }
     }
 
-    /** A failed look-up says nothing of the request: whatever it was, the record stays as it was, to look again next time. */
-    private Optional<ZoomReply> recover(RequestRecord mine, Attempt attempt) {
-        try {
-            return attempt.recover(Instant.ofEpochMilli(mine.requestStartedAt()));
-        } catch (RuntimeException e) {
-            quietly(mine, () -> store.abandon(mine.key(), mine.attempt(), clock.millis()));
-            throw e;
-        }
+    /** How long work begun at Zoom may take to land after we stopped waiting, clock skew between instances included. */
+    private Duration inDoubt() {
+        return settings.inDoubt().plus(CLOCK_SKEW);
     }
 
-    /**
-     * Step 4 for a failed attempt: only a final answer is stored. Otherwise the key stays retryable: the record is kept
-     * (abandoned) while what Zoom did is unknown, from this attempt or an earlier one, and removed only when nothing
-     * can have happened at Zoom.
-     */
-    private void settle(RequestRecord mine, boolean reconciling, ProblemException failure) {
-        Finality finality = Finality.of(failure);
-        if (finality == Finality.FINAL) {
-            OutcomeEvent unpublished = announcements.publishEnding(() -> OutcomeEvents.failed(mine.key(), mine.connectionId(),
-                    mine.operation(), new Problem(failure.type().uri(), failure.type().title(), failure.status(), failure.getMessage(),
-                            failure.zoomCode(), null)), publishBudget(mine));
-            quietly(mine, () -> store.fail(mine.key(), mine.attempt(),
-                    new RequestRecord.StoredProblem(failure.type().uri(), failure.status(), failure.getMessage(), failure.zoomCode()),
-                    unpublished, clock.millis()));
-            announcements.remember(mine.key(), unpublished);
-        } else if (reconciling || finality == Finality.OUTCOME_UNKNOWN) {
-            quietly(mine, () -> store.abandon(mine.key(), mine.attempt(), clock.millis()));
-        } else {
-            quietly(mine, () -> store.release(mine.key(), mine.attempt()));
-        }
+    /** A publish leaves a second before the invocation's deadline. */
+    private Duration publishBudget(Instant deadline) {
+        return Duration.between(clock.instant(), deadline).minus(ANSWER_MARGIN);
     }
 
-    /** A publish leaves the record's final write a second before the invocation's deadline; with less, it is kept for later. */
-    private Duration publishBudget(RequestRecord mine) {
-        return Duration.ofMillis(mine.inProgressUntil() - clock.millis()).minus(PUBLISH_MARGIN);
+    private static ProblemException inDoubt(String key, Duration left) {
+        return new ProblemException(ProblemType.REQUEST_IN_PROGRESS, 409, "The last attempt of the request of idempotency key '" + key
+                + "' ended without knowing what Zoom did; nothing is done for the key until that has had time to land.", null, null,
+                left.plus(Duration.ofSeconds(1)));
     }
 
-    /** A write after the attempt: if DynamoDB fails now, the record runs out at the deadline, which is safe. */
-    private static void quietly(RequestRecord mine, Runnable write) {
-        try {
-            write.run();
-        } catch (RuntimeException e) {
-            LOG.warnf("Request %s: its record could not be updated (%s); it stays in progress until its deadline",
-                    mine.key(), e.getClass().getSimpleName());
-        }
+    private static Problem problemOf(ProblemException failure) {
+        return new Problem(failure.type().uri(), failure.type().title(), failure.status(), failure.getMessage(), failure.zoomCode(), null);
+    }
+
+    private static RequestRecord.StoredProblem storedProblemOf(ProblemException failure) {
+        return new RequestRecord.StoredProblem(failure.type().uri(), failure.status(), failure.getMessage(), failure.zoomCode());
     }
 
     private static ProblemException replay(RequestRecord.StoredProblem problem) {

@@ -13,9 +13,13 @@ public final class IdempotencyKeys {
     private IdempotencyKeys() {
     }
 
+    public static boolean isValid(String key) {
+        return key != null && VALID.matcher(key).matches();
+    }
+
     /** The key, or a problem naming {@code field}. */
     public static String require(String key, String field) {
-        if (key == null || !VALID.matcher(key).matches()) {
+        if (!isValid(key)) {
             throw ProblemException.invalidRequest(field,
                     "Must be 1 to 255 characters of letters, digits and . _ : @ / + = -");
         }

@@ -16,4 +16,10 @@ public interface IdempotencySettings {
 
     /** How long a repeat waits for the same request in progress elsewhere before it is answered 409. */
     Duration waitTimeout();
+
+    /**
+     * How long after an attempt stopped waiting for Zoom (or its invocation ended) what it sent may still be carried out
+     * ({@code IDEMPOTENCY_IN_DOUBT_SECONDS}): until then nobody looks for it or sends the request again.
+     */
+    Duration inDoubt();
 }

@@ -1,6 +1,7 @@
 package dev.zoomscheduler.idempotency;
 
 import java.io.IOException;
+import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
 
@@ -30,6 +31,8 @@ public class RequestOutcomeResource {
 
     /** The status of a request whose last attempt ended without an outcome; its next attempt takes over. */
     static final String ABANDONED = "abandoned";
+    /** The status of a request whose last attempt ended without knowing what Zoom did; nothing is done until that can land. */
+    static final String IN_DOUBT = "in_doubt";
 
     private final RequestStore store;
     private final ObjectMapper json;
@@ -45,7 +48,7 @@ public class RequestOutcomeResource {
     @APIResponse(responseCode = "200", description = "The request's record", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(ref = "RequestOutcome")))
     @GET
-    @Path("{idempotencyKey}")
+    @Path("{idempotencyKey: .+}") // keys may hold '/' (base64 keys): API Gateway's route is greedy too
     @Produces(MediaType.APPLICATION_JSON)
     public String outcome(@PathParam("idempotencyKey") String key) {
         RequestRecord record = store.read(IdempotencyKeys.require(key, "idempotencyKey"))
@@ -53,7 +56,7 @@ public class RequestOutcomeResource {
                         "No request with idempotency key '" + key + "' is on record (records expire after their TTL)."));
         ObjectNode outcome = json.createObjectNode()
                 .put("idempotencyKey", record.key())
-                .put("status", record.abandonedAt(clock.millis()) ? ABANDONED : record.status().attributeValue())
+                .put("status", status(record, clock.millis()))
                 .put("operation", record.operation())
                 .put("connectionId", record.connectionId())
                 .put("startedAt", Instant.ofEpochMilli(record.requestStartedAt()).toString())
@@ -68,10 +71,10 @@ public class RequestOutcomeResource {
         if (meeting != null) {
             outcome.set("meeting", meeting);
         }
-        if (record.meetingState() != null) {
+        if (record.meetingEvents() != null) {
             // Zoom's later events about the meeting (webhooks): "updated" (the meeting above shows the change) or "deleted"
-            outcome.put("meetingState", record.meetingState())
-                    .put("meetingEventAt", Instant.ofEpochMilli(record.meetingEventAt()).toString());
+            outcome.put("meetingState", record.meetingEvents().state())
+                    .put("meetingEventAt", Instant.ofEpochMilli(record.meetingEvents().latestAt()).toString());
         }
         if (record.problem() != null) {
             RequestRecord.StoredProblem problem = record.problem();
@@ -97,9 +100,16 @@ public class RequestOutcomeResource {
             }
         }
         if (!meeting.has("id") && record.meetingId() != null) {
-            meeting.put("id", Long.parseLong(record.meetingId()));
+            meeting.put("id", new BigInteger(record.meetingId())); // Zoom's ids are digits, some beyond a long
         }
         return meeting.isEmpty() ? null : meeting;
+    }
+
+    private static String status(RequestRecord record, long now) {
+        if (record.abandonedAt(now)) {
+            return ABANDONED;
+        }
+        return record.inDoubtAt(now) ? IN_DOUBT : record.status().attributeValue();
     }
 
     private JsonNode parse(String body) {

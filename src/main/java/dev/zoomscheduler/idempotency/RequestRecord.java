@@ -1,5 +1,7 @@
 package dev.zoomscheduler.idempotency;
 
+import java.util.Map;
+
 import dev.zoomscheduler.outcomes.OutcomeEvent;
 
 /**
@@ -8,17 +10,22 @@ import dev.zoomscheduler.outcomes.OutcomeEvent;
  * @param meetingId the meeting acted on (null for a create until it completes)
  * @param attempt id of the attempt that owns the record while it is in progress
  * @param startedAt epoch milliseconds at which that attempt began
- * @param inProgressUntil epoch milliseconds after which an unfinished attempt counts as dead (its Lambda time ran out)
+ * @param attemptDeadline epoch milliseconds at which that attempt's invocation ends (Lambda's deadline): after it the
+ *        attempt is surely dead, though work it began at Zoom may still land
+ * @param inProgressUntil epoch milliseconds until which nobody else may act for the key: the attempt's deadline, or the
+ *        moment it gave up, plus the in-doubt period in which work it began at Zoom may still land
  * @param expiresAt epoch seconds at which DynamoDB's TTL deletes the record
  * @param resultStatus Zoom's status, once completed
  * @param resultBody Zoom's body, once completed
  * @param problem the failure, once failed
- * @param meetingState what Zoom's events said of the meeting since ({@code updated}, {@code deleted}), or null
- * @param meetingEventAt epoch milliseconds of the last such event (Zoom's {@code event_ts}), or 0
+ * @param meetingEvents what Zoom's events said of the meeting since, or null if none was recorded
  * @param firstStartedAt epoch milliseconds at which the request's first attempt began (0 in records older than it:
  *        then {@code startedAt})
  * @param attempts how many attempts began (0 in records older than it: then one)
- * @param unpublishedEvent the outcome event of a completed or failed request that EventBridge has not taken yet, or null
+ * @param abandonedAt epoch milliseconds at which the last attempt ended without an outcome (0: it did not say so)
+ * @param ambiguousAt epoch milliseconds at which an attempt first found several meetings that earlier attempts may have
+ *        made (0: never)
+ * @param unpublishedEvent the outcome event of a completed or failed request that may not have reached EventBridge, or null
  */
 public record RequestRecord(
         String key,
@@ -29,35 +36,50 @@ public record RequestRecord(
         String meetingId,
         String attempt,
         long startedAt,
+        long attemptDeadline,
         long inProgressUntil,
         long expiresAt,
         long completedAt,
         int resultStatus,
         String resultBody,
         StoredProblem problem,
-        String meetingState,
-        long meetingEventAt,
+        MeetingEvents meetingEvents,
         long firstStartedAt,
         int attempts,
+        long abandonedAt,
+        long ambiguousAt,
         OutcomeEvent unpublishedEvent) {
 
-    /** The record of a new request's first attempt. */
+    /**
+     * The record of a new request's first attempt.
+     *
+     * @param inDoubt how long after the attempt's deadline its work at Zoom may still land
+     */
     public static RequestRecord firstAttempt(String key, RequestDescription request, String attempt, long nowMillis,
-            long inProgressUntil, long expiresAt) {
+            long deadlineMillis, long inDoubtMillis, long expiresAt) {
         return new RequestRecord(key, RequestStatus.IN_PROGRESS, request.fingerprint(), request.operation(), request.connectionId(),
-                request.meetingId(), attempt, nowMillis, inProgressUntil, expiresAt, 0, 0, null, null, null, 0, nowMillis, 1, null);
+                request.meetingId(), attempt, nowMillis, deadlineMillis, deadlineMillis + inDoubtMillis, expiresAt, 0, 0, null, null,
+                null, nowMillis, 1, 0, 0, null);
     }
 
     /** This attempt's record as the successor of {@code abandoned}: it keeps the request's first start and counts on. */
     public RequestRecord succeeding(RequestRecord abandoned) {
-        return new RequestRecord(key, status, fingerprint, operation, connectionId, meetingId, attempt, startedAt, inProgressUntil,
-                expiresAt, completedAt, resultStatus, resultBody, problem, meetingState, meetingEventAt,
-                abandoned.requestStartedAt(), abandoned.attemptCount() + 1, unpublishedEvent);
+        return new RequestRecord(key, status, fingerprint, operation, connectionId, meetingId, attempt, startedAt, attemptDeadline,
+                inProgressUntil, expiresAt, completedAt, resultStatus, resultBody, problem, meetingEvents,
+                abandoned.requestStartedAt(), abandoned.attemptCount() + 1, 0, abandoned.ambiguousAt(), unpublishedEvent);
     }
 
-    /** Whether its last attempt ended (or its Lambda time ran out) without an outcome: the next attempt takes over. */
+    /** Whether the next attempt may take over: the last one is over, and whatever it began at Zoom has had time to land. */
     public boolean abandonedAt(long nowMillis) {
         return status == RequestStatus.IN_PROGRESS && inProgressUntil < nowMillis;
+    }
+
+    /**
+     * Whether the last attempt is over (it said so, or its invocation has ended) but what it did at Zoom is not known yet:
+     * nobody may act for the key until {@code inProgressUntil}.
+     */
+    public boolean inDoubtAt(long nowMillis) {
+        return status == RequestStatus.IN_PROGRESS && !abandonedAt(nowMillis) && (abandonedAt > 0 || attemptDeadline < nowMillis);
     }
 
     /** When the request's first attempt began. */
@@ -78,5 +100,17 @@ public record RequestRecord(
 
     /** A failure as it was answered, kept so that a repeat gets the same answer. */
     public record StoredProblem(String type, int status, String detail, Integer code) {
+    }
+
+    /**
+     * What Zoom's meeting events said of the record's meeting.
+     *
+     * @param state {@code updated} or {@code deleted}: what the latest event said
+     * @param latestAt epoch milliseconds of the latest event (Zoom's {@code event_ts})
+     * @param applied how many events changed the record (the condition of the next write)
+     * @param fieldTimes for each field of the stored answer that an event set ({@code settings.x} for a nested one), the
+     *        {@code event_ts} of the event that set it: an older event changes only the fields no newer one set
+     */
+    public record MeetingEvents(String state, long latestAt, int applied, Map<String, Long> fieldTimes) {
     }
 }

@@ -7,7 +7,8 @@ import dev.zoomscheduler.outcomes.OutcomeEvent;
 
 /**
  * Persistence of request records. Only the attempt that began a record may finish it: every write after
- * {@link #begin} is conditional on its attempt id.
+ * {@link #begin} is conditional on its attempt id, so a write that is sent again after its answer was lost meets its own
+ * result and changes nothing more.
  */
 public interface RequestStore {
 
@@ -26,22 +27,33 @@ public interface RequestStore {
     Optional<RequestRecord> read(String key);
 
     /**
-     * Records Zoom's answer, and the meeting it made or acted on (null if none), with its outcome event if that is still
-     * to be published (null if none); false if the attempt no longer owns the record.
+     * Records Zoom's answer, the meeting it made or acted on (null if none), and the outcome event to publish (null if
+     * none). A create {@code claims} its meeting: it is linked to this key alone, in the same write, and if another key
+     * holds it already nothing is written.
      */
-    boolean complete(String key, String attempt, int status, String body, String meetingId, OutcomeEvent unpublished, long nowMillis);
+    Completion complete(String key, String attempt, int status, String body, String meetingId, boolean claims, OutcomeEvent event,
+            long nowMillis);
+
+    /** The idempotency key whose create made (or adopted) the meeting, if any. */
+    Optional<String> meetingOwner(String meetingId);
 
     /** The records of requests that made or acted on a meeting (for Zoom's meeting events), without scanning the table. */
     List<RequestRecord> forMeeting(String meetingId);
 
     /**
-     * Records what a Zoom event said of the record's meeting, unless an event as late or later was recorded already;
-     * {@code resultBody} (null: unchanged) replaces the stored answer only if it is still the one {@code seen} holds.
+     * Records what Zoom's events said of the record's meeting: {@code events} and the answer they leave ({@code resultBody},
+     * null: unchanged), if the record still holds the events {@code seen} holds and, for a new answer, the answer it holds.
      */
-    MeetingEventWrite recordMeetingEvent(RequestRecord seen, String meetingState, long eventAtMillis, String resultBody);
+    MeetingEventWrite recordMeetingEvents(RequestRecord seen, RequestRecord.MeetingEvents events, String resultBody);
 
-    /** Records a final failure, with its outcome event if that is still to be published; false if the attempt no longer owns the record. */
-    boolean fail(String key, String attempt, RequestRecord.StoredProblem problem, OutcomeEvent unpublished, long nowMillis);
+    /** Records a final failure, with its outcome event to publish (null if none); false if the attempt no longer owns the record. */
+    boolean fail(String key, String attempt, RequestRecord.StoredProblem problem, OutcomeEvent event, long nowMillis);
+
+    /**
+     * Records a request that ends before any attempt, refused for what it says (a queued request that can never succeed),
+     * unless the key has a record already; true if this wrote it.
+     */
+    boolean refuse(RequestRecord refused, long nowMillis);
 
     /** Notes that the record's outcome event {@code event} was published (nothing if the record no longer holds it). */
     void published(String key, OutcomeEvent event);
@@ -52,13 +64,22 @@ public interface RequestStore {
     void release(String key, String attempt);
 
     /**
-     * Ends the attempt's time at once and keeps the record: the outcome at Zoom of this or an earlier attempt is unknown,
-     * so the next attempt must look before it acts.
+     * Ends the attempt: the next may take over after {@code inProgressUntil} (now, if nothing it began at Zoom can still
+     * land). {@code ambiguousAt} (0: none) keeps when an attempt first found several meetings that may be the request's.
      */
-    void abandon(String key, String attempt, long nowMillis);
+    void abandon(String key, String attempt, long nowMillis, long inProgressUntil, long ambiguousAt);
+
+    /** What {@link #complete} did. */
+    enum Completion {
+        DONE,
+        /** Another attempt owns the record now: nothing was written. */
+        NOT_OWNER,
+        /** Another key holds the meeting: nothing was written. */
+        MEETING_TAKEN
+    }
 
     /**
-     * Outcome of {@link #recordMeetingEvent}.
+     * Outcome of {@link #recordMeetingEvents}.
      *
      * @param found if not applied: the record as the failed condition found it (null: gone)
      */

@@ -14,8 +14,12 @@ public final class Identifiers {
     private Identifiers() {
     }
 
+    public static boolean isMeetingId(String value) {
+        return value != null && MEETING_ID.matcher(value).matches();
+    }
+
     public static String meetingId(String value, String field) {
-        if (value == null || !MEETING_ID.matcher(value).matches()) {
+        if (!isMeetingId(value)) {
             throw ProblemException.invalidRequest(field, "Must be a numeric Zoom meeting id.");
         }
         return value;

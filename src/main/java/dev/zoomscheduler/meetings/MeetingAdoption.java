@@ -6,6 +6,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,19 +20,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.zoomscheduler.idempotency.Idempotency.Recovery;
+import dev.zoomscheduler.idempotency.RequestStore;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.zoom.ZoomReply;
 
 /**
  * Finds what abandoned attempts of a request (crashed, or with Zoom's answer lost) did at Zoom, so that the next one
- * adopts it instead of doing it twice.
+ * adopts it instead of doing it twice (docs/events-and-idempotency.md, "Idempotency"):
  * <ul>
- * <li>A create: among the host's scheduled meetings, one with the same topic and, where the request names one, the
- * same start time, created after the first attempt began (less a minute of clock skew between Lambda and Zoom); the
- * most recently created wins. Its limits (docs/events-and-idempotency.md): a request without a topic is never matched; only the first pages
- * of the host's list are searched; a same-topic, same-time meeting made by someone else in that window would be
- * adopted.</li>
+ * <li>A create: among the host's scheduled meetings created since the first attempt began (less a minute of clock skew
+ * between Lambda and Zoom), those that show every field Zoom's list shows of what the request set (topic, type, start
+ * time, duration, timezone, agenda), and its {@code settings.custom_keys} if it set them (read per candidate), and that
+ * no other idempotency key holds. One is adopted; of several, the earliest created, once their owners have had an
+ * in-doubt period to claim theirs. Instant meetings (type 1), recurring meetings without a fixed time (type 3) and
+ * meetings scheduled for another user ({@code schedule_for}) cannot be told apart so: their unknown outcome is final.</li>
  * <li>A delete: done if Zoom no longer has the meeting.</li>
  * <li>An update: done if the meeting already shows every field it sets; where that cannot be told (a field Zoom shows
  * otherwise, or not at all), it is sent again, which Zoom applies the same way.</li>
@@ -42,35 +48,45 @@ public class MeetingAdoption {
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
     private static final int PAGE_SIZE = 300;
     private static final int MAX_PAGES = 5;
+    /** What Zoom's list shows of a meeting that a create sets; compared when the create set it. */
+    private static final List<String> LISTED_FIELDS = List.of("topic", "duration", "timezone", "agenda");
     /** Zoom's answer to a done update or delete. */
     private static final ZoomReply NO_CONTENT = new ZoomReply(204, "");
 
     private final Meetings meetings;
+    private final RequestStore requests;
     private final ObjectMapper json;
 
-    public MeetingAdoption(Meetings meetings, ObjectMapper json) {
+    public MeetingAdoption(Meetings meetings, RequestStore requests, ObjectMapper json) {
         this.meetings = meetings;
+        this.requests = requests;
         this.json = json;
     }
 
-    public Optional<ZoomReply> find(MeetingCommand create, Instant firstStartedAt, Instant deadline) {
-        JsonNode topic = create.meeting().get("topic");
-        if (topic == null || !topic.isTextual()) {
-            return Optional.empty();
+    /**
+     * The meeting that an earlier attempt of {@code create} made, as Zoom's answer to the create.
+     *
+     * @param chooseAmongSeveral take the earliest of several candidates rather than answer {@link Recovery#AMBIGUOUS}
+     */
+    public Recovery find(MeetingCommand create, Instant firstStartedAt, boolean chooseAmongSeveral, Instant deadline) {
+        JsonNode wanted = create.meeting();
+        int type = wanted.path("type").asInt(2);
+        if ((type != 2 && type != 8) || wanted.has("schedule_for")) {
+            throw new ProblemException(ProblemType.CREATE_OUTCOME_UNKNOWN, "An earlier attempt of this create ended without Zoom's"
+                    + " answer, and a meeting of type " + type + (wanted.has("schedule_for") ? " scheduled for another user" : "")
+                    + " cannot be told apart from others in Zoom's list: look for it in Zoom before creating it again with a new key.");
         }
-        Optional<Instant> start = startOf(create.meeting());
+        Optional<Instant> start = startOf(wanted);
         Instant createdFrom = firstStartedAt.minus(CLOCK_SKEW);
-        JsonNode match = null;
+        List<JsonNode> candidates = new ArrayList<>();
         String pageToken = null;
         for (int page = 0; page < MAX_PAGES; page++) {
             JsonNode list = parse(meetings.list(create.connectionId(), create.userId(),
                     new ListQuery(null, PAGE_SIZE, pageToken, null, null), deadline).body());
             for (JsonNode candidate : list.path("meetings")) {
-                if (topic.textValue().equals(candidate.path("topic").asText(null))
-                        && (start.isEmpty() || start.equals(instant(candidate.path("start_time").asText(null))))
-                        && instant(candidate.path("created_at").asText(null)).filter(at -> !at.isBefore(createdFrom)).isPresent()
-                        && (match == null || candidate.path("created_at").asText().compareTo(match.path("created_at").asText()) > 0)) {
-                    match = candidate;
+                if (shownAsListed(wanted, type, start, candidate)
+                        && instant(candidate.path("created_at").asText(null)).filter(at -> !at.isBefore(createdFrom)).isPresent()) {
+                    candidates.add(candidate);
                 }
             }
             pageToken = list.path("next_page_token").asText("");
@@ -78,11 +94,51 @@ public class MeetingAdoption {
                 break;
             }
         }
-        if (match == null) {
-            return Optional.empty();
+        candidates.removeIf(candidate -> requests.meetingOwner(candidate.path("id").asText()).isPresent());
+        candidates.sort(Comparator.comparing(candidate -> instant(candidate.path("created_at").asText(null)).orElse(Instant.MAX)));
+        List<JsonNode> matching = new ArrayList<>();
+        for (JsonNode candidate : candidates) {
+            Optional<JsonNode> found = current(create.connectionId(), candidate.path("id").asText(), deadline);
+            JsonNode meeting = found.orElse(null);
+            if (meeting != null && sameCustomKeys(wanted, meeting)) {
+                matching.add(meeting);
+                if (!wanted.path("settings").has("custom_keys") && matching.size() > 1) {
+                    break; // two are enough to know there are several
+                }
+            }
         }
-        LOG.infof("Adopting meeting %s, made by an abandoned attempt of the same create", match.path("id").asText());
-        return Optional.of(new ZoomReply(201, meetings.get(create.connectionId(), match.path("id").asText(), deadline).body()));
+        if (matching.isEmpty()) {
+            return Recovery.NOTHING;
+        }
+        if (matching.size() > 1 && !chooseAmongSeveral) {
+            LOG.infof("Zoom shows %d meetings that an abandoned attempt of the same create may have made", matching.size());
+            return Recovery.AMBIGUOUS;
+        }
+        JsonNode adopted = matching.get(0);
+        LOG.infof("Adopting meeting %s, made by an abandoned attempt of the same create", adopted.path("id").asText());
+        return Recovery.found(new ZoomReply(201, adopted.toString()));
+    }
+
+    /** Whether Zoom's list entry shows what the create set, as far as the list shows it. */
+    private static boolean shownAsListed(JsonNode wanted, int type, Optional<Instant> start, JsonNode candidate) {
+        if (candidate.path("type").asInt(2) != type) {
+            return false;
+        }
+        if (start.isPresent() && !start.equals(instant(candidate.path("start_time").asText(null)))) {
+            return false;
+        }
+        for (String field : LISTED_FIELDS) {
+            if (wanted.has(field) && candidate.has(field) && !shows(candidate.get(field), wanted.get(field))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The caller's own {@code settings.custom_keys}, if it set them, are the meeting's: a key of its own, matched exactly. */
+    private static boolean sameCustomKeys(JsonNode wanted, JsonNode meeting) {
+        JsonNode keys = wanted.path("settings").get("custom_keys");
+        return keys == null || keys.equals(meeting.path("settings").get("custom_keys"));
     }
 
     /** A delete is done if Zoom no longer has the meeting. */
@@ -113,8 +169,12 @@ public class MeetingAdoption {
 
     /** The command's meeting as Zoom has it now; empty if Zoom does not know it (404). */
     private Optional<JsonNode> current(MeetingCommand command, Instant deadline) {
+        return current(command.connectionId(), command.meetingId(), deadline);
+    }
+
+    private Optional<JsonNode> current(String connectionId, String meetingId, Instant deadline) {
         try {
-            return Optional.of(parse(meetings.get(command.connectionId(), command.meetingId(), deadline).body()));
+            return Optional.of(parse(meetings.get(connectionId, meetingId, deadline).body()));
         } catch (ProblemException e) {
             if (e.type() != ProblemType.ZOOM_NOT_FOUND) {
                 throw e;

@@ -147,7 +147,7 @@ public class MeetingResource {
         JsonNode meeting = JsonBody.object(contentType, body);
         requireValid(MeetingRules.forCreate(meeting));
         Idempotency.Outcome outcome = scheduler.schedule(idempotencyKey, MeetingCommand.create(connectionId, userId, meeting, body),
-                deadline.of(lambda));
+                Idempotency.Refusals.LEAVE_NO_TRACE, deadline.of(lambda));
         Response.ResponseBuilder answer = answer(outcome.reply());
         return (outcome.replayed() ? answer.header(REPLAYED, "true") : answer).build();
     }

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.zoomscheduler.idempotency.Idempotency;
+import dev.zoomscheduler.idempotency.Idempotency.Recovery;
+import dev.zoomscheduler.idempotency.Idempotency.Refusals;
 import dev.zoomscheduler.zoom.ZoomReply;
 
 /** Carries out a meeting command, at most once per idempotency key when there is one. */
@@ -32,24 +34,25 @@ public class MeetingScheduler {
 
     /**
      * @param idempotencyKey null to run the command as it is
+     * @param refusals what a refusal before Zoom does to the key
      * @param deadline when the invocation ends
      */
-    public Idempotency.Outcome schedule(String idempotencyKey, MeetingCommand command, Instant deadline) {
+    public Idempotency.Outcome schedule(String idempotencyKey, MeetingCommand command, Refusals refusals, Instant deadline) {
         if (idempotencyKey == null) {
             return new Idempotency.Outcome(execute(command, deadline), false);
         }
-        return idempotency.run(idempotencyKey, command.describe(), deadline, new Idempotency.Attempt() {
+        return idempotency.run(idempotencyKey, command.describe(), deadline, refusals, new Idempotency.Attempt() {
             @Override
             public ZoomReply perform() {
                 return execute(command, deadline);
             }
 
             @Override
-            public Optional<ZoomReply> recover(Instant startedAt) {
+            public Recovery recover(Instant startedAt, boolean chooseAmongSeveral) {
                 return switch (command.action()) {
-                    case CREATE -> adoption.find(command, startedAt, deadline);
-                    case UPDATE -> adoption.applied(command, deadline);
-                    case DELETE -> adoption.deleted(command, deadline);
+                    case CREATE -> adoption.find(command, startedAt, chooseAmongSeveral, deadline);
+                    case UPDATE -> recovered(adoption.applied(command, deadline));
+                    case DELETE -> recovered(adoption.deleted(command, deadline));
                 };
             }
 
@@ -58,6 +61,10 @@ public class MeetingScheduler {
                 return meetingAfter(command, reply);
             }
         });
+    }
+
+    private static Recovery recovered(Optional<ZoomReply> done) {
+        return done.map(Recovery::found).orElse(Recovery.NOTHING);
     }
 
     /** Zoom's meeting for a create; for an update, the fields it changed; the meeting's id in any case. */

@@ -20,16 +20,16 @@ import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
  * client exists. The client is built with the bean, which {@code ClientPriming} makes at init (SnapStart's snapshot).
  */
 @ApplicationScoped
-public class OutcomeBus {
+public class EventBridgeOutcomeBus implements OutcomeBus {
 
-    private static final Logger LOG = Logger.getLogger(OutcomeBus.class);
+    private static final Logger LOG = Logger.getLogger(EventBridgeOutcomeBus.class);
 
     private final Optional<String> bus;
     private final String source;
     private final Duration callTimeout;
     private final EventBridgeClient client;
 
-    public OutcomeBus(@ConfigProperty(name = "outcome-events.bus") Optional<String> bus,
+    public EventBridgeOutcomeBus(@ConfigProperty(name = "outcome-events.bus") Optional<String> bus,
             @ConfigProperty(name = "outcome-events.source") String source,
             @ConfigProperty(name = "outcome-events.endpoint-override") Optional<String> endpointOverride,
             @ConfigProperty(name = "outcome-events.call-timeout") Duration callTimeout) {
@@ -46,20 +46,17 @@ public class OutcomeBus {
         return builder.build();
     }
 
-    /** Whether outcome events are published at all. */
+    @Override
     public boolean enabled() {
         return client != null;
     }
 
-    /** The longest one publish may take ({@code EVENTBRIDGE_CALL_TIMEOUT_MS}). */
+    @Override
     public Duration callTimeout() {
         return callTimeout;
     }
 
-    /**
-     * Publishes the event, taking at most {@code budget} (and the configured call timeout); false if EventBridge did not
-     * take it, or there is no time left: the caller keeps it for later. Never throws.
-     */
+    @Override
     public boolean publish(OutcomeEvent event, Duration budget) {
         Duration timeout = budget.compareTo(callTimeout) < 0 ? budget : callTimeout;
         if (timeout.isNegative() || timeout.isZero()) {

@@ -32,7 +32,7 @@ public enum Finality {
         return switch (problem.type()) {
             // A 4xx about the request; a 502 is Zoom refusing an access token just issued (ZoomFailures), a 408 its own timeout.
             case ZOOM_REJECTED -> problem.status() < 500 && problem.status() != 408 ? FINAL : PASSING;
-            case ZOOM_NOT_FOUND -> FINAL;
+            case ZOOM_NOT_FOUND, CREATE_OUTCOME_UNKNOWN -> FINAL;
             case ZOOM_UNAVAILABLE, ZOOM_TIMEOUT, INTERNAL -> OUTCOME_UNKNOWN;
             case INVALID_REQUEST, PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, NOT_FOUND, METHOD_NOT_ALLOWED, NOT_ACCEPTABLE,
                     IDEMPOTENCY_KEY_REUSED, CONNECTION_NOT_FOUND, CONNECTION_IS_SERVER_TO_SERVER -> REFUSED;

@@ -28,6 +28,7 @@ public enum ProblemType {
     ZOOM_DAILY_LIMIT("zoom-daily-limit", 429, "Zoom's daily limit of meeting creates and updates for this user was reached"),
     ZOOM_UNAVAILABLE("zoom-unavailable", 502, "Zoom failed to answer"),
     ZOOM_TIMEOUT("zoom-timeout", 504, "Zoom did not answer in time"),
+    CREATE_OUTCOME_UNKNOWN("create-outcome-unknown", 502, "Zoom may have created the meeting, and it cannot be told apart from others"),
     ZOOM_NOT_CONFIGURED("zoom-not-configured", 500, "The Zoom app credentials are missing or refused"),
     TOKEN_REFRESH_BUSY("token-refresh-busy", 503, "The Zoom access token is being refreshed; try again shortly"),
     INVOCATION_TIME_SHORT("invocation-time-short", 503, "Too little of the invocation's time is left to do this safely; try again"),

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,7 +29,8 @@ import io.smallrye.mutiny.Uni;
  * <li>Zoom's per-second rate limit (429) is retried for every call, since Zoom did nothing: after its Retry-After, or
  * a jittered backoff, if that is short and still fits before the deadline. The daily meeting create/update limit is never retried.</li>
  * <li>Zoom's 5xx, timeouts and dropped connections are retried only for {@link Retries#SAFE} calls (GET, PATCH,
- * DELETE): a create whose outcome is unknown is retried only through the idempotency rules, never blindly. A DELETE
+ * DELETE): a create whose outcome is unknown is retried only through the idempotency rules, never blindly, and a create
+ * is not sent at all unless its whole timeout fits before the deadline (an answer cut short would leave it unknown). A DELETE
  * whose retry gets 404 after such a failure has succeeded: 204; one whose retry is refused (429) still has an unknown
  * outcome: the earlier failure is answered, so that the idempotency rules look before the next attempt.</li>
  * </ul>
@@ -58,9 +58,11 @@ public class ZoomCaller {
     private final Clock clock;
     private final ZoomCallSettings settings;
     private final Metrics metrics;
+    private final Backoff backoff;
 
-    public ZoomCaller(AccessTokens tokens, ObjectMapper json, Clock clock, ZoomCallSettings settings, Metrics metrics) {
+    public ZoomCaller(AccessTokens tokens, ObjectMapper json, Clock clock, ZoomCallSettings settings, Metrics metrics, Backoff backoff) {
         this.tokens = tokens;
+        this.backoff = backoff;
         this.json = json;
         this.clock = clock;
         this.settings = settings;
@@ -79,7 +81,7 @@ public class ZoomCaller {
             Answer answer;
             long started = System.nanoTime();
             try {
-                answer = send(call, accessToken, deadline);
+                answer = send(call, accessToken, deadline, retries);
             } catch (ProblemException unreachable) {
                 metrics.count("ZoomFailures", "Operation", operation);
                 if (retries != Retries.ONLY_IF_REFUSED && retry(attempt, backoff(attempt), deadline)) {
@@ -133,23 +135,27 @@ public class ZoomCaller {
         if (clock.instant().plus(wait).plus(FIRST_BACKOFF).isAfter(lastAnswerBy)) {
             return false;
         }
-        if (!Backoff.sleep(wait)) {
+        if (!backoff.sleep(wait)) {
             throw new ProblemException(ProblemType.ZOOM_UNAVAILABLE, "Interrupted while waiting to call Zoom again.");
         }
         return true;
     }
 
-    /** Exponential with full jitter: 200 ms, 400 ms, ... */
-    private static Duration backoff(int attempt) {
-        long ceiling = FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 6);
-        return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+    /** Exponential with jitter: 200 ms, 400 ms, ... */
+    private Duration backoff(int attempt) {
+        return Duration.ofMillis(backoff.halfJittered(FIRST_BACKOFF.toMillis() << Math.min(attempt - 1, 6)));
     }
 
-    private Answer send(Function<String, Uni<Response>> call, String accessToken, Instant deadline) {
+    private Answer send(Function<String, Uni<Response>> call, String accessToken, Instant deadline, Retries retries) {
         Duration left = Duration.between(clock.instant(), deadline.minus(settings.answerMargin()));
         if (left.isNegative() || left.isZero()) {
             throw new ProblemException(ProblemType.ZOOM_TIMEOUT, 504, "No time was left to call Zoom before the invocation's deadline.",
                     null, null, Duration.ofSeconds(1));
+        }
+        if (retries == Retries.ONLY_IF_REFUSED && left.compareTo(settings.timeout()) < 0) {
+            // Zoom may carry it out after we stopped listening: then nobody could tell whether it did. Not sent; nothing happened.
+            throw new ProblemException(ProblemType.INVOCATION_TIME_SHORT, 503, "Too little of this invocation's time is left to hear"
+                    + " Zoom's answer to this request; nothing was sent. Try again.", null, null, Duration.ofSeconds(1));
         }
         Duration timeout = left.compareTo(settings.timeout()) < 0 ? left : settings.timeout();
         Response response;

@@ -4,11 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import dev.zoomscheduler.outcomes.EventBridgeOutcomeBus;
 import dev.zoomscheduler.outcomes.OutcomeBus;
 import dev.zoomscheduler.outcomes.OutcomeEvent;
 
@@ -17,15 +19,15 @@ class AnnouncementsTest {
 
     @Test
     void withoutABusNoEventIsMadeAndTheStoreIsNeverTouched() {
-        OutcomeBus none = new OutcomeBus(Optional.empty(), "zoom-meeting-scheduler", Optional.empty(), Duration.ofSeconds(2));
-        Announcements announcements = new Announcements(none, null); // a null store: any use of it would throw
+        OutcomeBus none = new EventBridgeOutcomeBus(Optional.empty(), "zoom-meeting-scheduler", Optional.empty(), Duration.ofSeconds(2));
+        Announcements announcements = new Announcements(none, null, Clock.systemUTC()); // a null store: any use of it would throw
 
         assertFalse(none.enabled());
-        assertNull(announcements.publishEnding(() -> fail("no event is made"), Duration.ofSeconds(5)));
-        RequestRecord kept = RequestRecord.firstAttempt("k", new RequestDescription("f", "create", "c", null), "a", 0, 1, 1);
+        assertNull(announcements.event(() -> fail("no event is made")));
+        announcements.publishEnded("k", null, Duration.ofSeconds(5));
+        RequestRecord kept = RequestRecord.firstAttempt("k", new RequestDescription("f", "create", "c", null), "a", 0, 1, 0, 1);
         announcements.publishStored(new RequestRecord(kept.key(), RequestStatus.COMPLETED, "f", "create", "c", "1", "a", 0, 1, 1, 1,
-                201, "{}", null, null, 0, 0, 1, new OutcomeEvent("Meeting Scheduled", "{}")), Duration.ofSeconds(5));
-        announcements.remember("k", null);
+                1, 201, "{}", null, null, 0, 1, 0, 0, new OutcomeEvent("Meeting Scheduled", "{}")), Duration.ofSeconds(5));
         announcements.publishRemembered();
     }
 }

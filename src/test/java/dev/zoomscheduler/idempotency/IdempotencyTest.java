@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -21,20 +22,25 @@ import java.util.concurrent.Future;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.Backoff;
+import dev.zoomscheduler.idempotency.Idempotency.Refusals;
 import dev.zoomscheduler.meetings.MeetingAdoption;
 import dev.zoomscheduler.meetings.MeetingCommand;
 import dev.zoomscheduler.meetings.MeetingScheduler;
 import dev.zoomscheduler.meetings.Meetings;
 import dev.zoomscheduler.outcomes.OutcomeBus;
 import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.testing.DynamoProxy;
 import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.TestClock;
 import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomAndDynamo;
 import dev.zoomscheduler.testing.ZoomFake;
@@ -50,6 +56,8 @@ class IdempotencyTest {
 
     static final String MEETING = "{\"topic\":\"Onboarding\",\"type\":2,\"start_time\":\"2026-12-10T09:00:00\",\"timezone\":\"Asia/Tokyo\",\"duration\":45}";
 
+    @Inject
+    TestClock clock;
     @Inject
     Meetings meetings;
     @Inject
@@ -69,6 +77,11 @@ class IdempotencyTest {
     final ObjectMapper json = new ObjectMapper();
     String connection;
     String key;
+
+    @AfterEach
+    void putTimeBack() {
+        clock.reset();
+    }
 
     @BeforeEach
     void connect() {
@@ -132,7 +145,7 @@ class IdempotencyTest {
             answers.add(pool.submit(() -> {
                 start.await();
                 try {
-                    return instance.schedule(key, command, Instant.now().plusSeconds(30)).reply().body();
+                    return instance.schedule(key, command, Refusals.LEAVE_NO_TRACE, Instant.now().plusSeconds(30)).reply().body();
                 } catch (ProblemException inProgress) {
                     return inProgress.type().name();
                 }
@@ -155,7 +168,8 @@ class IdempotencyTest {
                 .post("/meetings").then().statusCode(201).extract().jsonPath().getLong("id");
         MeetingCommand command = MeetingCommand.create(connection, "me", json.readTree(MEETING), MEETING.getBytes(StandardCharsets.UTF_8));
         long now = System.currentTimeMillis();
-        RequestRecord leftBehind = RequestRecord.firstAttempt(key, command.describe(), "killed-attempt", now - 10_000, now - 1_000,
+        // killed long enough ago that whatever it began at Zoom has landed: no in-doubt period left
+        RequestRecord leftBehind = RequestRecord.firstAttempt(key, command.describe(), "killed-attempt", now - 10_000, now - 1_000, 0,
                 now / 1000 + 3600);
         assertTrue(requests.begin(leftBehind, now - 10_000).began());
         int before = zoom.meetingCount();
@@ -174,7 +188,9 @@ class IdempotencyTest {
 
         post(key, MEETING).then().statusCode(502).body("type", equalTo("/problems/zoom-unavailable"));
         assertEquals(before + 1, zoom.meetingCount(), "Zoom made it; its answer was lost");
-        given().get("/requests/" + key).then().statusCode(200).body("status", equalTo("abandoned")).body("attempts", equalTo(1));
+        given().get("/requests/" + key).then().statusCode(200).body("status", equalTo("in_doubt")).body("attempts", equalTo(1));
+        clock.advance(settings.inDoubt().plusSeconds(3));
+        given().get("/requests/" + key).then().statusCode(200).body("status", equalTo("abandoned"));
 
         Response retry = post(key, MEETING);
         retry.then().statusCode(201);
@@ -191,6 +207,22 @@ class IdempotencyTest {
         given().get("/requests/never-used-" + UUID.randomUUID()).then().statusCode(404).body("type", equalTo("/problems/request-not-found"));
     }
 
+    @Test
+    void aRepeatWaitingForTheSameRequestAnswersWithTimeLeftInItsInvocation() throws Exception {
+        MeetingCommand command = MeetingCommand.create(connection, "me", json.readTree(MEETING), MEETING.getBytes(StandardCharsets.UTF_8));
+        long now = System.currentTimeMillis();
+        // another attempt of the key is running, its invocation far from over
+        assertTrue(requests.begin(RequestRecord.firstAttempt(key, command.describe(), "running", now, now + 60_000, 0, now / 1000 + 3600),
+                now).began());
+        Instant deadline = Instant.now().plusMillis(2500); // an SQS batch near its end, say
+
+        ProblemException busy = assertThrows(ProblemException.class,
+                () -> scheduler.schedule(key, command, Refusals.END_THE_REQUEST, deadline));
+
+        assertEquals(ProblemType.REQUEST_IN_PROGRESS, busy.type());
+        assertTrue(Instant.now().isBefore(deadline.minusMillis(500)), "answered with time to spare, not at the deadline");
+    }
+
     private Response post(String idempotencyKey, String body) {
         return given().header("X-Zoom-Connection", connection).header("Idempotency-Key", idempotencyKey)
                 .contentType("application/json").body(body).post("/meetings");
@@ -200,7 +232,8 @@ class IdempotencyTest {
     private MeetingScheduler independentScheduler() {
         DynamoDbClient client = MotoServer.clientOf(dynamo.endpoint());
         DynamoDbRequestStore store = new DynamoDbRequestStore(client, settings);
-        Idempotency idempotency = new Idempotency(store, Clock.systemUTC(), settings, new Announcements(outcomes, store));
+        Idempotency idempotency = new Idempotency(store, Clock.systemUTC(), settings,
+                new Announcements(outcomes, store, Clock.systemUTC()), new Backoff(Clock.systemUTC()));
         return new MeetingScheduler(meetings, idempotency, adoption, json);
     }
 }

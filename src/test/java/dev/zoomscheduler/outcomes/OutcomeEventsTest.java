@@ -178,7 +178,7 @@ class OutcomeEventsTest {
     }
 
     @Test
-    void aPublishedOutcomeCostsNoDynamoDbCallAndOneNotPublishedCostsOneLater() throws Exception {
+    void anOutcomeRidesInItsEndingsWriteAndIsNotedPublishedByOneUpdate() throws Exception {
         DynamoProxy dynamo = ZoomAndDynamo.dynamo();
         post("warm-" + UUID.randomUUID(), meeting("Warm")).then().statusCode(201); // the connection's token is read once
         dynamo.resetCounts();
@@ -195,7 +195,10 @@ class OutcomeEventsTest {
         given().get("/requests/none-" + UUID.randomUUID()).then().statusCode(404); // the next invocation publishes it
         System.out.printf("outcome events: DynamoDB calls of a keyed create, published %s, not published %s, then %s%n",
                 published, unpublished, dynamo.counts());
-        assertEquals(published, unpublished, "the unpublished event rides in the completion's own write");
+        assertEquals(Integer.valueOf(1), published.get("TransactWriteItems"), "the event rides in the completion's own write");
+        assertEquals(Integer.valueOf(1), published.get("UpdateItem"), "then one update notes it published");
+        assertEquals(null, unpublished.get("UpdateItem"), "not published: nothing to note yet");
+        assertEquals(published.get("TransactWriteItems"), unpublished.get("TransactWriteItems"));
         assertEquals(Integer.valueOf(1), dynamo.counts().get("UpdateItem"), "noting it published later is one update");
 
         long[] millis = new long[50];
@@ -219,6 +222,34 @@ class OutcomeEventsTest {
         assertEquals(one, two);
         assertFalse(one.detail().contains("start_url"));
         assertNotEquals(one, OutcomeEvents.succeeded("other", "c", "create", meeting));
+    }
+
+    @Test
+    void aQueuedRequestRefusedBeforeZoomEndsWithItsSchedulingFailedEvent() throws Exception {
+        String run = UUID.randomUUID().toString();
+        String nobody = "nobody-" + run;
+        OutcomeEventBus.Subscriber ofNobody = bus.subscribe(nobody);
+        String unknownConnection = request("create", "unknown-" + run, null, meeting("Nowhere")).replace(connection, nobody);
+        String invalidMeeting = request("create", "invalid-" + run, null, "{\"topic\":\"Bad\",\"type\":2,\"duration\":-5}");
+        int calls = zoom.apiCallCount();
+
+        List<Message> batch = List.of(new Message("n-" + run, unknownConnection), new Message("i-" + run, invalidMeeting));
+        assertEquals(0, invoke(batch).get("batchItemFailures").size(), "failed for good: not delivered again");
+        assertEquals(0, invoke(batch).get("batchItemFailures").size());
+
+        assertEquals(calls, zoom.apiCallCount(), "refused before Zoom");
+        JsonNode unknown = ofNobody.await(1, PATIENCE).get(0);
+        assertEquals("Scheduling Failed", unknown.get("detail-type").asText());
+        assertEquals("unknown-" + run, unknown.at("/detail/idempotencyKey").asText());
+        assertEquals("/problems/connection-not-found", unknown.at("/detail/problem/type").asText());
+        JsonNode invalid = subscriber.await(1, PATIENCE).get(0);
+        assertEquals("Scheduling Failed", invalid.get("detail-type").asText());
+        assertEquals("invalid-" + run, invalid.at("/detail/idempotencyKey").asText());
+        assertEquals("/problems/invalid-request", invalid.at("/detail/problem/type").asText());
+        assertEquals(1, ofNobody.await(2, QUIET).size(), "once, though the batch came twice");
+        assertEquals(1, subscriber.await(2, QUIET).size());
+        given().get("/requests/unknown-" + run).then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("failed"))
+                .body("error.type", org.hamcrest.Matchers.equalTo("/problems/connection-not-found"));
     }
 
     private Map<String, AttributeValue> record(String key) {

@@ -91,17 +91,30 @@ public final class DynamoProxy implements AutoCloseable {
 
     /** As {@link #failNext}, for calls whose request body contains {@code bodyContains} (one step of a protocol). */
     public void failNextMatching(String operation, String bodyContains, int times, int status, String errorType) {
-        faults.add(new Fault(operation, bodyContains, new AtomicInteger(times), status, errorType, Duration.ZERO, false));
+        faults.add(new Fault(operation, bodyContains, new AtomicInteger(times), status, errorType, Duration.ZERO, false, ""));
+    }
+
+    /**
+     * The next {@code times} transactions whose request contains {@code bodyContains} are cancelled by DynamoDB with these
+     * cancellation reasons, one per item ({@code TransactionConflict}, {@code ThrottlingError}, {@code None}, ...).
+     */
+    public void cancelNextTransaction(String bodyContains, int times, String... reasonCodes) {
+        StringBuilder reasons = new StringBuilder();
+        for (String code : reasonCodes) {
+            reasons.append(reasons.length() == 0 ? "" : ",").append("{\"Code\":\"").append(code).append("\"}");
+        }
+        faults.add(new Fault("TransactWriteItems", bodyContains, new AtomicInteger(times), 400, "TransactionCanceledException",
+                Duration.ZERO, false, ",\"CancellationReasons\":[" + reasons + "]"));
     }
 
     /** The next {@code times} matching calls are carried out, but their answer is lost: the connection drops instead. */
     public void loseAnswerNextMatching(String operation, String bodyContains, int times) {
-        faults.add(new Fault(operation, bodyContains, new AtomicInteger(times), 0, null, Duration.ZERO, true));
+        faults.add(new Fault(operation, bodyContains, new AtomicInteger(times), 0, null, Duration.ZERO, true, ""));
     }
 
     /** The next {@code times} calls of {@code operation} are held back {@code delay} before they are forwarded. */
     public void delayNext(String operation, int times, Duration delay) {
-        faults.add(new Fault(operation, "", new AtomicInteger(times), 0, null, delay, false));
+        faults.add(new Fault(operation, "", new AtomicInteger(times), 0, null, delay, false, ""));
     }
 
     public void clearFaults() {
@@ -126,7 +139,7 @@ public final class DynamoProxy implements AutoCloseable {
             Fault fault = takeFault(operation, new String(body, StandardCharsets.UTF_8));
             if (fault != null && fault.errorType() != null) {
                 byte[] error = ("{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + fault.errorType()
-                        + "\",\"message\":\"Injected by the test proxy\"}").getBytes(StandardCharsets.UTF_8);
+                        + "\",\"message\":\"Injected by the test proxy\"" + fault.moreOfTheError() + "}").getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.0");
                 exchange.getResponseHeaders().set("x-amzn-ErrorType", fault.errorType());
                 exchange.sendResponseHeaders(fault.status(), error.length);
@@ -180,8 +193,9 @@ public final class DynamoProxy implements AutoCloseable {
         return null;
     }
 
+    /** @param moreOfTheError fields added to the error's JSON body (after a comma), or "" */
     private record Fault(String operation, String bodyContains, AtomicInteger remaining, int status, String errorType, Duration delay,
-            boolean loseAnswer) {
+            boolean loseAnswer, String moreOfTheError) {
     }
 
     private static java.util.concurrent.ThreadFactory daemon() {
