@@ -42,6 +42,8 @@ public class DynamoDbRequestStore implements RequestStore {
     private static final String REQUEST_KEYS = "requestKeys";
     private static final String CREATED_BY = "createdBy";
     private static final String OWNED = "attempt = :attempt";
+    /** The attempt owns the record and has not ended it: a late or repeated write of an ending it already wrote changes nothing. */
+    private static final String RUNNING = OWNED + " AND #status = :inProgress";
     private static final String EVENT_TYPE = "outcomeEventType";
     private static final String EVENT = "outcomeEvent";
     private static final String FIELD_TIMES = "meetingFieldTimes";
@@ -107,11 +109,12 @@ public class DynamoDbRequestStore implements RequestStore {
         String update = "SET #status = :status, resultStatus = :resultStatus, resultBody = :resultBody, completedAt = :now"
                 + withEvent(event, values);
         if (meetingId == null) {
-            return ownedUpdate(key, attempt, update, values) ? Completion.DONE : Completion.NOT_OWNER;
+            return runningUpdate(key, attempt, update, values) ? Completion.DONE : Completion.NOT_OWNER;
         }
         values.put(":meetingId", s(meetingId));
         values.put(":attempt", s(attempt));
-        Update completion = Update.builder().tableName(table).key(key(key)).conditionExpression(OWNED)
+        values.put(":inProgress", s(RequestStatus.IN_PROGRESS.attributeValue()));
+        Update completion = Update.builder().tableName(table).key(key(key)).conditionExpression(RUNNING)
                 .updateExpression(update + ", meetingId = :meetingId")
                 .expressionAttributeNames(Map.of("#status", "status")).expressionAttributeValues(values).build();
         Map<String, AttributeValue> linkValues = new HashMap<>(Map.of(":key", AttributeValue.fromSs(List.of(key)),
@@ -213,7 +216,7 @@ public class DynamoDbRequestStore implements RequestStore {
             values.put(":problemCode", n(problem.code()));
             update += ", problemCode = :problemCode";
         }
-        return ownedUpdate(key, attempt, update, values);
+        return runningUpdate(key, attempt, update, values);
     }
 
     /** The part of an ending that keeps its outcome event, in the same write. */
@@ -247,23 +250,24 @@ public class DynamoDbRequestStore implements RequestStore {
     }
 
     @Override
-    public void abandon(String key, String attempt, long nowMillis, long inProgressUntil, long ambiguousAt) {
+    public void abandon(String key, String attempt, long nowMillis, long inProgressUntil, boolean sent, long ambiguousAt) {
         Map<String, AttributeValue> values = new HashMap<>(Map.of(":now", n(nowMillis), ":until", n(inProgressUntil)));
-        String update = "SET inProgressUntil = :until, abandonedAt = :now";
+        String update = "SET inProgressUntil = :until, abandonedAt = :now" + (sent ? ", sentAt = :now" : "");
         if (ambiguousAt > 0) {
             values.put(":ambiguousAt", n(ambiguousAt));
             update += ", ambiguousAt = :ambiguousAt";
         }
-        ownedUpdate(key, attempt, update, values);
+        runningUpdate(key, attempt, update, values);
     }
 
-    private boolean ownedUpdate(String key, String attempt, String update, Map<String, AttributeValue> values) {
+    /** An update of the attempt's record while it is in progress; false if the attempt no longer owns it or it has ended. */
+    private boolean runningUpdate(String key, String attempt, String update, Map<String, AttributeValue> values) {
         Map<String, AttributeValue> all = new HashMap<>(values);
         all.put(":attempt", s(attempt));
-        boolean usesStatus = update.contains("#status");
+        all.put(":inProgress", s(RequestStatus.IN_PROGRESS.attributeValue()));
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(key)).updateExpression(update).conditionExpression(OWNED)
-                    .expressionAttributeNames(usesStatus ? Map.of("#status", "status") : null)
+            dynamo.updateItem(r -> r.tableName(table).key(key(key)).updateExpression(update).conditionExpression(RUNNING)
+                    .expressionAttributeNames(Map.of("#status", "status"))
                     .expressionAttributeValues(all));
             return true;
         } catch (ConditionalCheckFailedException taken) {
@@ -288,6 +292,9 @@ public class DynamoDbRequestStore implements RequestStore {
         item.put("expiresAt", n(record.expiresAt()));
         item.put("firstStartedAt", n(record.firstStartedAt()));
         item.put("attempts", n(record.attempts()));
+        if (record.sentAt() > 0) {
+            item.put("sentAt", n(record.sentAt()));
+        }
         if (record.ambiguousAt() > 0) {
             item.put("ambiguousAt", n(record.ambiguousAt()));
         }
@@ -333,6 +340,7 @@ public class DynamoDbRequestStore implements RequestStore {
                 number(item, "firstStartedAt"),
                 (int) number(item, "attempts"),
                 number(item, "abandonedAt"),
+                number(item, "sentAt"),
                 number(item, "ambiguousAt"),
                 item.containsKey(EVENT) ? new OutcomeEvent(string(item, EVENT_TYPE), string(item, EVENT)) : null);
     }

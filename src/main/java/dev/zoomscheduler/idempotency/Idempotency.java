@@ -85,14 +85,24 @@ public class Idempotency {
         }
     }
 
-    /** What a recovery found: the answer an earlier attempt got, nothing, or several candidates. */
-    public record Recovery(ZoomReply found, boolean ambiguous) {
+    /**
+     * What a recovery found: the answer an earlier attempt got, nothing, or several candidates.
+     *
+     * @param guessed whether {@code found} was matched by what it shows (it could be another request's), not known to be it
+     */
+    public record Recovery(ZoomReply found, boolean ambiguous, boolean guessed) {
 
-        public static final Recovery NOTHING = new Recovery(null, false);
-        public static final Recovery AMBIGUOUS = new Recovery(null, true);
+        public static final Recovery NOTHING = new Recovery(null, false, false);
+        public static final Recovery AMBIGUOUS = new Recovery(null, true, false);
 
+        /** What an earlier attempt certainly did (the meeting it changed shows it). */
         public static Recovery found(ZoomReply reply) {
-            return new Recovery(reply, false);
+            return new Recovery(reply, false, false);
+        }
+
+        /** A meeting that shows everything the request asked for: the earlier attempt's, or an identical request's. */
+        public static Recovery guessed(ZoomReply reply) {
+            return new Recovery(reply, false, true);
         }
     }
 
@@ -156,7 +166,7 @@ public class Idempotency {
                 now / 1000 + settings.ttl().toSeconds());
         RequestRecord failed = new RequestRecord(key, RequestStatus.FAILED, refused.fingerprint(), refused.operation(),
                 refused.connectionId(), refused.meetingId(), refused.attempt(), now, now, now, refused.expiresAt(), now, 0, null,
-                storedProblemOf(refusal), null, now, 1, 0, 0, event);
+                storedProblemOf(refusal), null, now, 1, 0, 0, 0, event);
         if (store.refuse(failed, now)) {
             announcements.publishEnded(key, event, publishBudget(deadline));
             return;
@@ -218,18 +228,22 @@ public class Idempotency {
             return attempt.perform();
         }
 
-        /** Rule 5: what earlier attempts did at Zoom is adopted; several candidates wait one in-doubt period for their owners. */
+        /**
+         * Rule 5: what earlier attempts did at Zoom is adopted. Several candidates, or a guessed one while no attempt of this key
+         * is known to have sent the request (the last crashed), wait one in-doubt period: an identical request of another key
+         * that knows it sent its own claims it meanwhile.
+         */
         private ZoomReply recoverOrSend(boolean chooseAmongSeveral) {
             Recovery recovery = attempt.recover(Instant.ofEpochMilli(mine.requestStartedAt()), chooseAmongSeveral);
-            if (recovery.ambiguous()) {
+            if (recovery.ambiguous() || recovery.guessed() && mine.sentAt() == 0 && !chooseAmongSeveral) {
                 long now = clock.millis();
                 long firstAmbiguous = mine.ambiguousAt() > 0 ? mine.ambiguousAt() : now;
                 Duration wait = inDoubt();
-                quietly(() -> store.abandon(mine.key(), mine.attempt(), now, now + wait.toMillis(), firstAmbiguous));
+                quietly(() -> store.abandon(mine.key(), mine.attempt(), now, now + wait.toMillis(), false, firstAmbiguous));
                 ended = true;
-                throw new ProblemException(ProblemType.REQUEST_IN_PROGRESS, 409, "Zoom shows several meetings that earlier attempts of"
-                        + " the request of idempotency key '" + mine.key() + "' may have made; it looks again once their owners"
-                        + " have had time to claim theirs.", null, null, wait);
+                throw new ProblemException(ProblemType.REQUEST_IN_PROGRESS, 409, "Zoom shows meetings that an earlier attempt of the"
+                        + " request of idempotency key '" + mine.key() + "' may have made, or another identical request; it looks again"
+                        + " once the other has had time to claim its own.", null, null, wait);
             }
             if (recovery.found() != null) {
                 LOG.infof("Request %s: adopted what an earlier attempt did at Zoom", mine.key());
@@ -273,8 +287,7 @@ public class Idempotency {
             } else {
                 endAttempt(inDoubt);
             }
-            return inDoubt ? new ProblemException(failure.type(), failure.status(), failure.getMessage(), failure.zoomCode(), null,
-                    Idempotency.this.inDoubt().plus(Duration.ofSeconds(1))) : failure;
+            return inDoubt ? failure.retryAfter(Idempotency.this.inDoubt().plus(Duration.ofSeconds(1))) : failure;
         }
 
         private void failForGood(ProblemException failure) {
@@ -288,7 +301,7 @@ public class Idempotency {
         private void endAttempt(boolean inDoubt) {
             long now = clock.millis();
             long until = inDoubt ? now + Idempotency.this.inDoubt().toMillis() : now;
-            quietly(() -> store.abandon(mine.key(), mine.attempt(), now, until, mine.ambiguousAt()));
+            quietly(() -> store.abandon(mine.key(), mine.attempt(), now, until, inDoubt, mine.ambiguousAt()));
         }
 
         /** A write after the attempt, tried again on DynamoDB's passing failures while time is left; null if it never took. */

@@ -23,6 +23,8 @@ import dev.zoomscheduler.outcomes.OutcomeEvent;
  *        then {@code startedAt})
  * @param attempts how many attempts began (0 in records older than it: then one)
  * @param abandonedAt epoch milliseconds at which the last attempt ended without an outcome (0: it did not say so)
+ * @param sentAt epoch milliseconds at which an attempt last said it had sent the request to Zoom and did not hear what
+ *        became of it (0: no attempt said so; one that crashed says nothing)
  * @param ambiguousAt epoch milliseconds at which an attempt first found several meetings that earlier attempts may have
  *        made (0: never)
  * @param unpublishedEvent the outcome event of a completed or failed request that may not have reached EventBridge, or null
@@ -47,6 +49,7 @@ public record RequestRecord(
         long firstStartedAt,
         int attempts,
         long abandonedAt,
+        long sentAt,
         long ambiguousAt,
         OutcomeEvent unpublishedEvent) {
 
@@ -59,14 +62,14 @@ public record RequestRecord(
             long deadlineMillis, long inDoubtMillis, long expiresAt) {
         return new RequestRecord(key, RequestStatus.IN_PROGRESS, request.fingerprint(), request.operation(), request.connectionId(),
                 request.meetingId(), attempt, nowMillis, deadlineMillis, deadlineMillis + inDoubtMillis, expiresAt, 0, 0, null, null,
-                null, nowMillis, 1, 0, 0, null);
+                null, nowMillis, 1, 0, 0, 0, null);
     }
 
     /** This attempt's record as the successor of {@code abandoned}: it keeps the request's first start and counts on. */
     public RequestRecord succeeding(RequestRecord abandoned) {
         return new RequestRecord(key, status, fingerprint, operation, connectionId, meetingId, attempt, startedAt, attemptDeadline,
                 inProgressUntil, expiresAt, completedAt, resultStatus, resultBody, problem, meetingEvents,
-                abandoned.requestStartedAt(), abandoned.attemptCount() + 1, 0, abandoned.ambiguousAt(), unpublishedEvent);
+                abandoned.requestStartedAt(), abandoned.attemptCount() + 1, 0, abandoned.sentAt(), abandoned.ambiguousAt(), unpublishedEvent);
     }
 
     /** Whether the next attempt may take over: the last one is over, and whatever it began at Zoom has had time to land. */

@@ -65,9 +65,10 @@ public interface RequestStore {
 
     /**
      * Ends the attempt: the next may take over after {@code inProgressUntil} (now, if nothing it began at Zoom can still
-     * land). {@code ambiguousAt} (0: none) keeps when an attempt first found several meetings that may be the request's.
+     * land). {@code sent}: the attempt sent the request and does not know what Zoom did (kept as {@code sentAt}).
+     * {@code ambiguousAt} (0: none) keeps when an attempt first put off adopting a meeting that may be another request's.
      */
-    void abandon(String key, String attempt, long nowMillis, long inProgressUntil, long ambiguousAt);
+    void abandon(String key, String attempt, long nowMillis, long inProgressUntil, boolean sent, long ambiguousAt);
 
     /** What {@link #complete} did. */
     enum Completion {

@@ -116,7 +116,7 @@ public class MeetingAdoption {
         }
         JsonNode adopted = matching.get(0);
         LOG.infof("Adopting meeting %s, made by an abandoned attempt of the same create", adopted.path("id").asText());
-        return Recovery.found(new ZoomReply(201, adopted.toString()));
+        return Recovery.guessed(new ZoomReply(201, adopted.toString()));
     }
 
     /** Whether Zoom's list entry shows what the create set, as far as the list shows it. */

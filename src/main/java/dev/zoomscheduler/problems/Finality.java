@@ -29,6 +29,12 @@ public enum Finality {
     }
 
     public static Finality of(ProblemException problem) {
+        Finality finality = byType(problem);
+        // Zoom cannot have acted on what never reached it (no access token, a refused connection)
+        return finality == OUTCOME_UNKNOWN && problem.happenedBeforeZoom() ? PASSING : finality;
+    }
+
+    private static Finality byType(ProblemException problem) {
         return switch (problem.type()) {
             // A 4xx about the request; a 502 is Zoom refusing an access token just issued (ZoomFailures), a 408 its own timeout.
             case ZOOM_REJECTED -> problem.status() < 500 && problem.status() != 408 ? FINAL : PASSING;

@@ -20,7 +20,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
-    private static final Duration STORE_UNAVAILABLE_WAIT = Duration.ofSeconds(2);
 
     private final ObjectMapper json;
     private final Metrics metrics;
@@ -68,9 +67,8 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response store(SdkException e) {
         LOG.warnf("DynamoDB failed: %s", e.getClass().getSimpleName());
-        ProblemType type = ProblemType.TOKEN_STORE_UNAVAILABLE;
-        return answer(new Problem(type.uri(), type.title(), type.status(), "The token store did not answer; try again shortly.",
-                null, null), STORE_UNAVAILABLE_WAIT);
+        ProblemException unavailable = ProblemException.storeUnavailable();
+        return answer(unavailable.toProblem(), unavailable.retryAfter());
     }
 
     @ServerExceptionMapper

@@ -36,7 +36,7 @@ public class RefreshBudget {
         this(Duration.ofMillis(connectMillis + readMillis), storeCall, settings.leaseDuration(), secret);
     }
 
-    RefreshBudget(Duration tokenCall, Duration storeCall, Duration leaseFloor, ClientSecret secret) {
+    public RefreshBudget(Duration tokenCall, Duration storeCall, Duration leaseFloor, ClientSecret secret) {
         this.tokenCall = tokenCall;
         this.storeCall = storeCall;
         this.leaseFloor = leaseFloor;

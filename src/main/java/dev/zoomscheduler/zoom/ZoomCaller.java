@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -19,6 +20,7 @@ import dev.zoomscheduler.problems.Finality;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 import io.smallrye.mutiny.TimeoutException;
+import software.amazon.awssdk.core.exception.SdkException;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -74,7 +76,7 @@ public class ZoomCaller {
      * @param call makes the request with the given {@code Authorization} header value
      */
     public ZoomReply call(String connectionId, String operation, Retries retries, Instant deadline, Function<String, Uni<Response>> call) {
-        String accessToken = tokens.accessToken(connectionId, deadline);
+        String accessToken = beforeSending(() -> tokens.accessToken(connectionId, deadline));
         boolean tokenReplaced = false;
         ProblemException unknownOutcome = null; // an earlier try's failure, after which Zoom may have acted
         for (int attempt = 1;; attempt++) {
@@ -93,7 +95,9 @@ public class ZoomCaller {
             }
             metrics.millis("ZoomLatency", (System.nanoTime() - started) / 1_000_000, "Operation", operation);
             if (answer.status() == 401 && !tokenReplaced && (answer.code() == null || answer.code() == INVALID_ACCESS_TOKEN)) {
-                accessToken = tokens.replaceRejected(connectionId, accessToken, deadline);
+                String rejected = accessToken;
+                accessToken = unknownOutcome == null ? beforeSending(() -> tokens.replaceRejected(connectionId, rejected, deadline))
+                        : tokens.replaceRejected(connectionId, rejected, deadline);
                 tokenReplaced = true;
                 attempt--; // a refused token is not one of Zoom's faults
                 continue;
@@ -122,6 +126,20 @@ public class ZoomCaller {
             if (answer.status() >= 500) {
                 unknownOutcome = failure;
             }
+        }
+    }
+
+    /**
+     * A step before the request goes to Zoom (getting its access token): whatever fails there, Zoom was not asked anything.
+     * The token store's own failures become the problem they are answered as.
+     */
+    private static String beforeSending(Supplier<String> step) {
+        try {
+            return step.get();
+        } catch (ProblemException e) {
+            throw e.beforeZoom();
+        } catch (SdkException e) {
+            throw ProblemException.storeUnavailable().beforeZoom();
         }
     }
 

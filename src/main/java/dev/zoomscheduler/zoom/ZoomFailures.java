@@ -1,6 +1,8 @@
 package dev.zoomscheduler.zoom;
 
+import java.net.ConnectException;
 import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -19,14 +21,27 @@ public final class ZoomFailures {
     private ZoomFailures() {
     }
 
-    /** Zoom could not be reached, or did not answer in time. The cause is not kept: its text may name the request. */
+    /**
+     * Zoom could not be reached, or did not answer in time. The cause is not kept: its text may name the request. A connection
+     * that was never made (refused, no such host) sent nothing.
+     */
     public static ProblemException unreachable(String what, Throwable failure) {
         if (isTimeout(failure)) {
             return new ProblemException(ProblemType.ZOOM_TIMEOUT, ProblemType.ZOOM_TIMEOUT.status(),
                     what + " did not answer in time.", null, null, UNAVAILABLE_WAIT);
         }
-        return new ProblemException(ProblemType.ZOOM_UNAVAILABLE, ProblemType.ZOOM_UNAVAILABLE.status(),
+        ProblemException unavailable = new ProblemException(ProblemType.ZOOM_UNAVAILABLE, ProblemType.ZOOM_UNAVAILABLE.status(),
                 what + " could not be reached.", null, null, UNAVAILABLE_WAIT);
+        return neverConnected(failure) ? unavailable.beforeZoom() : unavailable;
+    }
+
+    private static boolean neverConnected(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

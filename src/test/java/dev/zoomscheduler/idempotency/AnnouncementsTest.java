@@ -27,7 +27,7 @@ class AnnouncementsTest {
         announcements.publishEnded("k", null, Duration.ofSeconds(5));
         RequestRecord kept = RequestRecord.firstAttempt("k", new RequestDescription("f", "create", "c", null), "a", 0, 1, 0, 1);
         announcements.publishStored(new RequestRecord(kept.key(), RequestStatus.COMPLETED, "f", "create", "c", "1", "a", 0, 1, 1, 1,
-                1, 201, "{}", null, null, 0, 1, 0, 0, new OutcomeEvent("Meeting Scheduled", "{}")), Duration.ofSeconds(5));
+                1, 201, "{}", null, null, 0, 1, 0, 0, 0, new OutcomeEvent("Meeting Scheduled", "{}")), Duration.ofSeconds(5));
         announcements.publishRemembered();
     }
 }

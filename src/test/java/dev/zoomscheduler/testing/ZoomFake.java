@@ -757,7 +757,7 @@ public final class ZoomFake implements AutoCloseable {
             ArrayNode page = JSON.createArrayNode();
             for (ObjectNode meeting : hosted.subList(Math.min(offset, hosted.size()), Math.min(offset + pageSize, hosted.size()))) {
                 ObjectNode summary = page.addObject();
-                for (String field : List.of("uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone",
+                for (String field : List.of("uuid", "id", "host_id", "topic", "type", "start_time", "duration", "timezone", "agenda",
                         "created_at", "join_url")) {
                     if (meeting.has(field)) {
                         summary.set(field, meeting.get(field));
