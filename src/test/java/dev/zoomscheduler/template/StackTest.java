@@ -1,0 +1,90 @@
+package dev.zoomscheduler.template;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.zoomscheduler.testing.DeployedTemplate;
+
+/**
+ * The stack template.yaml makes, as CloudFormation deploys it: the SAM transform by AWS's aws-sam-translator, then the
+ * template's conditions for the given parameters ({@link DeployedTemplate}). What an operator relies on before putting it
+ * into production.
+ */
+class StackTest {
+
+    static DeployedTemplate stack(String... parameters) {
+        Map<String, String> given = new HashMap<>(Map.of("ZoomClientId", "client-id"));
+        for (int i = 0; i < parameters.length; i += 2) {
+            given.put(parameters[i], parameters[i + 1]);
+        }
+        return DeployedTemplate.of(given);
+    }
+
+    @Test
+    void noEnabledRuleOnTheDefaultBusAndNoExampleUnlessExamplesAreAskedFor() {
+        for (DeployedTemplate plain : List.of(stack(), stack("OutcomeEventBus", "default"))) {
+            assertEquals(List.of(), enabledRulesOnTheDefaultBus(plain));
+            assertEquals(Map.of(), plain.resources("AWS::Scheduler::Schedule"));
+            assertEquals(List.of("SchedulingDeadLetterQueue", "SchedulingQueue"),
+                    plain.resources("AWS::SQS::Queue").keySet().stream().sorted().toList(), "no example queue");
+            assertEquals(Map.of(), plain.resources("AWS::SQS::QueuePolicy"), "no queue lets EventBridge in");
+        }
+        DeployedTemplate examples = stack("DeployExamples", "true", "OutcomeEventBus", "default");
+        assertEquals(List.of("BookingConfirmedRule", "MeetingScheduledRule"), enabledRulesOnTheDefaultBus(examples));
+        assertEquals(List.of("123456789012"), values(examples.properties("BookingConfirmedRule").at("/EventPattern/account")),
+                "even the example takes events of its own account only");
+    }
+
+    @Test
+    void everyTargetOfARuleOrScheduleHasADeadLetterQueueAndARetryPolicy() {
+        DeployedTemplate examples = stack("DeployExamples", "true", "OutcomeEventBus", "bookings");
+        List<JsonNode> targets = new ArrayList<>();
+        examples.resources("AWS::Events::Rule").values().forEach(rule -> rule.at("/Properties/Targets").forEach(targets::add));
+        examples.resources("AWS::Scheduler::Schedule").values().forEach(schedule -> targets.add(schedule.at("/Properties/Target")));
+        assertEquals(3, targets.size(), "two rules and a schedule");
+        for (JsonNode target : targets) {
+            assertTrue(target.at("/DeadLetterConfig/Arn").has("Fn::GetAtt"), target.toString());
+            assertTrue(target.at("/RetryPolicy/MaximumEventAgeInSeconds").isInt(), target.toString());
+            assertTrue(target.at("/RetryPolicy/MaximumRetryAttempts").isInt(), target.toString());
+        }
+        JsonNode scheduleRole = examples.properties("SchedulerSendRole").at("/Policies/0/PolicyDocument/Statement/0/Resource");
+        assertTrue(scheduleRole.toString().contains("SchedulingDeadLetterQueue"), "Scheduler sends dead letters with its role: " + scheduleRole);
+    }
+
+    @Test
+    void theOutputsTheDocsTellAnOperatorToCopy() {
+        JsonNode outputs = stack().outputs();
+        assertEquals("{\"Fn::GetAtt\":[\"SchedulerSendRole\",\"Arn\"]}", outputs.at("/SchedulerSendRoleArn/Value").toString());
+        assertEquals("{\"Ref\":\"SchedulingDeadLetterQueue\"}", outputs.at("/SchedulingDeadLetterQueueUrl/Value").toString());
+        assertEquals("{\"Ref\":\"HttpApi\"}", outputs.at("/ApiId/Value").toString());
+    }
+
+    static List<String> enabledRulesOnTheDefaultBus(DeployedTemplate stack) {
+        List<String> found = new ArrayList<>();
+        stack.resources("AWS::Events::Rule").forEach((id, rule) -> {
+            String bus = rule.at("/Properties/EventBusName").asText("default");
+            boolean defaultBus = bus.equals("default") || bus.endsWith(":event-bus/default");
+            if (defaultBus && !"DISABLED".equals(rule.at("/Properties/State").asText("ENABLED"))) {
+                found.add(id);
+            }
+        });
+        return found.stream().sorted().toList();
+    }
+
+    static List<String> values(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        assertFalse(values.isEmpty(), "no values");
+        return values;
+    }
+}
