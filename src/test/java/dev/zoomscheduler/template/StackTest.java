@@ -12,8 +12,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.testing.DeployedTemplate;
+import dev.zoomscheduler.testing.TemplateRoutes;
 
 /**
  * The stack template.yaml makes, as CloudFormation deploys it: the SAM transform by AWS's aws-sam-translator, then the
@@ -62,6 +64,44 @@ class StackTest {
     }
 
     @Test
+    void everyRouteIsThrottledAndTheTwoUnsignedOnesMoreTightly() {
+        JsonNode stage = stack().only("AWS::ApiGatewayV2::Stage").get("Properties");
+        int rate = stage.at("/DefaultRouteSettings/ThrottlingRateLimit").asInt();
+        int burst = stage.at("/DefaultRouteSettings/ThrottlingBurstLimit").asInt();
+        assertTrue(rate > 0 && burst >= rate, stage.toString());
+        JsonNode routes = stage.get("RouteSettings");
+        assertEquals(List.of("GET /oauth/callback", "POST /zoom/webhook"), fieldNames(routes));
+        for (JsonNode route : routes) {
+            assertTrue(route.get("ThrottlingRateLimit").asInt() < rate, route.toString());
+            assertTrue(route.get("ThrottlingBurstLimit").asInt() < burst, route.toString());
+        }
+        assertEquals(List.copyOf(TemplateRoutes.read().publicRoutes()), fieldNames(routes), "exactly the routes without IAM authorisation");
+    }
+
+    @Test
+    void theFunctionHasReservedConcurrencyAndTheQueueLeavesTheApiItsShare() {
+        DeployedTemplate stack = stack();
+        int reserved = stack.properties("SchedulerFunction").get("ReservedConcurrentExecutions").asInt();
+        int queue = stack.only("AWS::Lambda::EventSourceMapping").at("/Properties/ScalingConfig/MaximumConcurrency").asInt();
+        assertTrue(queue >= 2 && queue < reserved, "queue " + queue + " of " + reserved);
+    }
+
+    @Test
+    void everyApiRequestIsLoggedWithItsCallerRouteStatusAndIntegrationErrorIntoALogGroupWithRetention() throws Exception {
+        DeployedTemplate stack = stack();
+        JsonNode log = stack.only("AWS::ApiGatewayV2::Stage").at("/Properties/AccessLogSettings");
+        assertEquals("{\"Fn::GetAtt\":[\"ApiAccessLogGroup\",\"Arn\"]}", log.get("DestinationArn").toString());
+        String format = log.get("Format").asText();
+        for (String variable : List.of("$context.identity.userArn", "$context.routeKey", "$context.status",
+                "$context.integrationErrorMessage", "$context.requestId")) {
+            assertTrue(format.contains(variable), variable + " in " + format);
+        }
+        assertFalse(format.contains("rawQueryString") || format.contains("$request"), "no query string: the callback's holds Zoom's code");
+        new ObjectMapper().readTree(format); // one JSON object a line, for Logs Insights
+        assertTrue(stack.properties("ApiAccessLogGroup").get("RetentionInDays").asInt() >= 30);
+    }
+
+    @Test
     void theOutputsTheDocsTellAnOperatorToCopy() {
         JsonNode outputs = stack().outputs();
         assertEquals("{\"Fn::GetAtt\":[\"SchedulerSendRole\",\"Arn\"]}", outputs.at("/SchedulerSendRoleArn/Value").toString());
@@ -79,6 +119,12 @@ class StackTest {
             }
         });
         return found.stream().sorted().toList();
+    }
+
+    static List<String> fieldNames(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names.stream().sorted().toList();
     }
 
     static List<String> values(JsonNode array) {
