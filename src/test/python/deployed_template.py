@@ -3,12 +3,14 @@
 aws-sam-translator, as CloudFormation runs it; it comes with cfn-lint, which moto[server] depends on), then
 CloudFormation's own work for the given parameters: Conditions evaluated (a resource or output whose condition is false
 is left out, Fn::If takes its branch, AWS::NoValue removes its property or list item) and parameters substituted for
-their Refs. Resource Refs, Fn::GetAtt and Fn::Sub of resources stay as written: they only exist once deployed.
+their Refs and in Fn::Sub. Resource Refs, Fn::GetAtt and Fn::Sub of resources stay as written: they only exist once
+deployed.
 
 Usage: deployed_template.py TEMPLATE [Name=Value ...]  -> the template as JSON on standard output.
 """
 import json
 import os
+import re
 import sys
 
 from samtranslator.translator.transform import transform
@@ -102,6 +104,10 @@ class Stack:
                     return NO_VALUE
                 if function == "Ref" and argument in self.values:
                     return self.values[argument]
+                if function == "Fn::Sub" and isinstance(argument, str):
+                    names = re.findall(r"\$\{([^}!]+)}", argument)
+                    if all(name in self.values for name in names):
+                        return re.sub(r"\$\{([^}!]+)}", lambda m: self.values[m.group(1)], argument)
             resolved = {k: self.resolve(v) for k, v in value.items()}
             return {k: v for k, v in resolved.items() if v is not NO_VALUE}
         if isinstance(value, list):

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.testing.DeployedTemplate;
 import dev.zoomscheduler.testing.TemplateRoutes;
 
@@ -99,6 +100,54 @@ class StackTest {
         assertFalse(format.contains("rawQueryString") || format.contains("$request"), "no query string: the callback's holds Zoom's code");
         new ObjectMapper().readTree(format); // one JSON object a line, for Logs Insights
         assertTrue(stack.properties("ApiAccessLogGroup").get("RetentionInDays").asInt() >= 30);
+    }
+
+    static final String TOPIC = "arn:aws:sns:us-east-1:123456789012:operators";
+
+    @Test
+    void theAlarmsWatchTheQueuesTheFunctionTheApiAndTheFunctionsOwnMetricsAndNotifyTheTopic() {
+        DeployedTemplate stack = stack("AlarmTopicArn", TOPIC);
+        String namespace = stack.properties("SchedulerFunction").at("/Environment/Variables/METRICS_NAMESPACE").asText();
+        String dailyLimit = ProblemType.ZOOM_DAILY_LIMIT.uri().substring("/problems/".length());
+        Map<String, String> watched = new java.util.TreeMap<>();
+        stack.resources("AWS::CloudWatch::Alarm").forEach((id, alarm) -> {
+            JsonNode properties = alarm.get("Properties");
+            assertEquals("[\"" + TOPIC + "\"]", properties.get("AlarmActions").toString(), id);
+            assertEquals("GreaterThanOrEqualToThreshold", properties.get("ComparisonOperator").asText(), id);
+            assertEquals("notBreaching", properties.get("TreatMissingData").asText(), id);
+            List<String> metrics = new ArrayList<>();
+            if (properties.has("Metrics")) {
+                properties.get("Metrics").forEach(query -> {
+                    if (query.has("MetricStat")) {
+                        metrics.add(metric(query.at("/MetricStat/Metric")));
+                    }
+                });
+            } else {
+                metrics.add(metric(properties));
+            }
+            watched.put(id, String.join(" + ", metrics) + " >= " + properties.get("Threshold").asText());
+        });
+        assertEquals(Map.of(
+                "DeadLetterQueueAlarm", "AWS/SQS ApproximateNumberOfMessagesVisible QueueName={Fn::GetAtt=[SchedulingDeadLetterQueue, QueueName]} >= 1",
+                "QueueAgeAlarm", "AWS/SQS ApproximateAgeOfOldestMessage QueueName={Fn::GetAtt=[SchedulingQueue, QueueName]} >= 3600",
+                "FunctionErrorsAlarm", "AWS/Lambda Errors FunctionName={Ref=SchedulerFunction} >= 1",
+                "FunctionThrottlesAlarm", "AWS/Lambda Throttles FunctionName={Ref=SchedulerFunction} >= 1",
+                "Api5xxAlarm", "AWS/ApiGateway 5xx ApiId={Ref=HttpApi} >= 5",
+                "ReauthorizationRequiredAlarm", namespace + " TokenRefreshes Result=reauthorization_required >= 1",
+                "DailyLimitAlarm", namespace + " Problems Type=" + dailyLimit + " + " + namespace + " QueueMessages Outcome=held_back >= 1"),
+                watched);
+        assertEquals("FILL(http, 0) + FILL(queued, 0)", stack.properties("DailyLimitAlarm").at("/Metrics/2/Expression").asText());
+
+        stack().resources("AWS::CloudWatch::Alarm").forEach((id, alarm) -> assertFalse(alarm.get("Properties").has("AlarmActions"),
+                id + ": no topic, no action"));
+    }
+
+    /** "NAMESPACE NAME DIMENSION=VALUE" of a metric (one dimension, as each of ours has). */
+    static String metric(JsonNode metric) {
+        JsonNode dimension = metric.at("/Dimensions/0");
+        Object value = dimension.get("Value").isTextual() ? dimension.get("Value").asText()
+                : new ObjectMapper().convertValue(dimension.get("Value"), Map.class);
+        return metric.get("Namespace").asText() + " " + metric.get("MetricName").asText() + " " + dimension.get("Name").asText() + "=" + value;
     }
 
     @Test
