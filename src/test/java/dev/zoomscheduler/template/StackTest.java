@@ -150,6 +150,75 @@ class StackTest {
         return metric.get("Namespace").asText() + " " + metric.get("MetricName").asText() + " " + dimension.get("Name").asText() + "=" + value;
     }
 
+    static final String WEBHOOK_SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:zoom/webhook-AbCdEf";
+    static final String KEY_ARN = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+    @Test
+    void theRoleMayReadExactlyTheNamedSecretsAndDecryptWithTheirKeyOnlyThroughSecretsManager() {
+        for (String runtime : List.of("native", "jvm")) {
+            DeployedTemplate stack = stack("FunctionRuntime", runtime, "ZoomClientSecretId", "zoom/client", "ZoomWebhookSecretId",
+                    WEBHOOK_SECRET_ARN, "SecretsKmsKeyArn", KEY_ARN);
+            JsonNode secrets = statement(stack, "ZoomSecrets");
+            assertEquals("secretsmanager:GetSecretValue", secrets.get("Action").asText());
+            assertEquals(List.of("arn:aws:secretsmanager:us-east-1:123456789012:secret:zoom/client-??????", WEBHOOK_SECRET_ARN),
+                    values(secrets.get("Resource")));
+            JsonNode key = statement(stack, "ZoomSecretsKey");
+            assertEquals("kms:Decrypt", key.get("Action").asText());
+            assertEquals(KEY_ARN, key.get("Resource").asText());
+            assertEquals("secretsmanager.us-east-1.amazonaws.com", key.at("/Condition/StringEquals/kms:ViaService").asText());
+            assertFalse(stack.properties("SchedulerFunction").has("Layers"), runtime + ": no extension layer");
+        }
+        DeployedTemplate onlyWebhook = stack("ZoomWebhookSecretId", "zoom/webhook", "SecretsKmsKeyArn", KEY_ARN);
+        assertEquals(List.of("arn:aws:secretsmanager:us-east-1:123456789012:secret:zoom/webhook-??????"),
+                values(statement(onlyWebhook, "ZoomSecrets").get("Resource")));
+        DeployedTemplate none = stack("SecretsKmsKeyArn", KEY_ARN);
+        assertEquals(List.of(), sids(none).stream().filter(sid -> sid.startsWith("ZoomSecrets")).toList(), "no secret, no access");
+    }
+
+    @Test
+    void everyResourceInTheFunctionsRoleIsASpecificArn() {
+        for (DeployedTemplate stack : List.of(stack(), stack("ZoomClientSecretId", "zoom/client", "ZoomWebhookSecretId", WEBHOOK_SECRET_ARN,
+                "SecretsKmsKeyArn", KEY_ARN, "OutcomeEventBus", "bookings", "DeployExamples", "true"),
+                stack("OutcomeEventBus", "arn:aws:events:us-east-1:123456789012:event-bus/bookings"))) {
+            for (JsonNode statement : stack.properties("FunctionRole").at("/Policies/0/PolicyDocument/Statement")) {
+                JsonNode resource = statement.get("Resource");
+                List<JsonNode> resources = new ArrayList<>();
+                if (resource.isArray()) {
+                    resource.forEach(resources::add);
+                } else {
+                    resources.add(resource);
+                }
+                for (JsonNode one : resources) {
+                    assertTrue(isSpecificArn(one), statement.get("Sid").asText() + ": " + one);
+                }
+            }
+        }
+    }
+
+    /** A resource's own ARN ({@code Fn::GetAtt} of it), or an ARN string with no wildcard but a secret name's suffix. */
+    static boolean isSpecificArn(JsonNode resource) {
+        if (resource.has("Fn::GetAtt")) {
+            return resource.get("Fn::GetAtt").get(1).asText().equals("Arn");
+        }
+        String arn = resource.isTextual() ? resource.asText() : resource.path("Fn::Sub").asText();
+        return arn.matches("arn:(aws|\\$\\{AWS::Partition}):[a-z0-9-]+:.+") && !arn.replace(":secret:", "").replaceAll("-\\?{6}$", "").matches(".*[*?].*");
+    }
+
+    static JsonNode statement(DeployedTemplate stack, String sid) {
+        for (JsonNode statement : stack.properties("FunctionRole").at("/Policies/0/PolicyDocument/Statement")) {
+            if (sid.equals(statement.path("Sid").asText())) {
+                return statement;
+            }
+        }
+        throw new AssertionError("no statement " + sid + " in " + sids(stack));
+    }
+
+    static List<String> sids(DeployedTemplate stack) {
+        List<String> sids = new ArrayList<>();
+        stack.properties("FunctionRole").at("/Policies/0/PolicyDocument/Statement").forEach(s -> sids.add(s.path("Sid").asText()));
+        return sids;
+    }
+
     @Test
     void theOutputsTheDocsTellAnOperatorToCopy() {
         JsonNode outputs = stack().outputs();
