@@ -220,6 +220,23 @@ class StackTest {
     }
 
     @Test
+    void theTokenTableIsRetainedAndDeletionProtectedOrAnExistingOneIsUsed() {
+        DeployedTemplate created = stack();
+        JsonNode table = created.resources().get("TokenTable");
+        assertEquals("Retain", table.get("DeletionPolicy").asText());
+        assertEquals("Retain", table.get("UpdateReplacePolicy").asText());
+        assertTrue(table.at("/Properties/DeletionProtectionEnabled").asBoolean());
+        assertTrue(table.at("/Properties/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled").asBoolean());
+        assertEquals("{\"Ref\":\"TokenTable\"}", created.properties("SchedulerFunction").at("/Environment/Variables/TOKEN_TABLE").toString());
+
+        DeployedTemplate existing = stack("ExistingTokenTableName", "zoom-tokens-of-2026");
+        assertFalse(existing.has("TokenTable"), "no second table");
+        assertEquals("zoom-tokens-of-2026", existing.properties("SchedulerFunction").at("/Environment/Variables/TOKEN_TABLE").asText());
+        assertEquals("arn:aws:dynamodb:us-east-1:123456789012:table/zoom-tokens-of-2026", statement(existing, "TokenTable").get("Resource").asText());
+        assertEquals("zoom-tokens-of-2026", existing.outputs().at("/TokenTableName/Value").asText());
+    }
+
+    @Test
     void theOutputsTheDocsTellAnOperatorToCopy() {
         JsonNode outputs = stack().outputs();
         assertEquals("{\"Fn::GetAtt\":[\"SchedulerSendRole\",\"Arn\"]}", outputs.at("/SchedulerSendRoleArn/Value").toString());
