@@ -195,6 +195,12 @@ class StackTest {
         }
     }
 
+    @Test
+    void theRoleMayNotScanTheRequestTableWhichNothingScans() {
+        assertEquals(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
+                values(statement(stack(), "IdempotencyTable").get("Action")));
+    }
+
     /** A resource's own ARN ({@code Fn::GetAtt} of it), or an ARN string with no wildcard but a secret name's suffix. */
     static boolean isSpecificArn(JsonNode resource) {
         if (resource.has("Fn::GetAtt")) {
