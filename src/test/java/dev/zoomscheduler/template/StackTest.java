@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.testing.DeployedTemplate;
+import dev.zoomscheduler.testing.SamTemplate;
 import dev.zoomscheduler.testing.TemplateRoutes;
 
 /**
@@ -240,6 +241,50 @@ class StackTest {
         assertEquals("zoom-tokens-of-2026", existing.properties("SchedulerFunction").at("/Environment/Variables/TOKEN_TABLE").asText());
         assertEquals("arn:aws:dynamodb:us-east-1:123456789012:table/zoom-tokens-of-2026", statement(existing, "TokenTable").get("Resource").asText());
         assertEquals("zoom-tokens-of-2026", existing.outputs().at("/TokenTableName/Value").asText());
+    }
+
+    /** Values an operator might give by mistake, each refused by the parameter's constraint before anything is created. */
+    static final Map<String, List<String>> MISTAKES = Map.of(
+            "ZoomClientId", List.of("", "client id"),
+            "ZoomClientSecret", List.of("secret\n", "secret pasted twice"),
+            "ZoomClientSecretId", List.of("zoom secret", "arn:aws:secretsmanager:us-east-1:123:secret:x"),
+            "ZoomApiUrl", List.of("http://api.zoom.us/v2", "api.zoom.us"),
+            "ZoomRedirectUri", List.of("http://example.com/oauth/callback"),
+            "OutcomeEventBus", List.of("bus name", "arn:aws:sqs:us-east-1:123456789012:queue"),
+            "AlarmTopicArn", List.of("operators", "arn:aws:sqs:us-east-1:123456789012:ops"),
+            "ExistingTokenTableName", List.of("t", "zoom tokens"),
+            "SecretsKmsKeyArn", List.of("alias/zoom"));
+
+    @Test
+    void everyStringParameterIsConstrainedItsDefaultFitsAndCommonMistakesAreRefused() {
+        Map<String, Object> parameters = SamTemplate.read(java.nio.file.Path.of("template.yaml")).parameters();
+        parameters.forEach((name, declaration) -> {
+            Map<?, ?> parameter = (Map<?, ?>) declaration;
+            if (!"String".equals(parameter.get("Type"))) {
+                return;
+            }
+            assertTrue(parameter.containsKey("AllowedPattern") || parameter.containsKey("AllowedValues"), name + " is unconstrained");
+            Object fallback = parameter.get("Default");
+            if (fallback != null) {
+                assertTrue(accepts(parameter, fallback.toString()), name + "'s default " + fallback + " breaks its own constraint");
+            }
+        });
+        MISTAKES.forEach((name, values) -> values.forEach(value -> assertFalse(accepts((Map<?, ?>) parameters.get(name), value),
+                name + " takes " + value)));
+        assertTrue(accepts((Map<?, ?>) parameters.get("ZoomWebhookSecretId"), WEBHOOK_SECRET_ARN));
+        assertTrue(accepts((Map<?, ?>) parameters.get("SecretsKmsKeyArn"), KEY_ARN));
+        assertTrue(accepts((Map<?, ?>) parameters.get("OutcomeEventBus"), "arn:aws:events:us-east-1:123456789012:event-bus/bookings"));
+    }
+
+    /** As CloudFormation checks a String parameter: its pattern must match the whole value, within its lengths. */
+    static boolean accepts(Map<?, ?> parameter, String value) {
+        if (parameter.get("AllowedValues") instanceof List<?> allowed) {
+            return allowed.stream().map(String::valueOf).anyMatch(value::equals);
+        }
+        int min = parameter.get("MinLength") instanceof Integer n ? n : 0;
+        int max = parameter.get("MaxLength") instanceof Integer n ? n : Integer.MAX_VALUE;
+        return value.length() >= min && value.length() <= max
+                && java.util.regex.Pattern.compile(parameter.get("AllowedPattern").toString()).matcher(value).matches();
     }
 
     @Test

@@ -135,7 +135,8 @@ public final class SamTemplate {
         return map(template.get("Resources"), "Resources");
     }
 
-    private Map<String, Object> parameters() {
+    /** The template's parameter declarations as written (name to Type, Default, AllowedPattern, ...). */
+    public Map<String, Object> parameters() {
         return template.containsKey("Parameters") ? map(template.get("Parameters"), "Parameters") : Map.of();
     }
 
