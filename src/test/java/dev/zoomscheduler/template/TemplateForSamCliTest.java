@@ -116,6 +116,7 @@ class TemplateForSamCliTest {
         assertFalse(local.get("TOKEN_TABLE").equals("TokenTable"), "!Ref TokenTable is the literal logical id locally");
         assertFalse(local.get("IDEMPOTENCY_TABLE").equals("IdempotencyTable"));
         assertFalse(local.get("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE").isEmpty(), "a local DynamoDB");
+        assertFalse(local.get("EVENTBRIDGE_ENDPOINT_OVERRIDE").isEmpty(), "a local EventBridge for outcome events");
     }
 
     static Map<String, String> environment(String runtime) {
