@@ -197,6 +197,31 @@ class StackTest {
     }
 
     @Test
+    void xRayTracingIsOptionalAndOnlyItBringsAManagedPolicy() {
+        DeployedTemplate plain = stack();
+        assertEquals("PassThrough", plain.properties("SchedulerFunction").at("/TracingConfig/Mode").asText());
+        assertFalse(plain.properties("FunctionRole").has("ManagedPolicyArns"), "the inline policy is all the role has");
+        DeployedTemplate traced = stack("Tracing", "Active");
+        assertEquals("Active", traced.properties("SchedulerFunction").at("/TracingConfig/Mode").asText());
+        assertEquals(List.of("arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess"), values(traced.properties("FunctionRole").get("ManagedPolicyArns")),
+                "X-Ray's write actions take no resource: AWS's managed policy for them, nothing more");
+    }
+
+    @Test
+    void aCanaryDeploymentIsOptionalAndRollsBackOnTheFunctionsErrors() {
+        assertEquals(Map.of(), stack().resources("AWS::CodeDeploy::DeploymentGroup"));
+        DeployedTemplate canary = stack("CanaryDeployment", "true");
+        JsonNode group = canary.only("AWS::CodeDeploy::DeploymentGroup").get("Properties");
+        assertEquals("[{\"Name\":{\"Ref\":\"FunctionErrorsAlarm\"}}]", group.at("/AlarmConfiguration/Alarms").toString());
+        assertTrue(group.at("/AlarmConfiguration/Enabled").asBoolean());
+        assertTrue(values(group.at("/AutoRollbackConfiguration/Events")).contains("DEPLOYMENT_STOP_ON_ALARM"));
+        assertEquals("Canary10Percent5Minutes", group.at("/DeploymentConfigName/Fn::Sub/1/ConfigName").asText());
+        JsonNode alias = canary.only("AWS::Lambda::Alias");
+        assertEquals("{\"Ref\":\"SchedulerFunctionDeploymentGroup\"}",
+                alias.at("/UpdatePolicy/CodeDeployLambdaAliasUpdate/DeploymentGroupName").toString(), "live moves through CodeDeploy");
+    }
+
+    @Test
     void theRoleMayNotScanTheRequestTableWhichNothingScans() {
         assertEquals(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"),
                 values(statement(stack(), "IdempotencyTable").get("Action")));
