@@ -197,6 +197,15 @@ class StackTest {
     }
 
     @Test
+    void theArchitectureIsAParameterForBothRuntimes() {
+        for (String runtime : List.of("native", "jvm")) {
+            assertEquals(List.of("x86_64"), values(stack("FunctionRuntime", runtime).properties("SchedulerFunction").get("Architectures")));
+            assertEquals(List.of("arm64"), values(stack("FunctionRuntime", runtime, "Architecture", "arm64").properties("SchedulerFunction")
+                    .get("Architectures")));
+        }
+    }
+
+    @Test
     void xRayTracingIsOptionalAndOnlyItBringsAManagedPolicy() {
         DeployedTemplate plain = stack();
         assertEquals("PassThrough", plain.properties("SchedulerFunction").at("/TracingConfig/Mode").asText());
