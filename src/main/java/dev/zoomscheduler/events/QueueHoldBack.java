@@ -12,6 +12,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.PartitionMetadata;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
@@ -49,13 +51,17 @@ public class QueueHoldBack {
         }
     }
 
-    /** {@code arn:aws:sqs:REGION:ACCOUNT:NAME} → {@code https://sqs.REGION.amazonaws.com/ACCOUNT/NAME}. */
+    /**
+     * {@code arn:PARTITION:sqs:REGION:ACCOUNT:NAME} → {@code https://sqs.REGION.DNS-SUFFIX/ACCOUNT/NAME}, with the DNS
+     * suffix of the region's partition (amazonaws.com, amazonaws.com.cn in China, ...).
+     */
     static String queueUrl(String queueArn) {
         String[] parts = queueArn.split(":");
         if (parts.length != 6 || !"sqs".equals(parts[2])) {
             throw new IllegalArgumentException("Not an SQS queue ARN: " + queueArn);
         }
-        return "https://sqs." + parts[3] + ".amazonaws.com/" + parts[4] + "/" + parts[5];
+        String dnsSuffix = PartitionMetadata.of(Region.of(parts[3])).dnsSuffix();
+        return "https://sqs." + parts[3] + "." + dnsSuffix + "/" + parts[4] + "/" + parts[5];
     }
 
     private SqsClient client() {

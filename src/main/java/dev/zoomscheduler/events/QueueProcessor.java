@@ -31,7 +31,10 @@ import dev.zoomscheduler.problems.ProblemType;
 public class QueueProcessor {
 
     private static final Logger LOG = Logger.getLogger(QueueProcessor.class);
-    /** Left for answering: messages not started before the deadline less this are handed back to SQS. */
+    /**
+     * Left for answering: messages not started before the deadline less this are handed back to SQS. Each spends a
+     * receive without a try, which is why the template sends one message per invocation (template.yaml, SchedulingQueue).
+     */
     private static final Duration ANSWER_MARGIN = Duration.ofSeconds(2);
 
     private final MeetingScheduler scheduler;

@@ -9,7 +9,7 @@ import org.crac.Resource;
 import org.jboss.logging.Logger;
 
 import dev.zoomscheduler.idempotency.RequestStore;
-import dev.zoomscheduler.tokens.ClientSecret;
+import dev.zoomscheduler.secrets.SecretsManagerSecrets;
 import dev.zoomscheduler.tokens.TokenRotation;
 import dev.zoomscheduler.tokens.TokenStore;
 import io.quarkus.runtime.StartupEvent;
@@ -23,8 +23,9 @@ import io.quarkus.runtime.StartupEvent;
  * DynamoDB, our item mapping). Zoom is not called: a connection pooled in the snapshot would be dead after the
  * restore, and a create that fails on it cannot be retried safely.</li>
  * <li>Before the snapshot and after the restore: nothing secret or expiring is kept. The access tokens held and the
- * client secret are dropped, so they are read after the restore, on first use (the secret may have been rotated since
- * the snapshot, and copies restored hours later must not share a token read at snapshot time).</li>
+ * secrets read from Secrets Manager are dropped, so they are read after the restore, on first use (a secret may have
+ * been rotated since the snapshot, and copies restored hours later must not share a token read at snapshot time). A
+ * secret given as an environment variable is Lambda's to restore.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -37,13 +38,13 @@ public class SnapStartHooks implements Resource {
     private final TokenStore tokens;
     private final RequestStore requests;
     private final TokenRotation rotation;
-    private final ClientSecret clientSecret;
+    private final SecretsManagerSecrets secrets;
 
-    public SnapStartHooks(TokenStore tokens, RequestStore requests, TokenRotation rotation, ClientSecret clientSecret) {
+    public SnapStartHooks(TokenStore tokens, RequestStore requests, TokenRotation rotation, SecretsManagerSecrets secrets) {
         this.tokens = tokens;
         this.requests = requests;
         this.rotation = rotation;
-        this.clientSecret = clientSecret;
+        this.secrets = secrets;
     }
 
     /** CRaC holds resources weakly; this bean lives as long as the application. */
@@ -72,6 +73,6 @@ public class SnapStartHooks implements Resource {
 
     private void forgetSecrets() {
         rotation.forgetAll();
-        clientSecret.forget();
+        secrets.forgetAll();
     }
 }

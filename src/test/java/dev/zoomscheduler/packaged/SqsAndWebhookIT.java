@@ -25,13 +25,15 @@ import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomFake;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
- * Two paths of the packaged function that the sample events do not take, and that lean on what a native image must
- * have built in: the function's own SQS client (the AWS SDK's, without a Quarkus extension) holding a message back in
- * the queue (moto_server's SQS), and Zoom's webhook signatures (HMAC-SHA256).
+ * Paths of the packaged function that the sample events do not take, and that lean on what a native image must have
+ * built in: the function's own SQS client (the AWS SDK's, without a Quarkus extension) holding a message back in the
+ * queue (moto_server's SQS), Zoom's webhook signatures (HMAC-SHA256), and its Secrets Manager client (the same): both of
+ * the Zoom app's secrets come from one secret in moto_server's Secrets Manager, none from the environment.
  */
 class SqsAndWebhookIT {
 
@@ -48,12 +50,18 @@ class SqsAndWebhookIT {
     @BeforeAll
     static void start() {
         String endpoint = MotoServer.shared().endpoint();
+        String secret;
+        try (SecretsManagerClient secrets = SecretsManagerClient.builder().endpointOverride(URI.create(endpoint))
+                .httpClient(UrlConnectionHttpClient.create()).build()) {
+            secret = secrets.createSecret(r -> r.name("zoom/packaged-" + UUID.randomUUID()).secretString(JSON.createObjectNode()
+                    .put("client_secret", ZoomFake.CLIENT_SECRET).put("secret_token", ZoomFake.WEBHOOK_SECRET_TOKEN).toString())).arn();
+        }
         zoom = ZoomFake.start();
         runtime = LambdaRuntimeEmulator.start();
         function = FunctionProcess.start(FunctionZipIT.TARGET, runtime.address(), Map.of("ZOOM_API_URL", zoom.apiUrl(), "ZOOM_OAUTH_URL",
-                zoom.oauthUrl(), "ZOOM_CLIENT_ID", ZoomFake.CLIENT_ID, "ZOOM_CLIENT_SECRET", ZoomFake.CLIENT_SECRET, "ZOOM_WEBHOOK_SECRET_TOKEN",
-                ZoomFake.WEBHOOK_SECRET_TOKEN, "TOKEN_TABLE", MotoServer.TOKEN_TABLE, "QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", endpoint,
-                "SQS_ENDPOINT_OVERRIDE", endpoint), List.of());
+                zoom.oauthUrl(), "ZOOM_CLIENT_ID", ZoomFake.CLIENT_ID, "ZOOM_CLIENT_SECRET_ID", secret, "ZOOM_WEBHOOK_SECRET_ID", secret,
+                "SECRETSMANAGER_ENDPOINT_OVERRIDE", endpoint, "TOKEN_TABLE", MotoServer.TOKEN_TABLE, "QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE",
+                endpoint, "SQS_ENDPOINT_OVERRIDE", endpoint), List.of());
         runtime.awaitPollers(1, Duration.ofSeconds(60));
     }
 
@@ -69,7 +77,8 @@ class SqsAndWebhookIT {
         try (SqsClient sqs = SqsClient.builder().endpointOverride(URI.create(MotoServer.shared().endpoint()))
                 .httpClient(UrlConnectionHttpClient.create()).build()) {
             String connection = "packaged-held-" + UUID.randomUUID();
-            TokenTable.shared().seed(connection, zoom.authorize());
+            ZoomFake.Grant grant = zoom.authorize();
+            TokenTable.shared().seedExpired(connection, grant); // refreshed first, with the client secret from Secrets Manager
             String queueUrl = sqs.createQueue(r -> r.queueName("packaged-held-" + UUID.randomUUID())).queueUrl();
             String arn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNamesWithStrings("QueueArn")).attributesAsStrings()
                     .get("QueueArn");
@@ -90,6 +99,7 @@ class SqsAndWebhookIT {
             Thread.sleep(2000); // past the visibility it was received with
             assertEquals(List.of(), sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1)).messages(),
                     "still hidden: held back until after 00:00 UTC by the function's SQS client; its log:\n" + function.log());
+            assertEquals(1, zoom.refreshCount(grant.chainId()), "the refresh authenticated with the secret from Secrets Manager");
         }
     }
 

@@ -2,7 +2,6 @@ package dev.zoomscheduler.template;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -51,7 +50,7 @@ class TemplateForSamCliTest {
     @ValueSource(strings = { "native", "jvm" })
     void samCliResolvesEveryPropertyOfTheFunction(String runtime) {
         for (Map<String, String> parameters : List.of(parameters(runtime),
-                parameters(runtime, "ZoomClientSecretId", "zoom/client-secret", "ZoomAccountId", "account"))) {
+                parameters(runtime, "ZoomClientSecretId", "zoom/app", "ZoomWebhookSecretId", "zoom/app", "ZoomAccountId", "account"))) {
             Map<String, Object> properties = SAM.functionProperties(FUNCTION, parameters);
             assertEquals(List.of(), SamTemplate.unresolved(properties), "left unresolved by SAM CLI with " + parameters);
         }
@@ -63,7 +62,7 @@ class TemplateForSamCliTest {
         assertEquals("provided.al2023", properties.get("Runtime"));
         assertEquals("not.used.in.provided.runtime", properties.get("Handler"), "the value Quarkus writes in sam.native.yaml");
         assertEquals("target/function.zip", properties.get("CodeUri"));
-        assertEquals(List.of(), properties.get("Layers"));
+        assertFalse(properties.containsKey("Layers"));
         assertEquals("", environment("native").get("JAVA_TOOL_OPTIONS"), "no JVM flags for an executable");
     }
 
@@ -77,20 +76,18 @@ class TemplateForSamCliTest {
         assertEquals("-XX:+TieredCompilation -XX:TieredStopAtLevel=1", environment("jvm").get("JAVA_TOOL_OPTIONS"));
     }
 
-    @Test
-    void theSecretsExtensionLayerComesOnlyWithASecretId() {
-        Map<String, Object> properties = SAM.functionProperties(FUNCTION, parameters("native", "ZoomClientSecretId", "zoom/client-secret"));
-        assertEquals(1, ((List<?>) properties.get("Layers")).size());
-        assertTrue(((List<?>) properties.get("Layers")).get(0).toString().contains(":layer:AWS-Parameters-and-Secrets-Lambda-Extension:"));
-    }
-
-    @Test
-    void theJvmOptionWithASecretIdIsRefusedBecauseTheExtensionDoesNotServeSnapStart() {
-        List<String> broken = SAM.brokenRules(parameters("jvm", "ZoomClientSecretId", "zoom/client-secret"));
-        assertEquals(1, broken.size(), broken.toString());
-        assertTrue(broken.get(0).contains("SnapStart"), broken.get(0));
-        assertEquals(List.of(), SAM.brokenRules(parameters("jvm")));
-        assertEquals(List.of(), SAM.brokenRules(parameters("native", "ZoomClientSecretId", "zoom/client-secret")));
+    @ParameterizedTest
+    @ValueSource(strings = { "native", "jvm" })
+    void bothOptionsReadTheSecretsFromSecretsManagerThemselvesWithoutALayer(String runtime) {
+        Map<String, Object> properties = SAM.functionProperties(FUNCTION,
+                parameters(runtime, "ZoomClientSecretId", "zoom/app", "ZoomWebhookSecretId", "zoom/webhook"));
+        assertFalse(properties.containsKey("Layers"));
+        Map<String, String> local = SAM.localEnvironment(FUNCTION, parameters(runtime, "ZoomClientSecretId", "zoom/app",
+                "ZoomWebhookSecretId", "zoom/webhook"), new ObjectMapper().createObjectNode());
+        assertEquals("zoom/app", local.get("ZOOM_CLIENT_SECRET_ID"));
+        assertEquals("zoom/webhook", local.get("ZOOM_WEBHOOK_SECRET_ID"));
+        assertEquals("", local.get("ZOOM_CLIENT_SECRET"), "no secret in the environment");
+        assertEquals("", local.get("ZOOM_WEBHOOK_SECRET_TOKEN"));
     }
 
     @ParameterizedTest
@@ -119,6 +116,7 @@ class TemplateForSamCliTest {
         assertFalse(local.get("TOKEN_TABLE").equals("TokenTable"), "!Ref TokenTable is the literal logical id locally");
         assertFalse(local.get("IDEMPOTENCY_TABLE").equals("IdempotencyTable"));
         assertFalse(local.get("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE").isEmpty(), "a local DynamoDB");
+        assertFalse(local.get("EVENTBRIDGE_ENDPOINT_OVERRIDE").isEmpty(), "a local EventBridge for outcome events");
     }
 
     static Map<String, String> environment(String runtime) {

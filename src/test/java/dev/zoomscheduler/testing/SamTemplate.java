@@ -122,29 +122,6 @@ public final class SamTemplate {
         return result;
     }
 
-    /**
-     * Whether the template's Rules accept these parameters: false when a rule whose condition holds has an assertion
-     * that does not (CloudFormation then refuses the stack with the assertion's description).
-     */
-    public List<String> brokenRules(Map<String, String> overrides) {
-        Resolver resolver = new Resolver(overrides);
-        List<String> broken = new ArrayList<>();
-        Map<String, Object> rules = template.containsKey("Rules") ? map(template.get("Rules"), "Rules") : Map.of();
-        for (Map.Entry<String, Object> rule : rules.entrySet()) {
-            Map<String, Object> body = map(rule.getValue(), rule.getKey());
-            if (body.containsKey("RuleCondition") && !Boolean.TRUE.equals(resolver.resolve(body.get("RuleCondition")))) {
-                continue;
-            }
-            for (Object assertion : (List<?>) body.get("Assertions")) {
-                Map<String, Object> a = map(assertion, "assertion");
-                if (!Boolean.TRUE.equals(resolver.resolve(a.get("Assert")))) {
-                    broken.add(rule.getKey() + ": " + a.get("AssertDescription"));
-                }
-            }
-        }
-        return broken;
-    }
-
     /** Python's str() of a resolved value as {@code _stringify_value} does it. */
     private static String stringify(Object value) {
         if (value == null || value instanceof Map || value instanceof List) {
@@ -158,7 +135,8 @@ public final class SamTemplate {
         return map(template.get("Resources"), "Resources");
     }
 
-    private Map<String, Object> parameters() {
+    /** The template's parameter declarations as written (name to Type, Default, AllowedPattern, ...). */
+    public Map<String, Object> parameters() {
         return template.containsKey("Parameters") ? map(template.get("Parameters"), "Parameters") : Map.of();
     }
 

@@ -44,6 +44,31 @@ public final class SqsEvents {
         return event.toString();
     }
 
+    /**
+     * The event Lambda's event source mapping makes of messages it received from a queue (with their attributes: ask
+     * ReceiveMessage for all of them), receipt handles and all, so that the function can act on the real messages.
+     */
+    public static String received(List<software.amazon.awssdk.services.sqs.model.Message> messages, String queueArn) {
+        ObjectNode event = JSON.createObjectNode();
+        ArrayNode records = event.putArray("Records");
+        for (software.amazon.awssdk.services.sqs.model.Message message : messages) {
+            ObjectNode record = records.addObject()
+                    .put("messageId", message.messageId())
+                    .put("receiptHandle", message.receiptHandle())
+                    .put("body", message.body());
+            ObjectNode attributes = record.putObject("attributes");
+            for (String name : List.of("ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp")) {
+                attributes.put(name, message.attributesAsStrings().get(name));
+            }
+            record.putObject("messageAttributes");
+            record.put("md5OfBody", message.md5OfBody())
+                    .put("eventSource", "aws:sqs")
+                    .put("eventSourceARN", queueArn)
+                    .put("awsRegion", queueArn.split(":")[3]);
+        }
+        return event.toString();
+    }
+
     /** An EventBridge event as a rule targeting the queue delivers it: the request is its {@code detail}. */
     public static String eventBridgeEnvelope(String request) {
         try {
