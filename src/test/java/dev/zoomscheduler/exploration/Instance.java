@@ -55,8 +55,8 @@ final class Instance {
         ConnectionStore connectionStore = FaultyStore.of(ConnectionStore.class, world.tokens, sim, world.faults);
         RequestStore requestStore = FaultyStore.of(RequestStore.class, world.requests, sim, world.faults);
         PendingInstallStore pending = FaultyStore.of(PendingInstallStore.class, world.pending, sim, world.faults);
-        ClientSecret secret = new ClientSecret(Optional.of(SimulatedZoom.CLIENT_SECRET), Optional.empty(), "http://localhost:2773",
-                Optional.empty(), json);
+        // the secret as a plain variable: Secrets Manager is never asked
+        ClientSecret secret = new ClientSecret(Optional.of(SimulatedZoom.CLIENT_SECRET), Optional.empty(), null);
         ZoomTokenEndpoint tokenEndpoint = new ZoomTokenEndpoint(world.zoom.oauthClient(), json, clock, Optional.of(SimulatedZoom.CLIENT_ID),
                 secret);
         // the defaults: ZOOM_CONNECT_TIMEOUT_MS + ZOOM_TOKEN_READ_TIMEOUT_MS, DYNAMODB_CALL_TIMEOUT_MS, TOKEN_LEASE_SECONDS
