@@ -8,7 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +26,21 @@ import org.junit.jupiter.api.Test;
  * -Dexplorer.seed=N}. More of them: {@code -Dexplorer.schedules=N}.
  */
 class FaultExplorerTest {
+
+    /** The protocols log what they do; thousands of schedules would drown the build log. */
+    private static final Logger PROTOCOLS = Logger.getLogger("dev.zoomscheduler");
+    private static Level logged;
+
+    @BeforeAll
+    static void quiet() {
+        logged = PROTOCOLS.getLevel();
+        PROTOCOLS.setLevel(Boolean.getBoolean("explorer.trace") ? logged : Level.OFF);
+    }
+
+    @AfterAll
+    static void loud() {
+        PROTOCOLS.setLevel(logged);
+    }
 
     private static final int SCHEDULES = Integer.getInteger("explorer.schedules", 1500);
     /** Schedules a negative control may take to find what it must find. */

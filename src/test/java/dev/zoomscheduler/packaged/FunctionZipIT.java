@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -85,7 +86,14 @@ class FunctionZipIT {
         env.put("SQS_ENDPOINT_OVERRIDE", MotoServer.shared().endpoint());
         env.put("OUTCOME_EVENT_BUS", OutcomeEventBus.BUS);
         env.put("EVENTBRIDGE_ENDPOINT_OVERRIDE", MotoServer.shared().endpoint());
+        env.put("IDEMPOTENCY_IN_DOUBT_SECONDS", "1"); // short, so that a test waits out an in-doubt period in seconds
         return env;
+    }
+
+    @AfterEach
+    void clearFaults() {
+        zoom.clearFaults();
+        dynamo.clearFaults();
     }
 
     @Test
@@ -231,6 +239,8 @@ class FunctionZipIT {
 
             zoom.loseAnswerNext("POST", "/v2/users/me/meetings", 1);
             assertEquals(502, on(first, post).statusCode(), "process A: Zoom made it, its answer was lost");
+            assertEquals(409, on(second, post).statusCode(), "in doubt: nothing is done for the key until Zoom's work can have landed");
+            awaitStatus(first, key, "abandoned");
             zoom.failNext("GET", "/v2/users/me/meetings", 1, 429, Map.of("Retry-After", "120"), "{\"code\":429,\"message\":\"Too many requests.\"}");
             HttpApiEvents.Response lookUpFailed = on(second, post);
             assertEquals(429, lookUpFailed.statusCode(), "process B: its look-up was refused: " + lookUpFailed.body());
@@ -246,6 +256,17 @@ class FunctionZipIT {
             assertEquals("true", replayed.header("idempotent-replayed"));
         }
         assertEquals(1, zoom.meetings().stream().filter(m -> topic.equals(m.path("topic").asText())).count(), "one meeting for the key");
+    }
+
+    /** Asks the function for the key's record until it has {@code status} (the in-doubt period runs in the function's time). */
+    private static void awaitStatus(LambdaRuntimeEmulator runtime, String key, String status) throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        String seen;
+        do {
+            Thread.sleep(200);
+            seen = JSON.readTree(on(runtime, HttpApiEvents.request("GET", "/requests/" + key)).body()).path("status").asText();
+        } while (!status.equals(seen) && System.nanoTime() < until);
+        assertEquals(status, seen);
     }
 
     static HttpApiEvents.Response on(LambdaRuntimeEmulator runtime, String event) {
