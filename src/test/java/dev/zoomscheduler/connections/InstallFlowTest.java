@@ -13,16 +13,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -69,7 +66,7 @@ class InstallFlowTest {
     @Test
     void aUserInstallsTheAppAndTheNewConnectionSchedulesMeetings() throws Exception {
         URI authorize = install(connection);
-        Map<String, String> query = query(authorize);
+        Map<String, String> query = HttpApiEvents.queryOf(authorize);
         assertTrue(authorize.toString().startsWith(zoom.oauthUrl() + "/oauth/authorize?"), authorize.toString());
         assertEquals("code", query.get("response_type"));
         assertEquals(ZoomFake.CLIENT_ID, query.get("client_id"));
@@ -117,7 +114,7 @@ class InstallFlowTest {
     @Test
     void aForgedStateIsRefusedAndTheGenuineOneStillWorks() throws Exception {
         URI back = consent(install(connection));
-        String code = query(back).get("code");
+        String code = HttpApiEvents.queryOf(back).get("code");
         String forged = back.toString().replaceAll("state=[^&]+", "state=" + "A".repeat(43));
 
         callback(URI.create(forged)).then().statusCode(400);
@@ -147,7 +144,7 @@ class InstallFlowTest {
     void declinedConsentGetsAClearPageAndStoresNothing() throws Exception {
         zoom.denyNextConsent();
         URI back = consent(install(connection));
-        assertEquals("access_denied", query(back).get("error"));
+        assertEquals("access_denied", HttpApiEvents.queryOf(back).get("error"));
 
         callback(back).then().statusCode(403).contentType(containsString("text/html")).body(containsString("declined"));
         assertTrue(table.item(connection).isEmpty());
@@ -229,7 +226,7 @@ class InstallFlowTest {
     @Test
     void aCallbackWithTooLittleTimeLeftConsumesNothingAndTheSameLinkWorksLater() throws Exception {
         URI back = consent(install(connection));
-        Map<String, String> redirect = query(back);
+        Map<String, String> redirect = HttpApiEvents.queryOf(back);
         int tokenRequests = zoom.tokenRequestCount();
 
         ProblemException hurried = assertThrows(ProblemException.class, () -> installation.complete(redirect.get("state"),
@@ -300,12 +297,4 @@ class InstallFlowTest {
         return given().urlEncodingEnabled(false).get(back.getRawPath() + "?" + back.getRawQuery());
     }
 
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> values = new HashMap<>();
-        for (String pair : uri.getRawQuery().split("&")) {
-            int equals = pair.indexOf('=');
-            values.put(pair.substring(0, equals), URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-        }
-        return values;
-    }
 }

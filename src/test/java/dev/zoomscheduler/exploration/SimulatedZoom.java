@@ -237,10 +237,38 @@ final class SimulatedZoom {
     /** What a caller of the token endpoint sees: the answer, a refused connection, a reset, or its read timeout. */
     private Response tokenCall(Supplier<Answer> atZoom) {
         Simulation.Actor actor = sim.current();
+        Answer answer = fate("token", TOKEN_CALL_MILLIS, true, atZoom, () -> new ProcessingException(
+                new SocketTimeoutException("injected: read timed out")), "{\"reason\":\"Too many requests\",\"error\":\"rate_limited\"}");
+        delivered(answer, actor.instance); // it reached the instance: the tokens it carries are in that instance's hands
+        return answer.response();
+    }
+
+    /** What ZoomCaller sees of an API call: the answer, a failure, or its own timeout (its wait is bounded by the deadline). */
+    private Uni<Response> apiCall(long timeoutMillis, boolean changes, String authorization, java.util.function.Function<Access, Answer> atZoom) {
+        return Uni.createFrom().item(() -> {
+            long waitLimit = Math.min(timeoutMillis, sim.current().deadline() - ANSWER_MARGIN_MILLIS - sim.now());
+            Supplier<Answer> effect = () -> {
+                Access caller = authenticate(authorization);
+                return caller == null ? error(401, 124, "Invalid access token.") : atZoom.apply(caller);
+            };
+            return fate("api", waitLimit, changes, effect, TimeoutException::new, "{\"code\":429,\"message\":\"Too many requests.\"}")
+                    .response();
+        });
+    }
+
+    /**
+     * One call to Zoom, as the schedule's faults decide: refused on the way, refused by Zoom (429), carried out with its
+     * answer lost, carried out after the caller waited {@code waitMillis} and gave up ({@code timedOut}), or answered.
+     *
+     * @param changes whether carrying it out changes anything (a late read is just a timeout)
+     */
+    private Answer fate(String what, long waitMillis, boolean changes, Supplier<Answer> atZoom, Supplier<RuntimeException> timedOut,
+            String tooManyRequests) {
+        Simulation.Actor actor = sim.current();
         actor.checkStop();
         crashMaybe(actor);
         Faults.Kind fate = faults.zoom();
-        sim.trace("zoom token call " + fate);
+        sim.trace("zoom " + what + " call " + fate);
         switch (fate) {
             case FAIL_BEFORE -> {
                 sim.spend(LATENCY_MILLIS);
@@ -248,7 +276,7 @@ final class SimulatedZoom {
             }
             case REFUSED -> {
                 sim.spend(LATENCY_MILLIS);
-                return new SimulatedResponse(429, "{\"reason\":\"Too many requests\",\"error\":\"rate_limited\"}", Map.of("Retry-After", "1"));
+                return new Answer(new SimulatedResponse(429, tooManyRequests, Map.of("Retry-After", "1")), null, null);
             }
             case LOST_ANSWER -> {
                 sim.spend(LATENCY_MILLIS / 2);
@@ -257,63 +285,19 @@ final class SimulatedZoom {
                 throw new ProcessingException(new SocketException("injected: connection reset"));
             }
             case LATE -> {
-                sim.spend(TOKEN_CALL_MILLIS);
-                sim.at(sim.now() + 1 + sim.below(lateWindowMillis), () -> atZoomNow(atZoom));
-                throw new ProcessingException(new SocketTimeoutException("injected: read timed out"));
+                sim.spend(Math.max(1, waitMillis));
+                if (changes) {
+                    sim.at(sim.now() + 1 + sim.below(lateWindowMillis), () -> atZoomNow(atZoom));
+                }
+                throw timedOut.get();
             }
             default -> {
                 sim.spend(LATENCY_MILLIS / 2);
                 Answer answer = atZoomNow(atZoom);
                 sim.spend(LATENCY_MILLIS / 2); // the instance may stop here: then nobody heard the answer
-                delivered(answer, actor.instance);
-                return answer.response();
+                return answer;
             }
         }
-    }
-
-    /** What ZoomCaller sees of an API call: the answer, a failure, or its own timeout (its wait is bounded by the deadline). */
-    private Uni<Response> apiCall(long timeoutMillis, boolean changes, String authorization, java.util.function.Function<Access, Answer> atZoom) {
-        return Uni.createFrom().item(() -> {
-            Simulation.Actor actor = sim.current();
-            actor.checkStop();
-            crashMaybe(actor);
-            long waitLimit = Math.min(timeoutMillis, actor.deadline() - ANSWER_MARGIN_MILLIS - sim.now());
-            Supplier<Answer> effect = () -> {
-                Access caller = authenticate(authorization);
-                return caller == null ? error(401, 124, "Invalid access token.") : atZoom.apply(caller);
-            };
-            Faults.Kind fate = faults.zoom();
-            sim.trace("zoom api call " + fate);
-            switch (fate) {
-                case FAIL_BEFORE -> {
-                    sim.spend(LATENCY_MILLIS);
-                    throw new ProcessingException(new ConnectException("injected: connection refused"));
-                }
-                case REFUSED -> {
-                    sim.spend(LATENCY_MILLIS);
-                    return new SimulatedResponse(429, "{\"code\":429,\"message\":\"Too many requests.\"}", Map.of("Retry-After", "1"));
-                }
-                case LOST_ANSWER -> {
-                    sim.spend(LATENCY_MILLIS / 2);
-                    atZoomNow(effect);
-                    sim.spend(LATENCY_MILLIS / 2);
-                    throw new ProcessingException(new SocketException("injected: connection reset"));
-                }
-                case LATE -> {
-                    sim.spend(Math.max(1, waitLimit));
-                    if (changes) {
-                        sim.at(sim.now() + 1 + sim.below(lateWindowMillis), () -> atZoomNow(effect));
-                    }
-                    throw new TimeoutException();
-                }
-                default -> {
-                    sim.spend(LATENCY_MILLIS / 2);
-                    Answer answer = atZoomNow(effect);
-                    sim.spend(LATENCY_MILLIS / 2);
-                    return answer.response();
-                }
-            }
-        });
     }
 
     private void crashMaybe(Simulation.Actor actor) {

@@ -1,8 +1,6 @@
 package dev.zoomscheduler.exploration;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +28,7 @@ import dev.zoomscheduler.meetings.ListQuery;
 import dev.zoomscheduler.meetings.MeetingCommand;
 import dev.zoomscheduler.outcomes.OutcomeEvent;
 import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.tokens.ConnectionKind;
 import dev.zoomscheduler.tokens.ConnectionStatus;
@@ -172,7 +171,7 @@ final class World {
         for (int tries = 0; tries < 3 && !installed; tries++) {
             String[] state = new String[1];
             Answer begun = invoke(actor, null, (instance, deadline) -> {
-                state[0] = query(instance.installation.begin(CAROL, REDIRECT_URI).url()).get("state");
+                state[0] = HttpApiEvents.queryOf(instance.installation.begin(CAROL, REDIRECT_URI).url()).get("state");
                 return new Answer(302, 0, null);
             });
             if (begun.status() != 302) {
@@ -425,12 +424,4 @@ final class World {
         }
     }
 
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> values = new HashMap<>();
-        for (String pair : uri.getRawQuery().split("&")) {
-            int equals = pair.indexOf('=');
-            values.put(pair.substring(0, equals), URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-        }
-        return values;
-    }
 }

@@ -211,6 +211,11 @@ public final class HttpApiEvents {
         return multi;
     }
 
+    /** The decoded query parameters of a URI (a repeated one's values joined by commas, as API Gateway joins them). */
+    public static Map<String, String> queryOf(java.net.URI uri) {
+        return queryParameters(uri.getRawQuery() == null ? "" : uri.getRawQuery());
+    }
+
     private static Map<String, String> queryParameters(String rawQuery) {
         Map<String, String> params = new LinkedHashMap<>();
         for (String pair : rawQuery.split("&")) {
