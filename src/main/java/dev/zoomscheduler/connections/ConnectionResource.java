@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -82,7 +84,9 @@ public class ConnectionResource {
     @APIResponse(responseCode = "204", description = "Revoked and deleted")
     @DELETE
     @Path("{connectionId}")
-    public Response delete(@PathParam("connectionId") String connectionId, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
+    public Response delete(@PathParam("connectionId") String connectionId, @Context UriInfo uri,
+            @Context com.amazonaws.services.lambda.runtime.Context lambda) {
+        QueryValues.onlyThese(uri.getQueryParameters(), Set.of()); // a route that deletes acts on nothing it was not asked
         connections.remove(pathId(connectionId), deadline.of(lambda));
         return Response.noContent().build();
     }

@@ -158,7 +158,7 @@ class ZoomFaultsTest {
         zoom.delayNext("GET", meetingPath, 1, Duration.ofSeconds(5));
         long started = System.nanoTime();
         ProblemException timeout = assertThrows(ProblemException.class,
-                () -> meetings.get(connection, Long.toString(meetingId), Instant.now().plusMillis(2500)));
+                () -> meetings.get(connection, Long.toString(meetingId), null, null, Instant.now().plusMillis(2500)));
         long took = Duration.ofNanos(System.nanoTime() - started).toMillis();
         assertEquals(ProblemType.ZOOM_TIMEOUT, timeout.type());
         assertTrue(took < 2000, "answered before the deadline less its margin: " + took + " ms");
