@@ -1,9 +1,7 @@
 package dev.zoomscheduler.webhooks;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,7 +13,6 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.zoomscheduler.idempotency.RequestRecord;
 import dev.zoomscheduler.idempotency.RequestStore;
@@ -34,9 +31,11 @@ import dev.zoomscheduler.tokens.TokenRotation;
  * reinstall wins, since Zoom refuses the dead chain anyway) and not revoked already.</li>
  * <li>{@code meeting.updated} and {@code meeting.deleted}: the request records of that meeting say so, with the state of
  * the newest event; an update's fields are merged into the stored answer field by field, each from the newest event that
- * carried it (Zoom sends only the changed fields, so a late older event still brings the ones it alone changed). Each
- * write is conditional on the events and the answer it merged into; a lost condition is retried on the record as found,
- * so a repeated event changes nothing and no event's fields are dropped.</li>
+ * carried it (Zoom sends only the changed fields, so a late older event still brings the ones it alone changed). An event
+ * that lists occurrences of a recurring meeting changes those occurrences in the stored answer, by their id, and only the
+ * records of requests on them or on the whole meeting ({@link MeetingChange}). Each write is conditional on the events and
+ * the answer it merged into; a lost condition is retried on the record as found, so a repeated event changes nothing and
+ * no event's fields are dropped.</li>
  * </ul>
  * Other events are accepted and ignored, so Zoom does not retry them.
  */
@@ -70,8 +69,8 @@ public class WebhookEvents {
         long eventAt = notification.path("event_ts").canConvertToLong() ? notification.path("event_ts").asLong() : clock.millis();
         switch (event) {
             case "app_deauthorized" -> deauthorized(payload, eventAt);
-            case "meeting.updated" -> meetingChanged(payload.path("object"), "updated", eventAt);
-            case "meeting.deleted" -> meetingChanged(payload.path("object"), "deleted", eventAt);
+            case "meeting.updated" -> meetingChanged(payload, false, eventAt);
+            case "meeting.deleted" -> meetingChanged(payload, true, eventAt);
             default -> LOG.debugf("Ignored Zoom event %s", event);
         }
         metrics.count("WebhookEvents", "Event", event.isEmpty() ? "unnamed" : event);
@@ -114,13 +113,16 @@ public class WebhookEvents {
         return connection.status() != ConnectionStatus.REVOKED && userId.equals(connection.zoomUserId()) && eventAt > authorizedUpTo;
     }
 
-    private void meetingChanged(JsonNode meeting, String state, long eventAt) {
-        JsonNode id = meeting.path("id");
+    private void meetingChanged(JsonNode payload, boolean deleted, long eventAt) {
+        JsonNode id = payload.path("object").path("id");
         if (!id.canConvertToLong()) {
             return;
         }
+        MeetingChange change = MeetingChange.of(payload, deleted);
         for (RequestRecord record : requests.forMeeting(Long.toString(id.asLong()))) {
-            record(record, meeting, state, eventAt);
+            if (change.concerns(record.occurrenceId())) {
+                record(record, change, eventAt);
+            }
         }
     }
 
@@ -129,17 +131,17 @@ public class WebhookEvents {
      * no newer event set. Zoom's {@code meeting.updated} carries only the changed fields, so a late older event still
      * brings the fields it alone changed. A lost condition (another event recorded meanwhile) is tried again on the record as found.
      */
-    private void record(RequestRecord record, JsonNode meeting, String state, long eventAt) {
+    private void record(RequestRecord record, MeetingChange change, long eventAt) {
         RequestRecord seen = record;
         for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
             RequestRecord.MeetingEvents before = seen.meetingEvents();
             boolean newest = before == null || eventAt > before.latestAt();
             Map<String, Long> fieldTimes = before == null ? new HashMap<>() : new HashMap<>(before.fieldTimes());
-            String merged = state.equals("updated") ? mergedNewer(seen.resultBody(), meeting, eventAt, fieldTimes) : null;
+            String merged = change.mergedNewer(seen.resultBody(), eventAt, fieldTimes, json);
             if (!newest && merged == null) {
                 return; // a repeat, or older than what is recorded in every field it carries
             }
-            RequestRecord.MeetingEvents after = new RequestRecord.MeetingEvents(newest ? state : before.state(),
+            RequestRecord.MeetingEvents after = new RequestRecord.MeetingEvents(newest ? change.stateFor(record.occurrenceId()) : before.state(),
                     newest ? eventAt : before.latestAt(), (before == null ? 0 : before.applied()) + 1, fieldTimes);
             RequestStore.MeetingEventWrite write = requests.recordMeetingEvents(seen, after, merged);
             if (write.applied() || write.found() == null) {
@@ -148,43 +150,5 @@ public class WebhookEvents {
             seen = write.found();
         }
         LOG.warnf("Request %s kept changing; a meeting event was not recorded", record.key());
-    }
-
-    /**
-     * The stored answer with the event's fields that are newer than what set them before (objects such as {@code settings}
-     * field by field), noting their time in {@code fieldTimes}; null if no field is newer or there is no answer to merge into.
-     */
-    private String mergedNewer(String answer, JsonNode changes, long eventAt, Map<String, Long> fieldTimes) {
-        if (answer == null || answer.isEmpty()) {
-            return null;
-        }
-        try {
-            JsonNode stored = json.readTree(answer);
-            if (!(stored instanceof ObjectNode target)) {
-                return null;
-            }
-            return merge(target, changes, "", eventAt, fieldTimes) ? target.toString() : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static boolean merge(ObjectNode target, JsonNode changes, String prefix, long eventAt, Map<String, Long> fieldTimes) {
-        boolean changed = false;
-        for (Iterator<Map.Entry<String, JsonNode>> fields = changes.fields(); fields.hasNext();) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            if (prefix.isEmpty() && (field.getKey().equals("id") || field.getKey().equals("uuid"))) {
-                continue;
-            }
-            String path = prefix + field.getKey();
-            if (field.getValue().isObject() && target.get(field.getKey()) instanceof ObjectNode nested) {
-                changed |= merge(nested, field.getValue(), path + ".", eventAt, fieldTimes);
-            } else if (eventAt > fieldTimes.getOrDefault(path, 0L)) {
-                target.set(field.getKey(), field.getValue());
-                fieldTimes.put(path, eventAt);
-                changed = true;
-            }
-        }
-        return changed;
     }
 }
