@@ -32,12 +32,26 @@ public record SchedulingRequest(String idempotencyKey, MeetingCommand command) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> ACTIONS = Set.of("create", "update", "delete");
+    /** The message of the keep-alive schedule (template.yaml): {@code {"action": "keep-alive"}}, nothing else. */
+    public static final String KEEP_ALIVE = "keep-alive";
     /**
      * The fields of a request that changes or deletes a meeting: any other is refused, never ignored (a misspelt
      * {@code occurrenceId} would otherwise delete the whole series).
      */
     private static final Set<String> CHANGE_FIELDS = Set.of("action", "idempotencyKey", "connectionId", "meetingId", "occurrenceId",
             "meeting");
+
+    /** Whether a message body is the keep-alive run's (as it is, or as an EventBridge event's detail): its action and nothing else. */
+    public static boolean isKeepAlive(String messageBody) {
+        JsonNode message;
+        try {
+            message = JsonBody.parseObject(messageBody.getBytes(StandardCharsets.UTF_8), "message");
+        } catch (ProblemException notJson) {
+            return false;
+        }
+        JsonNode request = isEventBridgeEvent(message) ? message.get("detail") : message;
+        return request.isObject() && request.size() == 1 && KEEP_ALIVE.equals(request.path("action").textValue());
+    }
 
     /** The request in a message body, or a problem saying why there is none (a permanent failure). */
     public static SchedulingRequest parse(String messageBody) {
@@ -49,7 +63,8 @@ public record SchedulingRequest(String idempotencyKey, MeetingCommand command) {
         List<FieldError> errors = new ArrayList<>();
         String action = text(request, "action");
         if (action == null || !ACTIONS.contains(action)) {
-            throw ProblemException.invalidRequest("action", "Must be \"create\", \"update\" or \"delete\".");
+            throw ProblemException.invalidRequest("action", "Must be \"create\", \"update\" or \"delete\" (or \"keep-alive\","
+                    + " alone in its message).");
         }
         String key = text(request, "idempotencyKey");
         String connectionId = ConnectionIds.orDefault(text(request, "connectionId"), "connectionId");

@@ -1,6 +1,7 @@
 package dev.zoomscheduler.outcomes;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -11,7 +12,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zoomscheduler.problems.Problem;
 
 /**
- * Makes the outcome events of README.md ("Outcome events"). The meeting is copied field by field from a short list, so
+ * Makes the outcome events of docs/events-and-idempotency.md ("Outcome events"), and the event of a connection that needs a
+ * human. The meeting is copied field by field from a short list, so
  * {@code start_url} (it carries the host's ZAK, a credential) and anything else Zoom adds never reach an event. The
  * JSON is built as a tree: nothing is serialised by reflection.
  */
@@ -21,6 +23,7 @@ public final class OutcomeEvents {
     public static final String UPDATED = "Meeting Updated";
     public static final String DELETED = "Meeting Deleted";
     public static final String FAILED = "Scheduling Failed";
+    public static final String NEEDS_REAUTHORIZATION = "Connection Needs Reauthorization";
 
     /** The meeting's fields an event carries; nothing else of Zoom's answer. */
     static final List<String> MEETING_FIELDS = List.of("id", "topic", "start_time", "timezone", "duration", "join_url");
@@ -73,6 +76,21 @@ public final class OutcomeEvents {
             document.put("code", problem.code());
         }
         return new OutcomeEvent(FAILED, detail.toString());
+    }
+
+    /**
+     * A connection came to need a human: Zoom refused its chain for good, or the user removed the app. {@code eventId}
+     * follows the occurrence (connection, reason, when), so a publish of it again carries the same id.
+     *
+     * @param reason {@code refresh_token_refused} or {@code app_deauthorized}
+     */
+    public static OutcomeEvent needsReauthorization(String connectionId, String reason, Instant when) {
+        ObjectNode detail = JSON.objectNode()
+                .put("eventId", eventId(connectionId, NEEDS_REAUTHORIZATION, reason, Long.toString(when.toEpochMilli())))
+                .put("connectionId", connectionId)
+                .put("reason", reason)
+                .put("when", when.toString());
+        return new OutcomeEvent(NEEDS_REAUTHORIZATION, detail.toString());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.zoomscheduler.webhooks;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,10 +18,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zoomscheduler.idempotency.RequestRecord;
 import dev.zoomscheduler.idempotency.RequestStore;
 import dev.zoomscheduler.observability.Metrics;
+import dev.zoomscheduler.tokens.ConnectionError;
 import dev.zoomscheduler.tokens.ConnectionInfo;
 import dev.zoomscheduler.tokens.ConnectionStatus;
 import dev.zoomscheduler.tokens.ConnectionStore;
+import dev.zoomscheduler.tokens.ReauthorizationAlerts;
 import dev.zoomscheduler.tokens.TokenRotation;
+import dev.zoomscheduler.tokens.TokenStore;
 
 /**
  * What a verified Zoom event changes. Zoom delivers again (same {@code event_ts}) when an answer is slow or fails, and
@@ -28,7 +32,8 @@ import dev.zoomscheduler.tokens.TokenRotation;
  * <ul>
  * <li>{@code app_deauthorized}: the connections the user authorised are marked revoked and lose their tokens, but only
  * those still authorised by that user before the event (a reinstall after it is kept; within the same second the
- * reinstall wins, since Zoom refuses the dead chain anyway) and not revoked already.</li>
+ * reinstall wins, since Zoom refuses the dead chain anyway) and not revoked already. A connection that was usable until then
+ * came to need a human: that is said once ({@link ReauthorizationAlerts}), with the event's time.</li>
  * <li>{@code meeting.updated} and {@code meeting.deleted}: the request records of that meeting say so, with the state of
  * the newest event; an update's fields are merged into the stored answer field by field, each from the newest event that
  * carried it (Zoom sends only the changed fields, so a late older event still brings the ones it alone changed). An event
@@ -48,27 +53,30 @@ public class WebhookEvents {
     private final ConnectionStore connections;
     private final RequestStore requests;
     private final TokenRotation rotation;
+    private final ReauthorizationAlerts alerts;
     private final ObjectMapper json;
     private final Clock clock;
     private final Metrics metrics;
     private final Optional<String> clientId;
 
-    public WebhookEvents(ConnectionStore connections, RequestStore requests, TokenRotation rotation, ObjectMapper json, Clock clock,
-            Metrics metrics, @ConfigProperty(name = "zoom.client-id") Optional<String> clientId) {
+    public WebhookEvents(ConnectionStore connections, RequestStore requests, TokenRotation rotation, ReauthorizationAlerts alerts,
+            ObjectMapper json, Clock clock, Metrics metrics, @ConfigProperty(name = "zoom.client-id") Optional<String> clientId) {
         this.connections = connections;
         this.requests = requests;
         this.rotation = rotation;
+        this.alerts = alerts;
         this.json = json;
         this.clock = clock;
         this.metrics = metrics;
         this.clientId = clientId;
     }
 
-    public void handle(String event, JsonNode notification) {
+    /** @param deadline the invocation's end (a connection's event is published before it) */
+    public void handle(String event, JsonNode notification, Instant deadline) {
         JsonNode payload = notification.path("payload");
         long eventAt = notification.path("event_ts").canConvertToLong() ? notification.path("event_ts").asLong() : clock.millis();
         switch (event) {
-            case "app_deauthorized" -> deauthorized(payload, eventAt);
+            case "app_deauthorized" -> deauthorized(payload, eventAt, deadline);
             case "meeting.updated" -> meetingChanged(payload, false, eventAt);
             case "meeting.deleted" -> meetingChanged(payload, true, eventAt);
             default -> LOG.debugf("Ignored Zoom event %s", event);
@@ -76,7 +84,7 @@ public class WebhookEvents {
         metrics.count("WebhookEvents", "Event", event.isEmpty() ? "unnamed" : event);
     }
 
-    private void deauthorized(JsonNode payload, long eventAt) {
+    private void deauthorized(JsonNode payload, long eventAt, Instant deadline) {
         String appClientId = payload.path("client_id").asText("");
         if (!appClientId.isEmpty() && clientId.isPresent() && !clientId.get().equals(appClientId)) {
             return; // another app of the same subscription
@@ -86,21 +94,29 @@ public class WebhookEvents {
             return;
         }
         for (ConnectionInfo connection : connections.authorizedBy(userId)) {
-            revoke(connection.connectionId(), userId, eventAt);
+            revoke(connection.connectionId(), userId, eventAt, deadline);
         }
     }
 
     /** Revokes the connection if the event is about its current authorisation; re-read after a lost condition. */
-    private void revoke(String connectionId, String userId, long eventAt) {
+    private void revoke(String connectionId, String userId, long eventAt, Instant deadline) {
         String writeId = UUID.randomUUID().toString();
         for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
             Optional<ConnectionInfo> found = connections.describe(connectionId);
             if (found.isEmpty() || !undoneBy(found.get(), userId, eventAt)) {
                 return; // deleted, authorised again (by anyone) after the event, or revoked already
             }
-            if (connections.markRevoked(connectionId, found.get().version(), writeId).applied()) {
+            // a chain that Zoom had refused already needed a human: not a new occurrence, and its error stays
+            boolean occurrence = found.get().status() == ConnectionStatus.ACTIVE;
+            ConnectionError why = occurrence ? ConnectionError.appDeauthorized(Instant.ofEpochMilli(eventAt)) : null;
+            TokenStore.WriteOutcome revoked = connections.markRevoked(connectionId, found.get().version(), why,
+                    occurrence && alerts.announces(), writeId);
+            if (revoked.applied()) {
                 rotation.forget(connectionId);
                 LOG.infof("Connection %s revoked: Zoom user %s removed the app", connectionId, userId);
+                if (occurrence) {
+                    alerts.cameToNeedAHuman(connectionId, why, revoked.item().version(), deadline);
+                }
                 return;
             }
         }

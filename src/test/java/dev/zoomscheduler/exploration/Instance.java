@@ -20,6 +20,7 @@ import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.tokens.ClientSecret;
 import dev.zoomscheduler.tokens.ConnectionStore;
 import dev.zoomscheduler.tokens.DefaultAccountConnection;
+import dev.zoomscheduler.tokens.ReauthorizationAlerts;
 import dev.zoomscheduler.tokens.RefreshBudget;
 import dev.zoomscheduler.tokens.TokenRotation;
 import dev.zoomscheduler.tokens.TokenSettings;
@@ -63,7 +64,8 @@ final class Instance {
         RefreshBudget budget = new RefreshBudget(Duration.ofSeconds(8), Duration.ofSeconds(3), Duration.ofSeconds(15), secret);
         Metrics metrics = new Metrics(json, clock, "Explorer", false);
         DefaultAccountConnection noAccount = new DefaultAccountConnection(Optional.empty());
-        this.rotation = new TokenRotation(tokenStore, noAccount, tokenEndpoint, clock, TOKEN_SETTINGS, budget, metrics, backoff);
+        ReauthorizationAlerts alerts = new ReauthorizationAlerts(world.bus, connectionStore, metrics, clock);
+        this.rotation = new TokenRotation(tokenStore, noAccount, tokenEndpoint, clock, TOKEN_SETTINGS, budget, metrics, alerts, backoff);
         ZoomCaller caller = new ZoomCaller(rotation, json, clock, CALL_SETTINGS, metrics, backoff);
         this.meetings = new Meetings(world.zoom.meetingsClient(), caller);
         this.announcements = new Announcements(world.bus, requestStore, clock);
@@ -71,7 +73,8 @@ final class Instance {
         this.scheduler = new MeetingScheduler(meetings, idempotency, new MeetingAdoption(meetings, requestStore, json), json);
         this.installation = new Installation(pending, connectionStore, tokenStore, noAccount, tokenEndpoint, world.zoom.userClient(), rotation,
                 budget, json, clock, "https://zoom.example", Duration.ofSeconds(600));
-        this.webhooks = new WebhookEvents(connectionStore, requestStore, rotation, json, clock, metrics, Optional.of(SimulatedZoom.CLIENT_ID));
+        this.webhooks = new WebhookEvents(connectionStore, requestStore, rotation, alerts, json, clock, metrics,
+                Optional.of(SimulatedZoom.CLIENT_ID));
     }
 
     @Override

@@ -91,7 +91,7 @@ final class World {
         SimulatedZoom.Issued alice = zoom.authorizeDirectly("user-alice");
         long expiresAt = sim.now() / 1000 + sim.below(700); // within the refresh margin, or not far from it
         tokens.seed(new StoredToken(ALICE, alice.accessToken(), alice.refreshToken(), expiresAt, 1, ConnectionStatus.ACTIVE,
-                ConnectionKind.USER, null, null, 0, "user-alice", null, null));
+                ConnectionKind.USER, null, null, 0, "user-alice", null, null, 0));
         String booking = "{\"topic\":\"Consultation\",\"type\":2,\"start_time\":\"2026-12-15T01:00:00Z\",\"duration\":30}";
         bookings.put("booking-1", booking);
         bookings.put("booking-2", booking); // another booking, identical: the same host, topic and time
@@ -226,7 +226,7 @@ final class World {
         for (ObjectNode notification : deliveries) {
             for (int retry = 0; retry < 4; retry++) { // Zoom retries a failed delivery (sooner here than its minutes)
                 Answer answer = invoke(actor, null, (instance, deadline) -> {
-                    instance.webhooks.handle("meeting.updated", notification);
+                    instance.webhooks.handle("meeting.updated", notification, deadline);
                     return new Answer(204, 0, null);
                 });
                 if (answer.status() == 204) {

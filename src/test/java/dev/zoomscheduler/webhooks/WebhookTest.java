@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.OutcomeEventBus;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomAndDynamo;
@@ -74,18 +76,29 @@ class WebhookTest {
     }
 
     @Test
-    void appDeauthorizedRevokesTheUsersConnectionAndDeletesItsTokens() {
+    void appDeauthorizedRevokesTheUsersConnectionDeletesItsTokensAndSaysOnceThatItNeedsAHuman() {
         String connection = authorizedConnection();
+        OutcomeEventBus.Subscriber subscriber = new OutcomeEventBus(MotoServer.shared().endpoint()).subscribe(connection);
+        long eventTs = now();
+        String deauthorization = deauthorization(table.string(connection, "zoomUserId"), eventTs);
 
-        signed(deauthorization(table.string(connection, "zoomUserId")), nowSeconds()).post("/zoom/webhook").then().statusCode(204);
+        signed(deauthorization, nowSeconds()).post("/zoom/webhook").then().statusCode(204);
+        signed(deauthorization, nowSeconds()).post("/zoom/webhook").then().statusCode(204); // Zoom delivers it again
 
         assertEquals("revoked", table.string(connection, "status"));
         assertNull(table.string(connection, "accessToken"));
         assertNull(table.string(connection, "refreshToken"));
         given().header("X-Zoom-Connection", connection).get("/meetings").then().statusCode(409)
                 .body("type", equalTo("/problems/reauthorization-required"));
+        String when = Instant.ofEpochMilli(eventTs).toString();
         given().get("/connections/" + connection).then().body("status", equalTo("revoked"))
-                .body("reauthorize_url", equalTo("/oauth/install?connection=" + connection));
+                .body("health", equalTo("reauthorization_required")).body("lastError.reason", equalTo("app_deauthorized"))
+                .body("lastError.when", equalTo(when)).body("reauthorize_url", equalTo("/oauth/install?connection=" + connection));
+        List<JsonNode> events = subscriber.await(2, Duration.ofSeconds(3)); // a second one must not come
+        assertEquals(1, events.size(), events.toString());
+        assertEquals("Connection Needs Reauthorization", events.get(0).get("detail-type").asText());
+        assertEquals("app_deauthorized", events.get(0).at("/detail/reason").asText());
+        assertEquals(when, events.get(0).at("/detail/when").asText(), "when the user removed the app");
     }
 
     @Test
@@ -155,7 +168,7 @@ class WebhookTest {
             long eventTs = first + i;
             String fields = ",\"topic\":\"Review v" + i + "\",\"agenda\":\"set by event " + i + "\"";
             JsonNode notification = JSON.readTree(meetingEvent("meeting.updated", id, eventTs, fields));
-            done.add(instances.submit(() -> webhookEvents.handle("meeting.updated", notification)));
+            done.add(instances.submit(() -> webhookEvents.handle("meeting.updated", notification, Instant.now().plusSeconds(30))));
         }
         for (Future<?> each : done) {
             each.get();
