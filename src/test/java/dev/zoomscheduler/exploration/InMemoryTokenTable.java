@@ -26,15 +26,20 @@ import dev.zoomscheduler.tokens.ZoomIdentity;
 final class InMemoryTokenTable implements TokenStore, ConnectionStore {
 
     private final Map<String, Row> rows = new TreeMap<>();
+    /** For each connection, how many times a write ended its usable chain: the occurrences that must each be announced. */
+    private final Map<String, Integer> chainEnds = new TreeMap<>();
     /** For each connection, the instance whose write took the lease now in the item (null: a write that landed late). */
     private final Map<String, Object> leaseTakenBy = new TreeMap<>();
     private final Simulation sim;
     /** A negative control: with false, every lease write succeeds, whatever holds the item (the explorer must notice). */
     private final boolean leasesHonoured;
+    /** A negative control: with false, no write keeps when the chain was refreshed (every keep-alive run finds it due). */
+    private final boolean refreshTimesKept;
 
-    InMemoryTokenTable(Simulation sim, boolean leasesHonoured) {
+    InMemoryTokenTable(Simulation sim, boolean leasesHonoured, boolean refreshTimesKept) {
         this.sim = sim;
         this.leasesHonoured = leasesHonoured;
+        this.refreshTimesKept = refreshTimesKept;
     }
 
     /**
@@ -51,6 +56,16 @@ final class InMemoryTokenTable implements TokenStore, ConnectionStore {
             return "which does not hold the lease of " + token.connectionId();
         }
         return token.refreshLeaseUntil() + 2000 < nowMillis ? "after its lease ran out" : null;
+    }
+
+    synchronized int chainEnds(String connectionId) {
+        return chainEnds.getOrDefault(connectionId, 0);
+    }
+
+    private void countEnd(Row row) {
+        if (row.token().status() == ConnectionStatus.ACTIVE) {
+            chainEnds.merge(row.token().connectionId(), 1, Integer::sum);
+        }
     }
 
     /**
@@ -108,7 +123,7 @@ final class InMemoryTokenTable implements TokenStore, ConnectionStore {
         StoredToken stored = new StoredToken(base.connectionId(), grant.accessToken(), account ? base.refreshToken() : grant.refreshToken(),
                 grant.expiresAt(), base.version() + 1, ConnectionStatus.ACTIVE, account ? ConnectionKind.ACCOUNT : base.kind(),
                 account ? seen.accountId() : base.accountId(), null, 0, base.zoomUserId(), writeId, base.authorizationId(),
-                grant.issuedAt().getEpochSecond());
+                refreshTimesKept ? grant.issuedAt().getEpochSecond() : 0);
         // healthy again: no error, and no pending event of an end that is over
         rows.put(seen.connectionId(), new Row(stored, grant.scope() != null || row == null ? grant.scope() : row.scope(),
                 row == null ? 0 : row.authorizedAt(), row == null ? null : row.zoomAccountId(), null, false));
@@ -134,6 +149,7 @@ final class InMemoryTokenTable implements TokenStore, ConnectionStore {
             return failed(row, writeId);
         }
         StoredToken t = row.token();
+        countEnd(row);
         return applied(row.health(why, eventPending || row.eventPending()), new StoredToken(t.connectionId(), t.accessToken(),
                 t.refreshToken(), t.expiresAt(), t.version() + 1, ConnectionStatus.REAUTHORIZATION_REQUIRED, t.kind(), t.accountId(), null,
                 0, t.zoomUserId(), writeId, t.authorizationId(), t.refreshedAt()));
@@ -149,7 +165,8 @@ final class InMemoryTokenTable implements TokenStore, ConnectionStore {
         long version = row == null ? 1 : row.token().version() + 1;
         long at = grant.issuedAt().getEpochSecond();
         StoredToken stored = new StoredToken(connectionId, grant.accessToken(), grant.refreshToken(), grant.expiresAt(), version,
-                ConnectionStatus.ACTIVE, ConnectionKind.USER, null, null, 0, identity.userId(), authorizationId, authorizationId, at);
+                ConnectionStatus.ACTIVE, ConnectionKind.USER, null, null, 0, identity.userId(), authorizationId, authorizationId,
+                refreshTimesKept ? at : 0);
         rows.put(connectionId, new Row(stored, grant.scope(), at, identity.accountId(), null, false));
         return new WriteOutcome(true, stored);
     }
@@ -162,6 +179,7 @@ final class InMemoryTokenTable implements TokenStore, ConnectionStore {
             return failed(row, writeId);
         }
         StoredToken t = row.token();
+        countEnd(row);
         return applied(row.health(why != null ? why : row.lastError(), eventPending || row.eventPending()), new StoredToken(connectionId,
                 null, null, 0, t.version() + 1, ConnectionStatus.REVOKED, t.kind(), t.accountId(), null, 0, t.zoomUserId(), writeId,
                 t.authorizationId(), t.refreshedAt()));

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.Backoff;
 import dev.zoomscheduler.connections.Installation;
+import dev.zoomscheduler.connections.KeepAliveRun;
+import dev.zoomscheduler.connections.KeepAliveSettings;
 import dev.zoomscheduler.connections.PendingInstallStore;
 import dev.zoomscheduler.idempotency.Announcements;
 import dev.zoomscheduler.idempotency.Idempotency;
@@ -45,6 +47,7 @@ final class Instance {
     final Installation installation;
     final WebhookEvents webhooks;
     final Announcements announcements;
+    final KeepAliveRun keepAlive;
 
     Instance(String name, Duration skew, World world) {
         this.name = name;
@@ -75,6 +78,7 @@ final class Instance {
                 budget, json, clock, "https://zoom.example", Duration.ofSeconds(600));
         this.webhooks = new WebhookEvents(connectionStore, requestStore, rotation, alerts, json, clock, metrics,
                 Optional.of(SimulatedZoom.CLIENT_ID));
+        this.keepAlive = new KeepAliveRun(connectionStore, rotation, alerts, noAccount, KEEP_ALIVE_SETTINGS, metrics, clock);
     }
 
     @Override
@@ -101,6 +105,19 @@ final class Instance {
         @Override
         public Duration waitTimeout() {
             return Duration.ofSeconds(10);
+        }
+    };
+
+    /** KEEPALIVE_* with their defaults. */
+    private static final KeepAliveSettings KEEP_ALIVE_SETTINGS = new KeepAliveSettings() {
+        @Override
+        public int afterDays() {
+            return 7;
+        }
+
+        @Override
+        public int maxConnections() {
+            return 100;
         }
     };
 

@@ -144,6 +144,11 @@ final class SimulatedZoom {
         return refreshTokens.get(value);
     }
 
+    /** How many of the chain's refresh tokens Zoom exchanged: the refreshes it carried out. */
+    synchronized long refreshesOf(String chainId) {
+        return refreshTokens.values().stream().filter(token -> token.chainId.equals(chainId) && token.exchanged).count();
+    }
+
     /** Refresh tokens that were presented again after Zoom had exchanged them (invalid_grant). */
     synchronized List<RefreshToken> reusedTokens() {
         return List.copyOf(reusedTokens);
