@@ -27,8 +27,8 @@ import dev.zoomscheduler.tokens.TokenRotation;
  * when idle, so every user connection whose last token request is older than {@code KEEPALIVE_AFTER_DAYS} (or unknown) is
  * refreshed, oldest first, through the rotation protocol ({@link TokenRotation#keepAlive}): under its lease, once however
  * many runs and requests meet on it. A run stops before its deadline and after {@code KEEPALIVE_MAX_CONNECTIONS}; what it
- * leaves is still due, oldest first, for the next run. Server-to-Server connections have no chain and are left alone. It
- * also publishes the {@code Connection Needs Reauthorization} events that earlier occurrences left pending. A request never
+ * leaves is still due, oldest first, for the next run. Server-to-Server connections have no chain and are left alone. Then
+ * it publishes the {@code Connection Needs Reauthorization} events that earlier occurrences left pending. A request never
  * waits for any of this: the run is an invocation of its own.
  */
 @ApplicationScoped
@@ -70,7 +70,6 @@ public class KeepAliveRun {
     public Report run(Instant deadline) {
         long refreshedBefore = clock.instant().minus(Duration.ofDays(settings.afterDays())).getEpochSecond();
         List<ConnectionInfo> candidates = connections.keepAliveCandidates(refreshedBefore);
-        candidates.stream().filter(ConnectionInfo::reauthorizationEventPending).forEach(pending -> alerts.publishPending(pending, deadline));
         List<ConnectionInfo> due = candidates.stream().filter(candidate -> due(candidate, refreshedBefore))
                 .sorted(Comparator.comparingLong(ConnectionInfo::refreshedAt)).toList();
         int tried = 0;
@@ -106,6 +105,9 @@ public class KeepAliveRun {
             }
             tried++;
         }
+        // after the refreshes, which come first: an EventBridge that does not answer cannot keep a chain from its refresh
+        candidates.stream().filter(ConnectionInfo::reauthorizationEventPending)
+                .forEach(pending -> alerts.publishPending(pending.connectionId(), deadline));
         Report report = new Report(due.size(), refreshed, fresh, failing, lost, due.size() - tried);
         record(report);
         return report;

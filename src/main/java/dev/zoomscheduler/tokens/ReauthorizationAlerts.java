@@ -56,11 +56,13 @@ public class ReauthorizationAlerts {
         publish(connectionId, why, version, deadline);
     }
 
-    /** The pending event of an earlier occurrence (its instance could not publish it): published now. */
-    public void publishPending(ConnectionInfo connection, Instant deadline) {
-        if (connection.lastError() != null) {
-            publish(connection.connectionId(), connection.lastError(), connection.version(), deadline);
-        }
+    /**
+     * The pending event of an earlier occurrence (its instance could not publish it): published now, if the connection still
+     * says it is pending (read again: a scan may be older than a publish, a reinstall or a chain that came back).
+     */
+    public void publishPending(String connectionId, Instant deadline) {
+        store.describe(connectionId).filter(current -> current.reauthorizationEventPending() && current.lastError() != null)
+                .ifPresent(current -> publish(connectionId, current.lastError(), current.version(), deadline));
     }
 
     private void publish(String connectionId, ConnectionError why, long version, Instant deadline) {

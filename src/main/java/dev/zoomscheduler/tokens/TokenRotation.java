@@ -120,7 +120,7 @@ public class TokenRotation implements AccessTokens {
 
     /** What a keep-alive call did with a connection. */
     public enum KeepAlive {
-        /** This call refreshed its chain. */
+        /** This call took the lease and refreshed the chain (or, refused by Zoom, found that another had just done it). */
         REFRESHED,
         /** Its chain was refreshed lately enough already (by another run or a request, perhaps meanwhile). */
         FRESH,
