@@ -168,6 +168,19 @@ class OccurrencesTest {
     }
 
     @Test
+    void overHttpALostAnswerToAnOccurrenceDeleteIsDoneWhenTheRetryGets404AndOnlyThatOccurrenceIsGone() {
+        String first = occurrences.get(0);
+        zoom.loseAnswerNext("DELETE", "/v2/meetings/" + meetingId, 1);
+        int deletes = deletesSent();
+
+        asConnection().queryParam("occurrence_id", first).delete("/meetings/" + meetingId).then().statusCode(204);
+
+        assertEquals(2, deletesSent() - deletes, "the lost one and its retry, which got 404");
+        assertEquals("deleted", occurrence(first).get("status").asText());
+        assertEquals(3, available(), "the series and the other occurrences stay");
+    }
+
+    @Test
     void aLostAnswerToAnOccurrenceDeleteIsDoneWhenTheRetryWithinTheCallGets404() throws Exception {
         String second = occurrences.get(1);
         String key = "lost-" + UUID.randomUUID();
