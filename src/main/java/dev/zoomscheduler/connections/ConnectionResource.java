@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -30,13 +32,17 @@ import dev.zoomscheduler.InvocationDeadline;
 import dev.zoomscheduler.problems.Problem.FieldError;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.QueryValues;
+import dev.zoomscheduler.tokens.ConnectionError;
 import dev.zoomscheduler.tokens.ConnectionIds;
 import dev.zoomscheduler.tokens.ConnectionInfo;
 import dev.zoomscheduler.tokens.ConnectionKind;
 import dev.zoomscheduler.tokens.ConnectionStatus;
 import dev.zoomscheduler.tokens.ConnectionStore;
 
-/** {@code GET /connections}, {@code GET /connections/{id}} and {@code DELETE /connections/{id}}: JSON in Zoom's snake_case. */
+/**
+ * {@code GET /connections}, {@code GET /connections/{id}} and {@code DELETE /connections/{id}}: JSON in Zoom's snake_case, but
+ * for {@code lastRefreshedAt}, {@code health} and {@code lastError} (docs/connecting-accounts.md, "Health").
+ */
 @Path("/connections")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "connections", description = "Zoom accounts connected to the function, never with their tokens")
@@ -82,7 +88,9 @@ public class ConnectionResource {
     @APIResponse(responseCode = "204", description = "Revoked and deleted")
     @DELETE
     @Path("{connectionId}")
-    public Response delete(@PathParam("connectionId") String connectionId, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
+    public Response delete(@PathParam("connectionId") String connectionId, @Context UriInfo uri,
+            @Context com.amazonaws.services.lambda.runtime.Context lambda) {
+        QueryValues.onlyThese(uri.getQueryParameters(), Set.of()); // a route that deletes acts on nothing it was not asked
         connections.remove(pathId(connectionId), deadline.of(lambda));
         return Response.noContent().build();
     }
@@ -97,8 +105,15 @@ public class ConnectionResource {
         putIfPresent(view, "zoom_account_id", info.zoomAccountId());
         putIfPresent(view, "scope", info.scope());
         putInstant(view, "expires_at", info.expiresAt());
-        putInstant(view, "refreshed_at", info.refreshedAt());
         putInstant(view, "authorized_at", info.authorizedAt());
+        if (info.refreshedAt() > 0) {
+            view.put("lastRefreshedAt", Instant.ofEpochSecond(info.refreshedAt()).toString()); // absent: never refreshed here
+        }
+        view.put("health", info.health().wireName());
+        ConnectionError error = info.lastError();
+        if (error != null) {
+            view.putObject("lastError").put("reason", error.reason()).put("detail", error.detail()).put("when", error.at().toString());
+        }
         if (info.status() != ConnectionStatus.ACTIVE && info.kind() == ConnectionKind.USER) {
             view.put("reauthorize_url", "/oauth/install?connection=" + info.connectionId());
         }

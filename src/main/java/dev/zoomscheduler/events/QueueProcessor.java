@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.zoomscheduler.connections.KeepAliveRun;
 import dev.zoomscheduler.idempotency.Idempotency;
 import dev.zoomscheduler.idempotency.Idempotency.Refusals;
 import dev.zoomscheduler.meetings.MeetingScheduler;
@@ -25,7 +26,8 @@ import dev.zoomscheduler.problems.ProblemType;
  * for a connection that does not exist, refused by Zoom) is logged with its message id and not retried; its request ends
  * for good like any other (recorded under its key, or its message id, and announced); a repeat of a request that succeeded gets its stored result, so a redelivered
  * message creates no second meeting. A request that hit Zoom's daily limit is held back until after 00:00 UTC, when the
- * limit resets, instead of being retried into the dead-letter queue.
+ * limit resets, instead of being retried into the dead-letter queue. The keep-alive schedule's message runs the keep-alive
+ * ({@link KeepAliveRun}); what it leaves undone is the next run's, so it is delivered again only if it could not even begin.
  */
 @ApplicationScoped
 public class QueueProcessor {
@@ -40,11 +42,14 @@ public class QueueProcessor {
     private final MeetingScheduler scheduler;
     private final Idempotency idempotency;
     private final QueueHoldBack holdBack;
+    private final KeepAliveRun keepAlive;
     private final Clock clock;
     private final Metrics metrics;
 
-    public QueueProcessor(MeetingScheduler scheduler, Idempotency idempotency, QueueHoldBack holdBack, Clock clock, Metrics metrics) {
+    public QueueProcessor(MeetingScheduler scheduler, Idempotency idempotency, QueueHoldBack holdBack, KeepAliveRun keepAlive, Clock clock,
+            Metrics metrics) {
         this.scheduler = scheduler;
+        this.keepAlive = keepAlive;
         this.idempotency = idempotency;
         this.holdBack = holdBack;
         this.clock = clock;
@@ -78,6 +83,17 @@ public class QueueProcessor {
         }
     }
 
+    private Outcome keepAlive(QueueMessage message, Instant deadline) {
+        try {
+            keepAlive.run(deadline);
+            return Outcome.DONE;
+        } catch (RuntimeException e) {
+            LOG.warnf("Message %s: the keep-alive run could not list the connections (%s); SQS delivers it again", message.messageId(),
+                    e.getClass().getSimpleName());
+            return Outcome.RETRIED;
+        }
+    }
+
     /** A message that can never be a request: its request ends, recorded and announced, unless that cannot be written now. */
     private Outcome refused(QueueMessage message, ProblemException invalid, Instant deadline) {
         SchedulingRequest.Refused refused = SchedulingRequest.refused(message.body(), message.messageId());
@@ -95,6 +111,9 @@ public class QueueProcessor {
 
     private Outcome handle(QueueMessage message, Instant deadline) {
         LogContext.message(message.messageId(), null);
+        if (SchedulingRequest.isKeepAlive(message.body())) {
+            return keepAlive(message, deadline);
+        }
         SchedulingRequest request;
         try {
             request = SchedulingRequest.parse(message.body());

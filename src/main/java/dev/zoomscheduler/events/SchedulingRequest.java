@@ -32,6 +32,26 @@ public record SchedulingRequest(String idempotencyKey, MeetingCommand command) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> ACTIONS = Set.of("create", "update", "delete");
+    /** The message of the keep-alive schedule (template.yaml): {@code {"action": "keep-alive"}}, nothing else. */
+    public static final String KEEP_ALIVE = "keep-alive";
+    /**
+     * The fields of a request that changes or deletes a meeting: any other is refused, never ignored (a misspelt
+     * {@code occurrenceId} would otherwise delete the whole series).
+     */
+    private static final Set<String> CHANGE_FIELDS = Set.of("action", "idempotencyKey", "connectionId", "meetingId", "occurrenceId",
+            "meeting");
+
+    /** Whether a message body is the keep-alive run's (as it is, or as an EventBridge event's detail): its action and nothing else. */
+    public static boolean isKeepAlive(String messageBody) {
+        JsonNode message;
+        try {
+            message = JsonBody.parseObject(messageBody.getBytes(StandardCharsets.UTF_8), "message");
+        } catch (ProblemException notJson) {
+            return false;
+        }
+        JsonNode request = isEventBridgeEvent(message) ? message.get("detail") : message;
+        return request.isObject() && request.size() == 1 && KEEP_ALIVE.equals(request.path("action").textValue());
+    }
 
     /** The request in a message body, or a problem saying why there is none (a permanent failure). */
     public static SchedulingRequest parse(String messageBody) {
@@ -43,7 +63,8 @@ public record SchedulingRequest(String idempotencyKey, MeetingCommand command) {
         List<FieldError> errors = new ArrayList<>();
         String action = text(request, "action");
         if (action == null || !ACTIONS.contains(action)) {
-            throw ProblemException.invalidRequest("action", "Must be \"create\", \"update\" or \"delete\".");
+            throw ProblemException.invalidRequest("action", "Must be \"create\", \"update\" or \"delete\" (or \"keep-alive\","
+                    + " alone in its message).");
         }
         String key = text(request, "idempotencyKey");
         String connectionId = ConnectionIds.orDefault(text(request, "connectionId"), "connectionId");
@@ -52,16 +73,23 @@ public record SchedulingRequest(String idempotencyKey, MeetingCommand command) {
         }
         MeetingCommand command = switch (action) {
             case "create" -> {
+                if (request.has("occurrenceId")) {
+                    throw ProblemException.invalidRequest("occurrenceId", "Only update and delete act on one occurrence.");
+                }
                 String userId = Identifiers.userId(request.has("userId") ? text(request, "userId") : "me", "userId");
                 JsonNode meeting = meeting(request, errors, false);
                 yield MeetingCommand.create(connectionId, userId, meeting, bytes(meeting));
             }
             case "update" -> {
+                onlyChangeFields(request);
                 String meetingId = meetingId(request);
                 JsonNode changes = meeting(request, errors, true);
-                yield MeetingCommand.update(connectionId, meetingId, changes, bytes(changes));
+                yield MeetingCommand.update(connectionId, meetingId, occurrenceId(request), changes, bytes(changes));
             }
-            default -> MeetingCommand.delete(connectionId, meetingId(request));
+            default -> {
+                onlyChangeFields(request);
+                yield MeetingCommand.delete(connectionId, meetingId(request), occurrenceId(request));
+            }
         };
         if (!errors.isEmpty()) {
             throw ProblemException.invalidRequest(errors);
@@ -86,8 +114,9 @@ public record SchedulingRequest(String idempotencyKey, MeetingCommand command) {
         String connectionId = request.has("connectionId") ? validOrNull(request.path("connectionId").textValue(), ConnectionIds::isValid)
                 : ConnectionIds.DEFAULT;
         String meetingId = validOrNull(request.path("meetingId").asText(null), Identifiers::isMeetingId);
+        String occurrenceId = validOrNull(request.path("occurrenceId").asText(null), Identifiers::isOccurrenceId);
         return new Refused(key != null ? key : messageId, new RequestDescription(fingerprint(request),
-                action != null && ACTIONS.contains(action) ? action : "unknown", connectionId, meetingId));
+                action != null && ACTIONS.contains(action) ? action : "unknown", connectionId, meetingId, occurrenceId));
     }
 
     /** A refused message's key and what it asked. */
@@ -122,6 +151,24 @@ public record SchedulingRequest(String idempotencyKey, MeetingCommand command) {
             errors.add(new FieldError("meeting." + error.field(), error.detail()));
         }
         return meeting;
+    }
+
+    private static void onlyChangeFields(JsonNode request) {
+        request.fieldNames().forEachRemaining(field -> {
+            if (!CHANGE_FIELDS.contains(field)) {
+                throw ProblemException.invalidRequest(field, "Is not a field of an update or delete request; nothing was done.");
+            }
+        });
+    }
+
+    /** Zoom's occurrence id (a string or a number, as the meeting id), or null: the whole meeting. */
+    private static String occurrenceId(JsonNode request) {
+        JsonNode id = request.get("occurrenceId");
+        if (id == null || id.isNull()) {
+            return null;
+        }
+        String value = id.isTextual() || id.isIntegralNumber() ? id.asText() : "";
+        return Identifiers.occurrenceId(value, "occurrenceId");
     }
 
     private static String meetingId(JsonNode request) {

@@ -285,6 +285,9 @@ public class DynamoDbRequestStore implements RequestStore {
         if (record.meetingId() != null) {
             item.put("meetingId", s(record.meetingId()));
         }
+        if (record.occurrenceId() != null) {
+            item.put("occurrenceId", s(record.occurrenceId()));
+        }
         item.put("attempt", s(record.attempt()));
         item.put("startedAt", n(record.startedAt()));
         item.put("attemptDeadline", n(record.attemptDeadline()));
@@ -327,6 +330,7 @@ public class DynamoDbRequestStore implements RequestStore {
                 string(item, "operation"),
                 string(item, "connectionId"),
                 string(item, "meetingId"),
+                string(item, "occurrenceId"),
                 string(item, "attempt"),
                 number(item, "startedAt"),
                 item.containsKey("attemptDeadline") ? number(item, "attemptDeadline") : number(item, "inProgressUntil"),

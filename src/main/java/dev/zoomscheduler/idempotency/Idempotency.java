@@ -160,12 +160,12 @@ public class Idempotency {
      */
     public void refuse(String key, RequestDescription request, ProblemException refusal, Instant deadline) {
         long now = clock.millis();
-        OutcomeEvent event = announcements.event(() -> OutcomeEvents.failed(key, request.connectionId(), request.operation(),
-                problemOf(refusal)));
+        OutcomeEvent event = announcements.event(() -> OutcomeEvents.failed(new OutcomeEvents.Request(key, request.connectionId(),
+                request.operation(), request.occurrenceId()), problemOf(refusal)));
         RequestRecord refused = RequestRecord.firstAttempt(key, request, UUID.randomUUID().toString(), now, deadline.toEpochMilli(), 0,
                 now / 1000 + settings.ttl().toSeconds());
         RequestRecord failed = new RequestRecord(key, RequestStatus.FAILED, refused.fingerprint(), refused.operation(),
-                refused.connectionId(), refused.meetingId(), refused.attempt(), now, now, now, refused.expiresAt(), now, 0, null,
+                refused.connectionId(), refused.meetingId(), refused.occurrenceId(), refused.attempt(), now, now, now, refused.expiresAt(), now, 0, null,
                 storedProblemOf(refusal), null, now, 1, 0, 0, 0, event);
         if (store.refuse(failed, now)) {
             announcements.publishEnded(key, event, publishBudget(deadline));
@@ -257,7 +257,7 @@ public class Idempotency {
             String meetingId = mine.meetingId() != null ? mine.meetingId() : CreatedMeeting.idOf(reply.body());
             boolean claims = mine.meetingId() == null && meetingId != null;
             OutcomeEvent event = announcements.event(
-                    () -> OutcomeEvents.succeeded(mine.key(), mine.connectionId(), mine.operation(), attempt.meeting(reply)));
+                    () -> OutcomeEvents.succeeded(mine.outcomeRequest(), attempt.meeting(reply)));
             RequestStore.Completion completion = finalWrite(() -> store.complete(mine.key(), mine.attempt(), reply.status(),
                     reply.body(), meetingId, claims, event, clock.millis()));
             if (completion == RequestStore.Completion.MEETING_TAKEN) {
@@ -292,7 +292,7 @@ public class Idempotency {
 
         private void failForGood(ProblemException failure) {
             OutcomeEvent event = announcements.event(
-                    () -> OutcomeEvents.failed(mine.key(), mine.connectionId(), mine.operation(), problemOf(failure)));
+                    () -> OutcomeEvents.failed(mine.outcomeRequest(), problemOf(failure)));
             finalWrite(() -> store.fail(mine.key(), mine.attempt(), storedProblemOf(failure), event, clock.millis()));
             announcements.publishEnded(mine.key(), event, publishBudget(Instant.ofEpochMilli(mine.attemptDeadline())));
         }

@@ -61,6 +61,9 @@ public class RequestOutcomeResource {
                 .put("connectionId", record.connectionId())
                 .put("startedAt", Instant.ofEpochMilli(record.requestStartedAt()).toString())
                 .put("attempts", record.attemptCount());
+        if (record.occurrenceId() != null) {
+            outcome.put("occurrenceId", record.occurrenceId());
+        }
         if (record.attemptCount() > 1) {
             outcome.put("lastAttemptAt", Instant.ofEpochMilli(record.startedAt()).toString());
         }

@@ -3,11 +3,13 @@ package dev.zoomscheduler.idempotency;
 import java.util.Map;
 
 import dev.zoomscheduler.outcomes.OutcomeEvent;
+import dev.zoomscheduler.outcomes.OutcomeEvents;
 
 /**
  * One item of the request table: what happened to the request of an idempotency key.
  *
  * @param meetingId the meeting acted on (null for a create until it completes)
+ * @param occurrenceId the one occurrence of a recurring meeting acted on (null: the whole meeting)
  * @param attempt id of the attempt that owns the record while it is in progress
  * @param startedAt epoch milliseconds at which that attempt began
  * @param attemptDeadline epoch milliseconds at which that attempt's invocation ends (Lambda's deadline): after it the
@@ -36,6 +38,7 @@ public record RequestRecord(
         String operation,
         String connectionId,
         String meetingId,
+        String occurrenceId,
         String attempt,
         long startedAt,
         long attemptDeadline,
@@ -61,13 +64,13 @@ public record RequestRecord(
     public static RequestRecord firstAttempt(String key, RequestDescription request, String attempt, long nowMillis,
             long deadlineMillis, long inDoubtMillis, long expiresAt) {
         return new RequestRecord(key, RequestStatus.IN_PROGRESS, request.fingerprint(), request.operation(), request.connectionId(),
-                request.meetingId(), attempt, nowMillis, deadlineMillis, deadlineMillis + inDoubtMillis, expiresAt, 0, 0, null, null,
+                request.meetingId(), request.occurrenceId(), attempt, nowMillis, deadlineMillis, deadlineMillis + inDoubtMillis, expiresAt, 0, 0, null, null,
                 null, nowMillis, 1, 0, 0, 0, null);
     }
 
     /** This attempt's record as the successor of {@code abandoned}: it keeps the request's first start and counts on. */
     public RequestRecord succeeding(RequestRecord abandoned) {
-        return new RequestRecord(key, status, fingerprint, operation, connectionId, meetingId, attempt, startedAt, attemptDeadline,
+        return new RequestRecord(key, status, fingerprint, operation, connectionId, meetingId, occurrenceId, attempt, startedAt, attemptDeadline,
                 inProgressUntil, expiresAt, completedAt, resultStatus, resultBody, problem, meetingEvents,
                 abandoned.requestStartedAt(), abandoned.attemptCount() + 1, 0, abandoned.sentAt(), abandoned.ambiguousAt(), unpublishedEvent);
     }
@@ -85,6 +88,11 @@ public record RequestRecord(
         return status == RequestStatus.IN_PROGRESS && !abandonedAt(nowMillis) && (abandonedAt > 0 || attemptDeadline < nowMillis);
     }
 
+    /** The request as its outcome event names it. */
+    public OutcomeEvents.Request outcomeRequest() {
+        return new OutcomeEvents.Request(key, connectionId, operation, occurrenceId);
+    }
+
     /** When the request's first attempt began. */
     public long requestStartedAt() {
         return firstStartedAt > 0 ? firstStartedAt : startedAt;
@@ -98,7 +106,7 @@ public record RequestRecord(
     @Override
     public String toString() {
         return "RequestRecord[key=" + key + ", status=" + status + ", operation=" + operation + ", connectionId=" + connectionId
-                + ", meetingId=" + meetingId + ", resultStatus=" + resultStatus + "]";
+                + ", meetingId=" + meetingId + ", occurrenceId=" + occurrenceId + ", resultStatus=" + resultStatus + "]";
     }
 
     /** A failure as it was answered, kept so that a repeat gets the same answer. */

@@ -36,9 +36,10 @@ import dev.zoomscheduler.zoom.ZoomReply;
  * no other idempotency key holds. One is adopted; of several, the earliest created, once their owners have had an
  * in-doubt period to claim theirs. Instant meetings (type 1), recurring meetings without a fixed time (type 3) and
  * meetings scheduled for another user ({@code schedule_for}) cannot be told apart so: their unknown outcome is final.</li>
- * <li>A delete: done if Zoom no longer has the meeting.</li>
- * <li>An update: done if the meeting already shows every field it sets; where that cannot be told (a field Zoom shows
- * otherwise, or not at all), it is sent again, which Zoom applies the same way.</li>
+ * <li>A delete: done if Zoom no longer has the meeting (of one occurrence: that occurrence).</li>
+ * <li>An update: done if the meeting (of one occurrence: the meeting as that occurrence shows it) already shows every field
+ * it sets; where that cannot be told (a field Zoom shows otherwise, or not at all), it is sent again, which Zoom applies the
+ * same way.</li>
  * </ul>
  */
 @ApplicationScoped
@@ -98,7 +99,7 @@ public class MeetingAdoption {
         candidates.sort(Comparator.comparing(candidate -> instant(candidate.path("created_at").asText(null)).orElse(Instant.MAX)));
         List<JsonNode> matching = new ArrayList<>();
         for (JsonNode candidate : candidates) {
-            Optional<JsonNode> found = current(create.connectionId(), candidate.path("id").asText(), deadline);
+            Optional<JsonNode> found = current(create.connectionId(), candidate.path("id").asText(), null, deadline);
             JsonNode meeting = found.orElse(null);
             if (meeting != null && sameCustomKeys(wanted, meeting)) {
                 matching.add(meeting);
@@ -141,12 +142,13 @@ public class MeetingAdoption {
         return keys == null || keys.equals(meeting.path("settings").get("custom_keys"));
     }
 
-    /** A delete is done if Zoom no longer has the meeting. */
+    /** A delete is done if Zoom no longer has the meeting, or the occurrence it deletes. */
     public Optional<ZoomReply> deleted(MeetingCommand delete, Instant deadline) {
         if (current(delete, deadline).isPresent()) {
             return Optional.empty();
         }
-        LOG.infof("Meeting %s is gone: an abandoned attempt of the same delete deleted it", delete.meetingId());
+        LOG.infof("Meeting %s%s is gone: an abandoned attempt of the same delete deleted it", delete.meetingId(),
+                delete.occurrenceId() == null ? "" : ", occurrence " + delete.occurrenceId() + ",");
         return Optional.of(NO_CONTENT);
     }
 
@@ -167,14 +169,14 @@ public class MeetingAdoption {
         return Optional.of(NO_CONTENT);
     }
 
-    /** The command's meeting as Zoom has it now; empty if Zoom does not know it (404). */
+    /** The command's meeting (or occurrence) as Zoom has it now; empty if Zoom does not know it (404). */
     private Optional<JsonNode> current(MeetingCommand command, Instant deadline) {
-        return current(command.connectionId(), command.meetingId(), deadline);
+        return current(command.connectionId(), command.meetingId(), command.occurrenceId(), deadline);
     }
 
-    private Optional<JsonNode> current(String connectionId, String meetingId, Instant deadline) {
+    private Optional<JsonNode> current(String connectionId, String meetingId, String occurrenceId, Instant deadline) {
         try {
-            return Optional.of(parse(meetings.get(connectionId, meetingId, deadline).body()));
+            return Optional.of(parse(meetings.get(connectionId, meetingId, occurrenceId, null, deadline).body()));
         } catch (ProblemException e) {
             if (e.type() != ProblemType.ZOOM_NOT_FOUND) {
                 throw e;

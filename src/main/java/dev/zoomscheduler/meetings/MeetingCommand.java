@@ -19,10 +19,12 @@ import dev.zoomscheduler.idempotency.RequestDescription;
  *
  * @param userId the host of a new meeting ({@code me} by default); null otherwise
  * @param meetingId the meeting updated or deleted; null for a create
+ * @param occurrenceId the one occurrence of a recurring meeting that is updated or deleted; null for the whole meeting
  * @param meeting the meeting fields (create, update); null for a delete
  * @param body {@code meeting} as it is sent to Zoom: the caller's own bytes where it sent them
  */
-public record MeetingCommand(Action action, String connectionId, String userId, String meetingId, JsonNode meeting, byte[] body) {
+public record MeetingCommand(Action action, String connectionId, String userId, String meetingId, String occurrenceId, JsonNode meeting,
+        byte[] body) {
 
     public enum Action {
         CREATE, UPDATE, DELETE;
@@ -36,26 +38,33 @@ public record MeetingCommand(Action action, String connectionId, String userId, 
     private static final ObjectMapper CANONICAL = JsonMapper.builder().enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS).build();
 
     public static MeetingCommand create(String connectionId, String userId, JsonNode meeting, byte[] body) {
-        return new MeetingCommand(Action.CREATE, connectionId, userId, null, meeting, body);
+        return new MeetingCommand(Action.CREATE, connectionId, userId, null, null, meeting, body);
     }
 
-    public static MeetingCommand update(String connectionId, String meetingId, JsonNode changes, byte[] body) {
-        return new MeetingCommand(Action.UPDATE, connectionId, null, meetingId, changes, body);
+    /** @param occurrenceId one occurrence of a recurring meeting, or null for the meeting */
+    public static MeetingCommand update(String connectionId, String meetingId, String occurrenceId, JsonNode changes, byte[] body) {
+        return new MeetingCommand(Action.UPDATE, connectionId, null, meetingId, occurrenceId, changes, body);
     }
 
-    public static MeetingCommand delete(String connectionId, String meetingId) {
-        return new MeetingCommand(Action.DELETE, connectionId, null, meetingId, null, null);
+    /** @param occurrenceId one occurrence of a recurring meeting, or null for the meeting */
+    public static MeetingCommand delete(String connectionId, String meetingId, String occurrenceId) {
+        return new MeetingCommand(Action.DELETE, connectionId, null, meetingId, occurrenceId, null, null);
     }
 
     /** For the request record: equal for equal commands, whatever their field order or entry point. */
     public RequestDescription describe() {
-        return new RequestDescription(fingerprint(), action.wireName(), connectionId, meetingId);
+        return new RequestDescription(fingerprint(), action.wireName(), connectionId, meetingId, occurrenceId);
     }
 
+    /**
+     * The occurrence is part of what a request is (a key reused for another occurrence is another request); it is added only
+     * when there is one, so that a request without one keeps the fingerprint that records written before occurrences had.
+     */
     private String fingerprint() {
         try {
             String canonical = String.join("\n", action.wireName(), connectionId, String.valueOf(userId), String.valueOf(meetingId),
-                    meeting == null ? "" : CANONICAL.writeValueAsString(CANONICAL.convertValue(meeting, Object.class)));
+                    meeting == null ? "" : CANONICAL.writeValueAsString(CANONICAL.convertValue(meeting, Object.class)))
+                    + (occurrenceId == null ? "" : "\noccurrence " + occurrenceId);
             MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
             return HexFormat.of().formatHex(sha256.digest(canonical.getBytes(StandardCharsets.UTF_8)));
         } catch (JsonProcessingException | NoSuchAlgorithmException e) {

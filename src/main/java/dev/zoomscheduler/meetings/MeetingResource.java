@@ -1,6 +1,8 @@
 package dev.zoomscheduler.meetings;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -14,8 +16,11 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -32,12 +37,14 @@ import dev.zoomscheduler.idempotency.IdempotencyKeys;
 import dev.zoomscheduler.problems.HeaderValues;
 import dev.zoomscheduler.problems.Problem.FieldError;
 import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.QueryValues;
 import dev.zoomscheduler.tokens.ConnectionIds;
 import dev.zoomscheduler.zoom.ZoomReply;
 
 /**
  * The meeting routes of the HTTP API (interface.md). Each validates everything it was given, then makes one Zoom call,
  * and answers Zoom's own JSON. Bodies are taken as bytes (any content type) so that a wrong one gets a problem document.
+ * A route that creates, changes or deletes refuses a query parameter it does not take: it never acts on more than was asked.
  */
 @Path("/")
 @Tag(name = "meetings", description = "Zoom meetings, forwarded to Zoom's REST API")
@@ -46,6 +53,8 @@ public class MeetingResource {
     private static final String CONNECTION = ConnectionIds.HEADER;
     /** Set on an answer that an earlier request with the same Idempotency-Key got. */
     static final String REPLAYED = "Idempotent-Replayed";
+    static final String OCCURRENCE_ID = "occurrence_id";
+    private static final String SHOW_PREVIOUS_OCCURRENCES = "show_previous_occurrences";
 
     private final Meetings meetings;
     private final MeetingScheduler scheduler;
@@ -65,8 +74,9 @@ public class MeetingResource {
     @POST
     @Path("meetings")
     public Response createForMe(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @Parameter(ref = "idempotencyKey") @HeaderParam(IdempotencyKeys.HEADER) List<String> key,
-            @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context com.amazonaws.services.lambda.runtime.Context lambda,
-            byte[] body) {
+            @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context UriInfo uri,
+            @Context com.amazonaws.services.lambda.runtime.Context lambda, byte[] body) {
+        QueryValues.onlyThese(uri.getQueryParameters(), Set.of());
         return create(connection, "me", key, contentType, body, lambda);
     }
 
@@ -79,41 +89,61 @@ public class MeetingResource {
     @Path("users/{userId}/meetings")
     public Response createForUser(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @PathParam("userId") String userId,
             @Parameter(ref = "idempotencyKey") @HeaderParam(IdempotencyKeys.HEADER) List<String> key, @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-            @Context com.amazonaws.services.lambda.runtime.Context lambda, byte[] body) {
+            @Context UriInfo uri, @Context com.amazonaws.services.lambda.runtime.Context lambda, byte[] body) {
+        QueryValues.onlyThese(uri.getQueryParameters(), Set.of());
         return create(connection, Identifiers.userId(userId, "userId"), key, contentType, body, lambda);
     }
 
-    @Operation(summary = "Read a meeting", description = "Zoom: GET /meetings/{meetingId}.")
+    @Operation(summary = "Read a meeting", description = "Zoom: GET /meetings/{meetingId}; occurrence_id reads one occurrence of a"
+            + " recurring meeting, show_previous_occurrences also lists those that have begun.")
     @APIResponse(responseCode = "200", description = "Zoom's meeting", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             schema = @Schema(ref = "ZoomMeeting")))
     @GET
     @Path("meetings/{meetingId}")
-    public Response get(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @PathParam("meetingId") String meetingId, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
+    @Parameter(name = OCCURRENCE_ID, in = ParameterIn.QUERY, ref = "occurrenceId")
+    @Parameter(name = SHOW_PREVIOUS_OCCURRENCES, in = ParameterIn.QUERY, description = "true: Zoom also lists the occurrences that have begun",
+            schema = @Schema(type = SchemaType.BOOLEAN))
+    public Response get(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @PathParam("meetingId") String meetingId,
+            @Context UriInfo uri, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
         String id = Identifiers.meetingId(meetingId, "meetingId");
-        return answer(meetings.get(connection(connection), id, deadline.of(lambda))).build();
+        String occurrence = occurrence(uri);
+        List<FieldError> errors = new ArrayList<>();
+        Boolean previous = QueryValues.bool(uri.getQueryParameters().getFirst(SHOW_PREVIOUS_OCCURRENCES), SHOW_PREVIOUS_OCCURRENCES, errors);
+        requireValid(errors);
+        return answer(meetings.get(connection(connection), id, occurrence, previous, deadline.of(lambda))).build();
     }
 
-    @Operation(summary = "Reschedule or change a meeting", description = "Zoom: PATCH /meetings/{meetingId}; any updatable field.")
+    @Operation(summary = "Reschedule or change a meeting", description = "Zoom: PATCH /meetings/{meetingId}; any updatable field."
+            + " occurrence_id changes one occurrence of a recurring meeting; the series stays as it is.")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Meeting"),
             examples = @ExampleObject(name = "reschedule", ref = "reschedule")))
     @APIResponse(responseCode = "204", description = "Changed")
     @PATCH
     @Path("meetings/{meetingId}")
+    @Parameter(name = OCCURRENCE_ID, in = ParameterIn.QUERY, ref = "occurrenceId")
     public Response update(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @PathParam("meetingId") String meetingId,
-            @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType, @Context com.amazonaws.services.lambda.runtime.Context lambda, byte[] body) {
+            @Context UriInfo uri, @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @Context com.amazonaws.services.lambda.runtime.Context lambda, byte[] body) {
+        QueryValues.onlyThese(uri.getQueryParameters(), Set.of(OCCURRENCE_ID));
         String id = Identifiers.meetingId(meetingId, "meetingId");
+        String occurrence = occurrence(uri);
         String connectionId = connection(connection);
         requireValid(MeetingRules.forUpdate(JsonBody.object(contentType, body)));
-        return answer(meetings.update(connectionId, id, body, deadline.of(lambda))).build();
+        return answer(meetings.update(connectionId, id, occurrence, body, deadline.of(lambda))).build();
     }
 
-    @Operation(summary = "Cancel a meeting", description = "Zoom: DELETE /meetings/{meetingId}.")
+    @Operation(summary = "Cancel a meeting", description = "Zoom: DELETE /meetings/{meetingId}. occurrence_id deletes one occurrence"
+            + " of a recurring meeting; the series stays.")
     @APIResponse(responseCode = "204", description = "Deleted")
     @DELETE
     @Path("meetings/{meetingId}")
-    public Response delete(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @PathParam("meetingId") String meetingId, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
+    @Parameter(name = OCCURRENCE_ID, in = ParameterIn.QUERY, ref = "occurrenceId")
+    public Response delete(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @PathParam("meetingId") String meetingId,
+            @Context UriInfo uri, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
+        QueryValues.onlyThese(uri.getQueryParameters(), Set.of(OCCURRENCE_ID));
         String id = Identifiers.meetingId(meetingId, "meetingId");
-        return answer(meetings.delete(connection(connection), id, deadline.of(lambda))).build();
+        String occurrence = occurrence(uri);
+        return answer(meetings.delete(connection(connection), id, occurrence, deadline.of(lambda))).build();
     }
 
     @Operation(summary = "List the connection user's meetings", description = "Zoom: GET /users/me/meetings; page_size and next_page_token pass through.")
@@ -154,6 +184,14 @@ public class MeetingResource {
 
     private Response list(List<String> connection, String userId, ListQuery query, com.amazonaws.services.lambda.runtime.Context lambda) {
         return answer(meetings.list(connection(connection), userId, query, deadline.of(lambda))).build();
+    }
+
+    /**
+     * {@code occurrence_id} as the query has it (read from the query itself: an empty value is a malformed id, never taken for
+     * none, which would act on the whole series); null if not given.
+     */
+    private static String occurrence(UriInfo uri) {
+        return Identifiers.occurrenceId(uri.getQueryParameters().getFirst(OCCURRENCE_ID), OCCURRENCE_ID);
     }
 
     private static String connection(List<String> header) {

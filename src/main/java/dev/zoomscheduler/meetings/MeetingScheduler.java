@@ -85,8 +85,8 @@ public class MeetingScheduler {
     private ZoomReply execute(MeetingCommand command, Instant deadline) {
         return switch (command.action()) {
             case CREATE -> meetings.create(command.connectionId(), command.userId(), command.body(), deadline);
-            case UPDATE -> meetings.update(command.connectionId(), command.meetingId(), command.body(), deadline);
-            case DELETE -> meetings.delete(command.connectionId(), command.meetingId(), deadline);
+            case UPDATE -> meetings.update(command.connectionId(), command.meetingId(), command.occurrenceId(), command.body(), deadline);
+            case DELETE -> meetings.delete(command.connectionId(), command.meetingId(), command.occurrenceId(), deadline);
         };
     }
 }

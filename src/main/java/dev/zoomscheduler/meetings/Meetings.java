@@ -29,16 +29,24 @@ public class Meetings {
         return zoom.call(connectionId, "create", Retries.ONLY_IF_REFUSED, deadline, authorization -> client.create(authorization, userId, meeting));
     }
 
-    public ZoomReply get(String connectionId, String meetingId, Instant deadline) {
-        return zoom.call(connectionId, "get", Retries.SAFE, deadline, authorization -> client.get(authorization, meetingId));
+    /**
+     * @param occurrenceId one occurrence of a recurring meeting, or null for the meeting
+     * @param showPreviousOccurrences whether Zoom also lists occurrences that have begun; null: Zoom's default
+     */
+    public ZoomReply get(String connectionId, String meetingId, String occurrenceId, Boolean showPreviousOccurrences, Instant deadline) {
+        return zoom.call(connectionId, "get", Retries.SAFE, deadline,
+                authorization -> client.get(authorization, meetingId, occurrenceId, showPreviousOccurrences));
     }
 
-    public ZoomReply update(String connectionId, String meetingId, byte[] changes, Instant deadline) {
-        return zoom.call(connectionId, "update", Retries.SAFE, deadline, authorization -> client.update(authorization, meetingId, changes));
+    /** @param occurrenceId the one occurrence of a recurring meeting to change, or null for the meeting (the series) */
+    public ZoomReply update(String connectionId, String meetingId, String occurrenceId, byte[] changes, Instant deadline) {
+        return zoom.call(connectionId, "update", Retries.SAFE, deadline,
+                authorization -> client.update(authorization, meetingId, occurrenceId, changes));
     }
 
-    public ZoomReply delete(String connectionId, String meetingId, Instant deadline) {
-        return zoom.call(connectionId, "delete", Retries.DELETE, deadline, authorization -> client.delete(authorization, meetingId));
+    /** @param occurrenceId the one occurrence of a recurring meeting to delete, or null for the meeting (the series) */
+    public ZoomReply delete(String connectionId, String meetingId, String occurrenceId, Instant deadline) {
+        return zoom.call(connectionId, "delete", Retries.DELETE, deadline, authorization -> client.delete(authorization, meetingId, occurrenceId));
     }
 
     public ZoomReply list(String connectionId, String userId, ListQuery query, Instant deadline) {

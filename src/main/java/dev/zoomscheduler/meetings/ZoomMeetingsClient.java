@@ -32,19 +32,22 @@ public interface ZoomMeetingsClient {
     @Consumes(MediaType.APPLICATION_JSON)
     Uni<Response> create(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("userId") String userId, byte[] meeting);
 
+    /** A null query parameter is not sent: without {@code occurrenceId}, the whole meeting. */
     @GET
     @Path("/meetings/{meetingId}")
-    Uni<Response> get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("meetingId") String meetingId);
+    Uni<Response> get(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("meetingId") String meetingId,
+            @QueryParam("occurrence_id") String occurrenceId, @QueryParam("show_previous_occurrences") Boolean showPreviousOccurrences);
 
     @PATCH
     @Path("/meetings/{meetingId}")
     @Consumes(MediaType.APPLICATION_JSON)
     Uni<Response> update(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("meetingId") String meetingId,
-            byte[] changes);
+            @QueryParam("occurrence_id") String occurrenceId, byte[] changes);
 
     @DELETE
     @Path("/meetings/{meetingId}")
-    Uni<Response> delete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("meetingId") String meetingId);
+    Uni<Response> delete(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("meetingId") String meetingId,
+            @QueryParam("occurrence_id") String occurrenceId);
 
     @GET
     @Path("/users/{userId}/meetings")

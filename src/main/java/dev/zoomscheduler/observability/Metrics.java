@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Clock;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.MDC;
@@ -23,19 +24,31 @@ public class Metrics {
     private final Clock clock;
     private final String namespace;
     private final boolean enabled;
-    private final PrintStream out = System.out;
+    private final PrintStream out;
 
+    @Inject
     public Metrics(ObjectMapper json, Clock clock, @ConfigProperty(name = "metrics.namespace") String namespace,
             @ConfigProperty(name = "metrics.enabled") boolean enabled) {
+        this(json, clock, namespace, enabled, System.out);
+    }
+
+    /** @param out where the lines go: standard output in Lambda (CloudWatch Logs reads them from there) */
+    public Metrics(ObjectMapper json, Clock clock, String namespace, boolean enabled, PrintStream out) {
         this.json = json;
         this.clock = clock;
         this.namespace = namespace;
         this.enabled = enabled;
+        this.out = out;
     }
 
     /** One occurrence of {@code metric}. */
     public void count(String metric, String dimension, String value) {
         emit(metric, 1, "Count", dimension, value);
+    }
+
+    /** {@code count} occurrences of {@code metric} at once (0 included, so that a dashboard shows a run that had none). */
+    public void count(String metric, long count, String dimension, String value) {
+        emit(metric, count, "Count", dimension, value);
     }
 
     public void millis(String metric, long millis, String dimension, String value) {

@@ -14,13 +14,28 @@ public interface ConnectionStore {
 
     /**
      * Stores the tokens of a new authorisation: creates the connection if {@code seenVersion} is 0 (and none exists), or
-     * replaces its tokens, whatever chain it held, if it is still at that version. {@code authorizationId} names the
+     * replaces its tokens, whatever chain it held (and its last error, and any pending event of the old chain's end), if it
+     * is still at that version. {@code authorizationId} names the
      * install: it is the write's id, and the item keeps it while its chain is refreshed.
      */
     WriteOutcome storeAuthorized(String connectionId, long seenVersion, TokenGrant grant, ZoomIdentity identity, String authorizationId);
 
-    /** Removes the tokens and marks the connection revoked (the user removed the app at Zoom), if still at that version. */
-    WriteOutcome markRevoked(String connectionId, long seenVersion, String writeId);
+    /**
+     * Removes the tokens and marks the connection revoked (the user removed the app at Zoom), if still at that version;
+     * records {@code why} as its last error (null: keeps the one recorded, for a chain that was gone already) and, with
+     * {@code eventPending}, that this occurrence's {@code Connection Needs Reauthorization} event is not published yet.
+     */
+    WriteOutcome markRevoked(String connectionId, long seenVersion, ConnectionError why, boolean eventPending, String writeId);
+
+    /** Notes that the pending {@code Connection Needs Reauthorization} event was published, if the item is still at that version. */
+    WriteOutcome noteReauthorizationAnnounced(String connectionId, long seenVersion, String writeId);
+
+    /**
+     * What a keep-alive run works on (a consistent scan that projects the tokens away): the active user connections whose
+     * last token request is older than {@code refreshedBefore} (epoch seconds) or unknown, and every connection whose
+     * {@code Connection Needs Reauthorization} event is pending.
+     */
+    List<ConnectionInfo> keepAliveCandidates(long refreshedBefore);
 
     /** Deletes the item if it is still at {@code seen.version()}. */
     Deletion delete(StoredToken seen);

@@ -53,10 +53,14 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
     static final String UPDATED_AT = "updatedAt";
     static final String WRITE_ID = "writeId";
     static final String AUTHORIZATION_ID = "authorizationId";
+    static final String LAST_ERROR_REASON = "lastErrorReason";
+    static final String LAST_ERROR_DETAIL = "lastErrorDetail";
+    static final String LAST_ERROR_AT = "lastErrorAt";
+    static final String EVENT_PENDING = "reauthorizationEventPending";
 
     /** Every attribute of a description: all but the tokens and the lease. */
     private static final List<String> DESCRIBED = List.of(CONNECTION_ID, KIND, STATUS, ACCOUNT_ID, SCOPE, EXPIRES_AT, REFRESHED_AT,
-            AUTHORIZED_AT, ZOOM_USER_ID, ZOOM_ACCOUNT_ID, VERSION);
+            AUTHORIZED_AT, ZOOM_USER_ID, ZOOM_ACCOUNT_ID, VERSION, LAST_ERROR_REASON, LAST_ERROR_DETAIL, LAST_ERROR_AT, EVENT_PENDING);
     private static final String PROJECTION = String.join(", ", DESCRIBED.stream().map(name -> "#" + name).toList());
     private static final Map<String, String> PROJECTION_NAMES = DESCRIBED.stream()
             .collect(Collectors.toUnmodifiableMap(name -> "#" + name, name -> name));
@@ -96,6 +100,7 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
                 .set(STATUS, s(ConnectionStatus.ACTIVE.attributeValue()))
                 .set(REFRESHED_AT, n(grant.issuedAt().getEpochSecond()))
                 .remove(LEASE_OWNER).remove(LEASE_UNTIL);
+        healthy(update);
         if (seen.kind() == ConnectionKind.ACCOUNT) {
             update.set(KIND, s(ConnectionKind.ACCOUNT.attributeValue())).set(ACCOUNT_ID, s(seen.accountId()));
         } else {
@@ -110,17 +115,22 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
     }
 
     @Override
-    public WriteOutcome releaseRefreshLease(StoredToken seen, String writeId) {
-        return write(new Update(seen.connectionId(), seen.version()).remove(LEASE_OWNER).remove(LEASE_UNTIL), writeId);
+    public WriteOutcome releaseRefreshLease(StoredToken seen, ConnectionError failure, String writeId) {
+        Update update = new Update(seen.connectionId(), seen.version()).remove(LEASE_OWNER).remove(LEASE_UNTIL);
+        return write(recordError(update, failure), writeId);
     }
 
     @Override
-    public WriteOutcome markReauthorizationRequired(StoredToken seen, String writeId) {
+    public WriteOutcome markReauthorizationRequired(StoredToken seen, ConnectionError why, boolean eventPending, String writeId) {
         Update update = new Update(seen.connectionId(), seen.version())
                 .set(STATUS, s(ConnectionStatus.REAUTHORIZATION_REQUIRED.attributeValue()))
                 .remove(LEASE_OWNER).remove(LEASE_UNTIL)
                 .and("#" + REFRESH_TOKEN + " = :seenRefreshToken")
                 .value(":seenRefreshToken", s(seen.refreshToken()));
+        recordError(update, why);
+        if (eventPending) {
+            update.set(EVENT_PENDING, AttributeValue.fromBool(true));
+        }
         return write(update, writeId);
     }
 
@@ -137,6 +147,7 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
                 .set(AUTHORIZED_AT, n(grant.issuedAt().getEpochSecond()))
                 .set(AUTHORIZATION_ID, s(authorizationId))
                 .remove(LEASE_OWNER).remove(LEASE_UNTIL).remove(ACCOUNT_ID);
+        healthy(update); // a new chain: whatever became of the old one is over
         // who authorised it before is forgotten too: app_deauthorized of the former user must not find this connection
         replaceOrRemove(update, SCOPE, grant.scope());
         replaceOrRemove(update, ZOOM_USER_ID, identity.userId());
@@ -145,11 +156,41 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
     }
 
     @Override
-    public WriteOutcome markRevoked(String connectionId, long seenVersion, String writeId) {
-        return write(new Update(connectionId, seenVersion)
+    public WriteOutcome markRevoked(String connectionId, long seenVersion, ConnectionError why, boolean eventPending, String writeId) {
+        Update update = new Update(connectionId, seenVersion)
                 .set(STATUS, s(ConnectionStatus.REVOKED.attributeValue()))
                 .set(EXPIRES_AT, n(0))
-                .remove(ACCESS_TOKEN).remove(REFRESH_TOKEN).remove(LEASE_OWNER).remove(LEASE_UNTIL), writeId);
+                .remove(ACCESS_TOKEN).remove(REFRESH_TOKEN).remove(LEASE_OWNER).remove(LEASE_UNTIL);
+        if (why != null) {
+            recordError(update, why);
+        }
+        if (eventPending) {
+            update.set(EVENT_PENDING, AttributeValue.fromBool(true));
+        }
+        return write(update, writeId);
+    }
+
+    @Override
+    public WriteOutcome noteReauthorizationAnnounced(String connectionId, long seenVersion, String writeId) {
+        return write(new Update(connectionId, seenVersion).remove(EVENT_PENDING), writeId);
+    }
+
+    @Override
+    public List<ConnectionInfo> keepAliveCandidates(long refreshedBefore) {
+        String due = "(attribute_not_exists(#" + KIND + ") OR #" + KIND + " = :user)"
+                + " AND (attribute_not_exists(#" + STATUS + ") OR #" + STATUS + " = :active)"
+                + " AND (attribute_not_exists(#" + REFRESHED_AT + ") OR #" + REFRESHED_AT + " < :refreshedBefore)";
+        ScanRequest.Builder request = scan().filterExpression("(" + due + ") OR #" + EVENT_PENDING + " = :pending")
+                .expressionAttributeValues(Map.of(
+                        ":user", s(ConnectionKind.USER.attributeValue()),
+                        ":active", s(ConnectionStatus.ACTIVE.attributeValue()),
+                        ":refreshedBefore", n(refreshedBefore),
+                        ":pending", AttributeValue.fromBool(true)));
+        List<ConnectionInfo> found = new ArrayList<>();
+        for (ScanResponse page : dynamo.scanPaginator(request.build())) {
+            page.items().forEach(item -> found.add(toInfo(item)));
+        }
+        return found;
     }
 
     @Override
@@ -209,6 +250,19 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
         }
     }
 
+    private static Update recordError(Update update, ConnectionError error) {
+        return update.set(LAST_ERROR_REASON, s(error.reason())).set(LAST_ERROR_DETAIL, s(error.detail()))
+                .set(LAST_ERROR_AT, n(error.at().toEpochMilli()));
+    }
+
+    /**
+     * A token request succeeded: the last error goes, and so does a pending event of the chain's end, which is over (a chain
+     * can come back after it was marked refused: the store of a refresh whose holder stalled past its lease, step 7).
+     */
+    private static void healthy(Update update) {
+        update.remove(LAST_ERROR_REASON).remove(LAST_ERROR_DETAIL).remove(LAST_ERROR_AT).remove(EVENT_PENDING);
+    }
+
     private static void replaceOrRemove(Update update, String attribute, String value) {
         if (value != null) {
             update.set(attribute, s(value));
@@ -231,7 +285,8 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
                 number(item, LEASE_UNTIL),
                 string(item, ZOOM_USER_ID),
                 string(item, WRITE_ID),
-                string(item, AUTHORIZATION_ID));
+                string(item, AUTHORIZATION_ID),
+                number(item, REFRESHED_AT));
     }
 
     private static ConnectionInfo toInfo(Map<String, AttributeValue> item) {
@@ -246,7 +301,10 @@ public class DynamoDbTokenStore implements TokenStore, ConnectionStore {
                 number(item, AUTHORIZED_AT),
                 string(item, ZOOM_USER_ID),
                 string(item, ZOOM_ACCOUNT_ID),
-                number(item, VERSION));
+                number(item, VERSION),
+                item.containsKey(LAST_ERROR_REASON) ? new ConnectionError(string(item, LAST_ERROR_REASON), string(item, LAST_ERROR_DETAIL),
+                        Instant.ofEpochMilli(number(item, LAST_ERROR_AT))) : null,
+                item.containsKey(EVENT_PENDING) && Boolean.TRUE.equals(item.get(EVENT_PENDING).bool()));
     }
 
     /**

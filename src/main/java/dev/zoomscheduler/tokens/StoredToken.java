@@ -15,6 +15,7 @@ import java.time.Instant;
  *        was lost and it was sent again) knows it by this id
  * @param authorizationId names the install that stored the chain; refreshes keep it, a new install replaces it (null if
  *        the chain was seeded by hand)
+ * @param refreshedAt epoch seconds of the last token request that the item holds the result of (0: none here, seeded by hand)
  */
 public record StoredToken(
         String connectionId,
@@ -29,17 +30,18 @@ public record StoredToken(
         long refreshLeaseUntil,
         String zoomUserId,
         String writeId,
-        String authorizationId) {
+        String authorizationId,
+        long refreshedAt) {
 
     /** A Server-to-Server connection that has never been written: its first write creates the item. */
     public static StoredToken newAccountConnection(String connectionId, String accountId) {
-        return new StoredToken(connectionId, null, null, 0, 0, ConnectionStatus.ACTIVE, ConnectionKind.ACCOUNT, accountId, null, 0, null, null, null);
+        return new StoredToken(connectionId, null, null, 0, 0, ConnectionStatus.ACTIVE, ConnectionKind.ACCOUNT, accountId, null, 0, null, null, null, 0);
     }
 
     /** This item read as a Server-to-Server connection of {@code account} (configuration overrides what was stored). */
     public StoredToken asAccount(String account) {
         return new StoredToken(connectionId, accessToken, refreshToken, expiresAt, version, status, ConnectionKind.ACCOUNT, account,
-                refreshLeaseOwner, refreshLeaseUntil, zoomUserId, writeId, authorizationId);
+                refreshLeaseOwner, refreshLeaseUntil, zoomUserId, writeId, authorizationId, refreshedAt);
     }
 
     /** True if the access token is still valid at {@code instant}. */
@@ -49,6 +51,11 @@ public record StoredToken(
 
     public boolean leasedAt(Instant now) {
         return refreshLeaseOwner != null && refreshLeaseUntil > now.toEpochMilli();
+    }
+
+    /** Whether the item holds a token request made at {@code epochSecond} or later. */
+    public boolean refreshedSince(long epochSecond) {
+        return refreshedAt >= epochSecond;
     }
 
     /** Whether the item needs a new authorisation before it can be used. */

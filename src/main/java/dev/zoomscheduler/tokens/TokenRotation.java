@@ -47,13 +47,18 @@ import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
  * explains it (go to 3). If this instance took over a lapsed lease, its former holder may have refreshed and not yet
  * stored: wait until that holder's worst case has passed (its lease end, plus clock skew); if this invocation ends
  * sooner, answer 503 and keep the lease, so that a later request decides. Otherwise mark the connection "reauthorization
- * required" and answer so, now and for every later request, without calling Zoom, until it is authorised again.</li>
- * <li>If Zoom cannot be reached, give the lease back so the next request can try at once.</li>
+ * required" (why and when, with its event pending) and answer so, now and for every later request, without calling Zoom,
+ * until it is authorised again; the instance whose mark applied says so once ({@link ReauthorizationAlerts}).</li>
+ * <li>If Zoom cannot be reached, give the lease back so the next request can try at once; that write records the failure
+ * (the connection's health), and the store of the next refresh clears it.</li>
  * <li>When Zoom refuses an access token believed valid (401, code 124), steps 2 to 8 run with that token counted as
  * unusable, and the caller retries its call once.</li>
  * <li>If DynamoDB will not take the refreshed pair even after retries, the instance keeps it in memory, uses it, and
  * stores it before anything else at its next request: the refresh token it holds is the chain's only live one.</li>
  * </ol>
+ * The keep-alive run ({@link #keepAlive}) goes through the same steps, with "refreshed lately" in place of "a usable access
+ * token" as what step 3 looks for: a chain is refreshed under its lease however many runs and requests meet on it, and a run
+ * that finds it refreshed meanwhile leaves it.
  * Every wait (the single flight, lease polls, store retries) ends before the invocation's deadline. A Server-to-Server
  * connection ({@link ConnectionKind#ACCOUNT}) follows the same steps with the {@code account_credentials} grant in place of
  * the refresh: it has no chain to lose, but the lease still makes one token request per expiry for all instances. The
@@ -73,6 +78,7 @@ public class TokenRotation implements AccessTokens {
     private final ZoomTokenEndpoint zoom;
     private final Clock clock;
     private final Metrics metrics;
+    private final ReauthorizationAlerts alerts;
     private final RefreshBudget budget;
     private final Backoff backoff;
     private final Duration margin;
@@ -85,8 +91,9 @@ public class TokenRotation implements AccessTokens {
     private final Map<String, PendingSave> unsaved = new ConcurrentHashMap<>();
 
     public TokenRotation(TokenStore store, DefaultAccountConnection defaultAccount, ZoomTokenEndpoint zoom, Clock clock,
-            TokenSettings settings, RefreshBudget budget, Metrics metrics, Backoff backoff) {
+            TokenSettings settings, RefreshBudget budget, Metrics metrics, ReauthorizationAlerts alerts, Backoff backoff) {
         this.store = store;
+        this.alerts = alerts;
         this.backoff = backoff;
         this.defaultAccount = defaultAccount;
         this.zoom = zoom;
@@ -103,12 +110,37 @@ public class TokenRotation implements AccessTokens {
         if (token != null && usable(token, null) && !unsaved.containsKey(connectionId)) {
             return token.accessToken();
         }
-        return singleFlight(connectionId, null, deadline);
+        return singleFlight(connectionId, new UsableToken(null), deadline).accessToken();
     }
 
     @Override
     public String replaceRejected(String connectionId, String rejectedAccessToken, Instant deadline) {
-        return singleFlight(connectionId, rejectedAccessToken, deadline);
+        return singleFlight(connectionId, new UsableToken(rejectedAccessToken), deadline).accessToken();
+    }
+
+    /** What a keep-alive call did with a connection. */
+    public enum KeepAlive {
+        /** This call took the lease and refreshed the chain (or, refused by Zoom, found that another had just done it). */
+        REFRESHED,
+        /** Its chain was refreshed lately enough already (by another run or a request, perhaps meanwhile). */
+        FRESH,
+        /** A Server-to-Server connection: no chain to keep alive. */
+        NO_CHAIN
+    }
+
+    /**
+     * Refreshes the connection's chain unless its last token request was at {@code refreshedBefore} (epoch seconds) or later,
+     * by the protocol's steps 2 to 9 and 11: under its lease, once however many runs and requests meet on it. A refresh that fails
+     * throws its problem (recorded as the connection's health); a refused chain, {@code reauthorization-required}; too little
+     * time left, {@code invocation-time-short}, before Zoom is called.
+     */
+    public KeepAlive keepAlive(String connectionId, long refreshedBefore, Instant deadline) {
+        RefreshedLately goal = new RefreshedLately(refreshedBefore);
+        StoredToken item = singleFlight(connectionId, goal, deadline);
+        if (item.kind() == ConnectionKind.ACCOUNT) {
+            return KeepAlive.NO_CHAIN;
+        }
+        return goal.refreshedHere ? KeepAlive.REFRESHED : KeepAlive.FRESH;
     }
 
     /** Forgets what this instance holds of a connection (after it was deleted, revoked or authorised again). */
@@ -125,7 +157,7 @@ public class TokenRotation implements AccessTokens {
         held.clear();
     }
 
-    private String singleFlight(String connectionId, String rejected, Instant deadline) {
+    private StoredToken singleFlight(String connectionId, Goal goal, Instant deadline) {
         Instant waitLimit = earliest(clock.instant().plus(waitTimeout), budget.waitLimit(deadline));
         ReentrantLock lock = refreshLocks.computeIfAbsent(connectionId, id -> new ReentrantLock());
         try {
@@ -140,25 +172,25 @@ public class TokenRotation implements AccessTokens {
         try {
             savePending(connectionId, deadline);
             StoredToken token = held.get(connectionId);
-            if (token == null || !usable(token, rejected)) {
-                token = obtain(connectionId, token, rejected, new Limits(deadline, waitLimit));
+            if (token == null || !goal.reached(token)) {
+                token = obtain(connectionId, token, goal, new Limits(deadline, waitLimit));
                 held.put(connectionId, token);
             }
-            return token.accessToken();
+            return token;
         } finally {
             lock.unlock();
         }
     }
 
-    /** Steps 3 to 8: from what this instance knows of the item (null: nothing) to a usable token. */
-    private StoredToken obtain(String connectionId, StoredToken known, String rejected, Limits limits) {
+    /** Steps 3 to 8: from what this instance knows of the item (null: nothing) to an item that serves the goal. */
+    private StoredToken obtain(String connectionId, StoredToken known, Goal goal, Limits limits) {
         StoredToken item = known != null ? known : read(connectionId);
         for (int round = 0;; round++) {
             if (item.unusable()) {
                 held.remove(connectionId);
                 throw reauthorizationRequired(item);
             }
-            if (usable(item, rejected)) {
+            if (goal.reached(item)) {
                 return item;
             }
             Instant now = clock.instant();
@@ -172,7 +204,7 @@ public class TokenRotation implements AccessTokens {
                 continue;
             }
             if (!budget.fits(now, limits.deadline(), budget.refresh())) {
-                return withoutRefresh(item, rejected);
+                return goal.withoutRefresh(item);
             }
             // a lapsed lease: its holder may still be at work until its lease end
             Instant formerLeaseEnd = item.refreshLeaseOwner() == null ? null : Instant.ofEpochMilli(item.refreshLeaseUntil());
@@ -182,21 +214,82 @@ public class TokenRotation implements AccessTokens {
                 continue;
             }
             item = refreshUnderLease(lease.item(), formerLeaseEnd, limits.deadline());
-            if (item.status() == ConnectionStatus.ACTIVE && item.validAt(clock.instant())
-                    && !Objects.equals(item.accessToken(), rejected)) {
-                return item; // just refreshed: valid even if Zoom issued a token shorter-lived than the margin
+            if (goal.reachedByRefresh(item)) {
+                return item;
             }
         }
     }
 
-    /** Step 5: too little time is left to refresh. A token that is still valid serves this request; otherwise 503. */
-    private StoredToken withoutRefresh(StoredToken item, String rejected) {
-        if (item.validAt(clock.instant()) && !Objects.equals(item.accessToken(), rejected)) {
-            return item;
+    /** What a caller needs of a connection's item, and what it does when there is no time to refresh it. */
+    private interface Goal {
+
+        boolean reached(StoredToken item);
+
+        /** Step 5: too little time is left to refresh; the item as it is serves, or a problem. */
+        StoredToken withoutRefresh(StoredToken item);
+
+        /** Whether the item that this instance's refresh left serves. */
+        boolean reachedByRefresh(StoredToken item);
+    }
+
+    /** A request: an access token valid beyond the margin, and not the one Zoom just refused ({@code rejected}, or null). */
+    private final class UsableToken implements Goal {
+        private final String rejected;
+
+        UsableToken(String rejected) {
+            this.rejected = rejected;
         }
-        metrics.count("TokenRefreshes", "Result", "deferred");
-        throw timeShort("Too little of this invocation's time is left to refresh the Zoom access token of connection '"
-                + item.connectionId() + "' safely; try again.");
+
+        @Override
+        public boolean reached(StoredToken item) {
+            return usable(item, rejected);
+        }
+
+        /** A token that is still valid serves this request; otherwise 503. */
+        @Override
+        public StoredToken withoutRefresh(StoredToken item) {
+            if (item.validAt(clock.instant()) && !Objects.equals(item.accessToken(), rejected)) {
+                return item;
+            }
+            metrics.count("TokenRefreshes", "Result", "deferred");
+            throw timeShort("Too little of this invocation's time is left to refresh the Zoom access token of connection '"
+                    + item.connectionId() + "' safely; try again.");
+        }
+
+        /** Just refreshed: valid even if Zoom issued a token shorter-lived than the margin. */
+        @Override
+        public boolean reachedByRefresh(StoredToken item) {
+            return item.status() == ConnectionStatus.ACTIVE && item.validAt(clock.instant()) && !Objects.equals(item.accessToken(), rejected);
+        }
+    }
+
+    /** The keep-alive: a chain refreshed at {@code refreshedBefore} or later; a Server-to-Server connection has none to keep. */
+    private final class RefreshedLately implements Goal {
+        private final long refreshedBefore;
+        /** Whether this call's own refresh left the item as it is. */
+        private boolean refreshedHere;
+
+        RefreshedLately(long refreshedBefore) {
+            this.refreshedBefore = refreshedBefore;
+        }
+
+        @Override
+        public boolean reached(StoredToken item) {
+            return item.kind() == ConnectionKind.ACCOUNT || item.refreshedSince(refreshedBefore);
+        }
+
+        @Override
+        public StoredToken withoutRefresh(StoredToken item) {
+            throw timeShort("Too little of this invocation's time is left to refresh the chain of connection '" + item.connectionId()
+                    + "' safely; the next keep-alive run does.");
+        }
+
+        /** Refreshed by this call: done, whatever the item says of the time (never a second refresh in one call). */
+        @Override
+        public boolean reachedByRefresh(StoredToken item) {
+            refreshedHere = item.status() == ConnectionStatus.ACTIVE;
+            return refreshedHere;
+        }
     }
 
     /** Steps 7 to 9; returns the item as it is afterwards. */
@@ -207,7 +300,7 @@ public class TokenRotation implements AccessTokens {
         } catch (RefreshTokenRejectedException e) {
             return afterRejectedRefresh(leased, formerLeaseEnd, deadline);
         } catch (RuntimeException e) {
-            releaseLease(leased);
+            releaseLease(leased, ConnectionError.passing(e, clock.instant()));
             throw e;
         }
         return storeRefreshed(leased, grant, deadline);
@@ -234,7 +327,7 @@ public class TokenRotation implements AccessTokens {
                     + " at this instance's next request", leased.connectionId(), e.getClass().getSimpleName());
             return new StoredToken(leased.connectionId(), grant.accessToken(), grant.refreshToken(), grant.expiresAt(),
                     leased.version(), ConnectionStatus.ACTIVE, leased.kind(), leased.accountId(), null, 0, leased.zoomUserId(),
-                    refreshed.writeId(), leased.authorizationId());
+                    refreshed.writeId(), leased.authorizationId(), grant.issuedAt().getEpochSecond());
         }
         return afterStore(leased.connectionId(), grant, after, deadline);
     }
@@ -341,17 +434,21 @@ public class TokenRotation implements AccessTokens {
         if (!current.sameRefreshToken(leased)) {
             return current; // another instance refreshed meanwhile: that explains the refusal
         }
-        WriteOutcome marked = store.markReauthorizationRequired(current, newWriteId());
+        ConnectionError why = ConnectionError.refreshTokenRefused(clock.instant());
+        WriteOutcome marked = store.markReauthorizationRequired(current, why, alerts.announces(), newWriteId());
         if (marked.applied()) {
             metrics.count("TokenRefreshes", "Result", "reauthorization_required");
             LOG.warnf("Zoom refused the refresh token of connection %s; it must be authorised again", leased.connectionId());
+            alerts.cameToNeedAHuman(leased.connectionId(), why, marked.item().version(), deadline);
         }
         return existing(leased.connectionId(), marked.item());
     }
 
-    private void releaseLease(StoredToken leased) {
+    /** Step 9, with the failure recorded as the connection's health in the same write. */
+    private void releaseLease(StoredToken leased, ConnectionError failure) {
+        metrics.count("ConnectionHealth", "Health", ConnectionHealth.REFRESH_FAILING.wireName());
         try {
-            store.releaseRefreshLease(leased, newWriteId());
+            store.releaseRefreshLease(leased, failure, newWriteId());
         } catch (RuntimeException e) {
             LOG.warnf("Could not release the refresh lease of connection %s; it runs out by itself: %s",
                     leased.connectionId(), e.getClass().getSimpleName());

@@ -26,17 +26,26 @@ public interface TokenStore {
     WriteOutcome acquireRefreshLease(StoredToken seen, String owner, Instant leaseUntil, Instant now, String writeId);
 
     /**
-     * Stores the tokens that Zoom issued for {@code seen.refreshToken()} and drops the lease (whoever holds it). The condition
-     * is the version and, for a user connection, that the item still holds that refresh token; the lease is not checked, so
-     * the protocol retries on the version found when another instance took over a lapsed lease but stored nothing.
+     * Stores the tokens that Zoom issued for {@code seen.refreshToken()} and drops the lease (whoever holds it), and any error
+     * recorded before and pending event (the connection is healthy again). The condition is the version and, for a user connection, that the
+     * item still holds that refresh token; the lease is not checked, so the protocol retries on the version found when another
+     * instance took over a lapsed lease but stored nothing.
      */
     WriteOutcome storeRefreshed(StoredToken seen, TokenGrant grant, String writeId);
 
-    /** Gives the lease back after a refresh that did not happen, so others need not wait for it to run out (version only). */
-    WriteOutcome releaseRefreshLease(StoredToken seen, String writeId);
+    /**
+     * Gives the lease back after a refresh that failed for a passing reason, so others need not wait for it to run out, and
+     * records that failure as the connection's last error (its health): the one write that the failure costs anyway
+     * (version only).
+     */
+    WriteOutcome releaseRefreshLease(StoredToken seen, ConnectionError failure, String writeId);
 
-    /** Records that Zoom refused {@code seen.refreshToken()} for good: if the version and that refresh token are unchanged. */
-    WriteOutcome markReauthorizationRequired(StoredToken seen, String writeId);
+    /**
+     * Records that Zoom refused {@code seen.refreshToken()} for good, and why and when: if the version and that refresh token are
+     * unchanged. With {@code eventPending}, the item also says that the {@code Connection Needs Reauthorization} event of this
+     * occurrence is not published yet, until {@link ConnectionStore#noteReauthorizationAnnounced} removes it.
+     */
+    WriteOutcome markReauthorizationRequired(StoredToken seen, ConnectionError why, boolean eventPending, String writeId);
 
     /**
      * Result of a conditional write.

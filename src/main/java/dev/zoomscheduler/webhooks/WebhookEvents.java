@@ -1,9 +1,8 @@
 package dev.zoomscheduler.webhooks;
 
-import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -15,15 +14,17 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.zoomscheduler.idempotency.RequestRecord;
 import dev.zoomscheduler.idempotency.RequestStore;
 import dev.zoomscheduler.observability.Metrics;
+import dev.zoomscheduler.tokens.ConnectionError;
 import dev.zoomscheduler.tokens.ConnectionInfo;
 import dev.zoomscheduler.tokens.ConnectionStatus;
 import dev.zoomscheduler.tokens.ConnectionStore;
+import dev.zoomscheduler.tokens.ReauthorizationAlerts;
 import dev.zoomscheduler.tokens.TokenRotation;
+import dev.zoomscheduler.tokens.TokenStore;
 
 /**
  * What a verified Zoom event changes. Zoom delivers again (same {@code event_ts}) when an answer is slow or fails, and
@@ -31,12 +32,15 @@ import dev.zoomscheduler.tokens.TokenRotation;
  * <ul>
  * <li>{@code app_deauthorized}: the connections the user authorised are marked revoked and lose their tokens, but only
  * those still authorised by that user before the event (a reinstall after it is kept; within the same second the
- * reinstall wins, since Zoom refuses the dead chain anyway) and not revoked already.</li>
+ * reinstall wins, since Zoom refuses the dead chain anyway) and not revoked already. A connection that was usable until then
+ * came to need a human: that is said once ({@link ReauthorizationAlerts}), with the event's time.</li>
  * <li>{@code meeting.updated} and {@code meeting.deleted}: the request records of that meeting say so, with the state of
  * the newest event; an update's fields are merged into the stored answer field by field, each from the newest event that
- * carried it (Zoom sends only the changed fields, so a late older event still brings the ones it alone changed). Each
- * write is conditional on the events and the answer it merged into; a lost condition is retried on the record as found,
- * so a repeated event changes nothing and no event's fields are dropped.</li>
+ * carried it (Zoom sends only the changed fields, so a late older event still brings the ones it alone changed). An event
+ * that lists occurrences of a recurring meeting changes those occurrences in the stored answer, by their id, and only the
+ * records of requests on them or on the whole meeting ({@link MeetingChange}). Each write is conditional on the events and
+ * the answer it merged into; a lost condition is retried on the record as found, so a repeated event changes nothing and
+ * no event's fields are dropped.</li>
  * </ul>
  * Other events are accepted and ignored, so Zoom does not retry them.
  */
@@ -49,35 +53,38 @@ public class WebhookEvents {
     private final ConnectionStore connections;
     private final RequestStore requests;
     private final TokenRotation rotation;
+    private final ReauthorizationAlerts alerts;
     private final ObjectMapper json;
     private final Clock clock;
     private final Metrics metrics;
     private final Optional<String> clientId;
 
-    public WebhookEvents(ConnectionStore connections, RequestStore requests, TokenRotation rotation, ObjectMapper json, Clock clock,
-            Metrics metrics, @ConfigProperty(name = "zoom.client-id") Optional<String> clientId) {
+    public WebhookEvents(ConnectionStore connections, RequestStore requests, TokenRotation rotation, ReauthorizationAlerts alerts,
+            ObjectMapper json, Clock clock, Metrics metrics, @ConfigProperty(name = "zoom.client-id") Optional<String> clientId) {
         this.connections = connections;
         this.requests = requests;
         this.rotation = rotation;
+        this.alerts = alerts;
         this.json = json;
         this.clock = clock;
         this.metrics = metrics;
         this.clientId = clientId;
     }
 
-    public void handle(String event, JsonNode notification) {
+    /** @param deadline the invocation's end (a connection's event is published before it) */
+    public void handle(String event, JsonNode notification, Instant deadline) {
         JsonNode payload = notification.path("payload");
         long eventAt = notification.path("event_ts").canConvertToLong() ? notification.path("event_ts").asLong() : clock.millis();
         switch (event) {
-            case "app_deauthorized" -> deauthorized(payload, eventAt);
-            case "meeting.updated" -> meetingChanged(payload.path("object"), "updated", eventAt);
-            case "meeting.deleted" -> meetingChanged(payload.path("object"), "deleted", eventAt);
+            case "app_deauthorized" -> deauthorized(payload, eventAt, deadline);
+            case "meeting.updated" -> meetingChanged(payload, false, eventAt);
+            case "meeting.deleted" -> meetingChanged(payload, true, eventAt);
             default -> LOG.debugf("Ignored Zoom event %s", event);
         }
         metrics.count("WebhookEvents", "Event", event.isEmpty() ? "unnamed" : event);
     }
 
-    private void deauthorized(JsonNode payload, long eventAt) {
+    private void deauthorized(JsonNode payload, long eventAt, Instant deadline) {
         String appClientId = payload.path("client_id").asText("");
         if (!appClientId.isEmpty() && clientId.isPresent() && !clientId.get().equals(appClientId)) {
             return; // another app of the same subscription
@@ -87,21 +94,29 @@ public class WebhookEvents {
             return;
         }
         for (ConnectionInfo connection : connections.authorizedBy(userId)) {
-            revoke(connection.connectionId(), userId, eventAt);
+            revoke(connection.connectionId(), userId, eventAt, deadline);
         }
     }
 
     /** Revokes the connection if the event is about its current authorisation; re-read after a lost condition. */
-    private void revoke(String connectionId, String userId, long eventAt) {
+    private void revoke(String connectionId, String userId, long eventAt, Instant deadline) {
         String writeId = UUID.randomUUID().toString();
         for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
             Optional<ConnectionInfo> found = connections.describe(connectionId);
             if (found.isEmpty() || !undoneBy(found.get(), userId, eventAt)) {
                 return; // deleted, authorised again (by anyone) after the event, or revoked already
             }
-            if (connections.markRevoked(connectionId, found.get().version(), writeId).applied()) {
+            // a chain that Zoom had refused already needed a human: not a new occurrence, and its error stays
+            boolean occurrence = found.get().status() == ConnectionStatus.ACTIVE;
+            ConnectionError why = occurrence ? ConnectionError.appDeauthorized(Instant.ofEpochMilli(eventAt)) : null;
+            TokenStore.WriteOutcome revoked = connections.markRevoked(connectionId, found.get().version(), why,
+                    occurrence && alerts.announces(), writeId);
+            if (revoked.applied()) {
                 rotation.forget(connectionId);
                 LOG.infof("Connection %s revoked: Zoom user %s removed the app", connectionId, userId);
+                if (occurrence) {
+                    alerts.cameToNeedAHuman(connectionId, why, revoked.item().version(), deadline);
+                }
                 return;
             }
         }
@@ -114,13 +129,16 @@ public class WebhookEvents {
         return connection.status() != ConnectionStatus.REVOKED && userId.equals(connection.zoomUserId()) && eventAt > authorizedUpTo;
     }
 
-    private void meetingChanged(JsonNode meeting, String state, long eventAt) {
-        JsonNode id = meeting.path("id");
+    private void meetingChanged(JsonNode payload, boolean deleted, long eventAt) {
+        JsonNode id = payload.path("object").path("id");
         if (!id.canConvertToLong()) {
             return;
         }
+        MeetingChange change = MeetingChange.of(payload, deleted);
         for (RequestRecord record : requests.forMeeting(Long.toString(id.asLong()))) {
-            record(record, meeting, state, eventAt);
+            if (change.concerns(record.occurrenceId())) {
+                record(record, change, eventAt);
+            }
         }
     }
 
@@ -129,17 +147,17 @@ public class WebhookEvents {
      * no newer event set. Zoom's {@code meeting.updated} carries only the changed fields, so a late older event still
      * brings the fields it alone changed. A lost condition (another event recorded meanwhile) is tried again on the record as found.
      */
-    private void record(RequestRecord record, JsonNode meeting, String state, long eventAt) {
+    private void record(RequestRecord record, MeetingChange change, long eventAt) {
         RequestRecord seen = record;
         for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
             RequestRecord.MeetingEvents before = seen.meetingEvents();
             boolean newest = before == null || eventAt > before.latestAt();
             Map<String, Long> fieldTimes = before == null ? new HashMap<>() : new HashMap<>(before.fieldTimes());
-            String merged = state.equals("updated") ? mergedNewer(seen.resultBody(), meeting, eventAt, fieldTimes) : null;
+            String merged = change.mergedNewer(seen.resultBody(), eventAt, fieldTimes, json);
             if (!newest && merged == null) {
                 return; // a repeat, or older than what is recorded in every field it carries
             }
-            RequestRecord.MeetingEvents after = new RequestRecord.MeetingEvents(newest ? state : before.state(),
+            RequestRecord.MeetingEvents after = new RequestRecord.MeetingEvents(newest ? change.stateFor(record.occurrenceId()) : before.state(),
                     newest ? eventAt : before.latestAt(), (before == null ? 0 : before.applied()) + 1, fieldTimes);
             RequestStore.MeetingEventWrite write = requests.recordMeetingEvents(seen, after, merged);
             if (write.applied() || write.found() == null) {
@@ -148,43 +166,5 @@ public class WebhookEvents {
             seen = write.found();
         }
         LOG.warnf("Request %s kept changing; a meeting event was not recorded", record.key());
-    }
-
-    /**
-     * The stored answer with the event's fields that are newer than what set them before (objects such as {@code settings}
-     * field by field), noting their time in {@code fieldTimes}; null if no field is newer or there is no answer to merge into.
-     */
-    private String mergedNewer(String answer, JsonNode changes, long eventAt, Map<String, Long> fieldTimes) {
-        if (answer == null || answer.isEmpty()) {
-            return null;
-        }
-        try {
-            JsonNode stored = json.readTree(answer);
-            if (!(stored instanceof ObjectNode target)) {
-                return null;
-            }
-            return merge(target, changes, "", eventAt, fieldTimes) ? target.toString() : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static boolean merge(ObjectNode target, JsonNode changes, String prefix, long eventAt, Map<String, Long> fieldTimes) {
-        boolean changed = false;
-        for (Iterator<Map.Entry<String, JsonNode>> fields = changes.fields(); fields.hasNext();) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            if (prefix.isEmpty() && (field.getKey().equals("id") || field.getKey().equals("uuid"))) {
-                continue;
-            }
-            String path = prefix + field.getKey();
-            if (field.getValue().isObject() && target.get(field.getKey()) instanceof ObjectNode nested) {
-                changed |= merge(nested, field.getValue(), path + ".", eventAt, fieldTimes);
-            } else if (eventAt > fieldTimes.getOrDefault(path, 0L)) {
-                target.set(field.getKey(), field.getValue());
-                fieldTimes.put(path, eventAt);
-                changed = true;
-            }
-        }
-        return changed;
     }
 }

@@ -3,6 +3,7 @@ package dev.zoomscheduler.webhooks;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -18,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.InvocationDeadline;
 import dev.zoomscheduler.meetings.JsonBody;
 import dev.zoomscheduler.problems.ProblemException;
 
@@ -35,11 +37,13 @@ public class WebhookResource {
     private final WebhookSignature signature;
     private final WebhookEvents events;
     private final ObjectMapper json;
+    private final InvocationDeadline deadline;
 
-    public WebhookResource(WebhookSignature signature, WebhookEvents events, ObjectMapper json) {
+    public WebhookResource(WebhookSignature signature, WebhookEvents events, ObjectMapper json, InvocationDeadline deadline) {
         this.signature = signature;
         this.events = events;
         this.json = json;
+        this.deadline = deadline;
     }
 
     @Operation(summary = "Receive a Zoom event", description = "x-zm-signature = v0=hex(HMAC-SHA256(secret token, \"v0:{x-zm-request-timestamp}:{body}\")).")
@@ -50,7 +54,7 @@ public class WebhookResource {
     @POST
     public Response receive(@HeaderParam(WebhookSignature.TIMESTAMP_HEADER) String timestamp,
             @HeaderParam(WebhookSignature.SIGNATURE_HEADER) String signed, @Parameter(hidden = true) @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
-            byte[] body) {
+            @Context com.amazonaws.services.lambda.runtime.Context lambda, byte[] body) {
         signature.verify(timestamp, signed, body == null ? new byte[0] : body);
         JsonNode notification = JsonBody.object(contentType, body);
         String event = notification.path("event").asText("");
@@ -63,7 +67,7 @@ public class WebhookResource {
                     .put("encryptedToken", signature.encrypt(plainToken)).toString();
             return Response.ok(answer, MediaType.APPLICATION_JSON).build();
         }
-        events.handle(event, notification);
+        events.handle(event, notification, deadline.of(lambda));
         return Response.noContent().build();
     }
 }

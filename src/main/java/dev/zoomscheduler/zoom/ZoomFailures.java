@@ -5,8 +5,8 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
 
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
@@ -17,6 +17,13 @@ public final class ZoomFailures {
     /** Used when Zoom answers 429 without a usable {@code Retry-After}: its per-second limits clear within a second. */
     private static final Duration DEFAULT_RATE_LIMIT_WAIT = Duration.ofSeconds(1);
     private static final Duration UNAVAILABLE_WAIT = Duration.ofSeconds(5);
+    /**
+     * The wordings of Zoom's daily meeting create/update limit seen so far: "You have exceeded the daily rate limit (100) of
+     * Meeting Create/Update API requests ...", "Reached the maximum daily rate limit for this API ...", and the older "A
+     * maximum of 100 meetings can be created/updated for a single user in one day." Its body's code is 429, as the per-second
+     * limit's is: Zoom has no code of its own for it, so the message is what tells them apart.
+     */
+    private static final Pattern DAILY_LIMIT = Pattern.compile("\\b(daily|per day|in one day)\\b", Pattern.CASE_INSENSITIVE);
 
     private ZoomFailures() {
     }
@@ -81,11 +88,12 @@ public final class ZoomFailures {
 
     /**
      * Whether Zoom's 429 is the daily meeting create/update limit, which no retry before 00:00 UTC can pass: said by
-     * its {@code X-RateLimit-Type: Daily-limit} header or by its message (either may come without the other).
+     * its {@code X-RateLimit-Type: Daily-limit} header or by its message (either may come without the other, and without
+     * {@code Retry-After}).
      */
     private static boolean isDailyLimit(String rateLimitType, String zoomMessage) {
         return "daily-limit".equalsIgnoreCase(rateLimitType == null ? null : rateLimitType.trim())
-                || zoomMessage != null && zoomMessage.toLowerCase(Locale.ROOT).contains("daily rate limit");
+                || zoomMessage != null && DAILY_LIMIT.matcher(zoomMessage).find();
     }
 
     private static boolean isTimeout(Throwable failure) {

@@ -2,10 +2,15 @@ package dev.zoomscheduler.connections;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +18,8 @@ import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
 
+import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.OutcomeEventBus;
 import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomAndDynamo;
 import dev.zoomscheduler.testing.ZoomFake;
@@ -102,6 +109,50 @@ class ConnectionResourceTest {
 
         assertEquals(grant.refreshToken(), table.string(connection, "refreshToken"), "kept, so the removal can be repeated");
         given().delete("/connections/" + connection).then().statusCode(204);
+    }
+
+    @Test
+    void describesWhenEachConnectionWasLastRefreshedHereAndItsHealth() {
+        String run = UUID.randomUUID().toString();
+        String refreshed = "health-ok-" + run;
+        table.seedExpired(refreshed, zoom.authorize());
+        given().header("X-Zoom-Connection", refreshed).get("/meetings").then().statusCode(200);
+        String seeded = "health-seeded-" + run;
+        table.seed(seeded, zoom.authorize());
+        String failing = "health-failing-" + run;
+        table.seedExpired(failing, zoom.authorize());
+        zoom.failNext("POST", "/oauth/token", 1, 503, Map.of(), "{\"reason\":\"Service unavailable\"}");
+        given().header("X-Zoom-Connection", failing).get("/meetings").then().statusCode(502);
+        String refused = "health-refused-" + run;
+        ZoomFake.Grant dead = zoom.authorize();
+        table.seedExpired(refused, dead);
+        zoom.revoke(dead.chainId());
+        OutcomeEventBus.Subscriber subscriber = new OutcomeEventBus(MotoServer.shared().endpoint()).subscribe(refused);
+        given().header("X-Zoom-Connection", refused).get("/meetings").then().statusCode(409);
+        given().header("X-Zoom-Connection", refused).get("/meetings").then().statusCode(409); // no second occurrence
+
+        Response ok = given().get("/connections/" + refreshed);
+        ok.then().statusCode(200).body("health", equalTo("ok")).body("$", not(hasKey("lastError")));
+        Instant last = Instant.parse(ok.jsonPath().getString("lastRefreshedAt"));
+        assertTrue(Duration.between(last, Instant.now()).abs().toSeconds() < 60, "ISO-8601 UTC, just now: " + last);
+        given().get("/connections/" + seeded).then().body("health", equalTo("ok")).body("$", not(hasKey("lastRefreshedAt")));
+        given().get("/connections/" + failing).then().body("status", equalTo("active")).body("health", equalTo("refresh_failing"))
+                .body("lastError.reason", equalTo("zoom-unavailable")).body("lastError.when", notNullValue());
+        given().get("/connections/" + refused).then().body("status", equalTo("reauthorization_required"))
+                .body("health", equalTo("reauthorization_required")).body("lastError.reason", equalTo("refresh_token_refused"));
+        assertEquals(1, subscriber.await(2, Duration.ofSeconds(3)).size(), "Connection Needs Reauthorization, once");
+        boolean listed = false;
+        String next = "";
+        do {
+            Response page = given().queryParam("page_size", 300).queryParam("next_page_token", next).get("/connections");
+            for (Map<String, Object> connection : page.jsonPath().<Map<String, Object>>getList("connections")) {
+                if (failing.equals(connection.get("id"))) {
+                    listed = "refresh_failing".equals(connection.get("health"));
+                }
+            }
+            next = page.jsonPath().getString("next_page_token");
+        } while (!next.isEmpty() && !listed);
+        assertTrue(listed, "GET /connections shows the health too");
     }
 
     @Test

@@ -124,6 +124,7 @@ class QueueBatchTest {
                 new Message("bad-meeting-id", "{\"action\":\"delete\",\"meetingId\":\"../1\"}"),
                 new Message("bad-topic", "{\"action\":\"create\",\"meeting\":{\"topic\":" + "\"" + "x".repeat(201) + "\"}}"),
                 new Message("bad-key", "{\"action\":\"create\",\"idempotencyKey\":\"has space\",\"meeting\":{}}"),
+                new Message("keep-alive-and-more", "{\"action\":\"keep-alive\",\"connectionId\":\"default\"}"),
                 new Message("unknown-connection", create("k-" + UUID.randomUUID(), "me", "x").replace(connection, "nobody-" + UUID.randomUUID())));
         int calls = zoom.apiCallCount();
 

@@ -68,14 +68,20 @@ class FaultExplorerTest {
 
     @Test
     void withoutTheLeaseCheckItFindsARefreshSentOutsideItsLease() {
-        assertFinds(new World.Controls(false, Duration.ofSeconds(30)), violation -> violation.startsWith("a refresh of"),
+        assertFinds(new World.Controls(false, Duration.ofSeconds(30), true), violation -> violation.startsWith("a refresh of"),
                 "the lease check switched off");
     }
 
     @Test
     void withoutTheInDoubtWaitItFindsASecondMeetingForOneKey() {
-        assertFinds(new World.Controls(true, Duration.ZERO), violation -> violation.contains("meetings made for it")
+        assertFinds(new World.Controls(true, Duration.ZERO, true), violation -> violation.contains("meetings made for it")
                 || violation.contains("orphaned") || violation.contains("made for"), "the in-doubt wait switched off");
+    }
+
+    @Test
+    void withoutTheTimeOfTheLastRefreshItFindsAnIdleChainRefreshedTwiceByTheKeepAlive() {
+        assertFinds(new World.Controls(true, Duration.ofSeconds(30), false), violation -> violation.startsWith(World.DAVE + ": the keep-alive"),
+                "the refresh time not kept");
     }
 
     /** A negative control: with one safeguard off, the explorer must find the violation it exists to prevent, within its budget. */

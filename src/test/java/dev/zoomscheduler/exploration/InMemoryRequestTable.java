@@ -74,7 +74,7 @@ final class InMemoryRequestTable implements RequestStore {
             return Completion.MEETING_TAKEN;
         }
         records.put(key, new RequestRecord(key, RequestStatus.COMPLETED, r.fingerprint(), r.operation(), r.connectionId(),
-                meetingId != null ? meetingId : r.meetingId(), attempt, r.startedAt(), r.attemptDeadline(), r.inProgressUntil(),
+                meetingId != null ? meetingId : r.meetingId(), r.occurrenceId(), attempt, r.startedAt(), r.attemptDeadline(), r.inProgressUntil(),
                 r.expiresAt(), nowMillis, status, body, r.problem(), r.meetingEvents(), r.firstStartedAt(), r.attempts(), r.abandonedAt(),
                 r.sentAt(), r.ambiguousAt(), event != null ? event : r.unpublishedEvent()));
         if (meetingId != null) {
@@ -116,7 +116,7 @@ final class InMemoryRequestTable implements RequestStore {
         }
         String body = resultBody != null && seen.resultBody() != null ? resultBody : r.resultBody();
         records.put(r.key(), new RequestRecord(r.key(), r.status(), r.fingerprint(), r.operation(), r.connectionId(), r.meetingId(),
-                r.attempt(), r.startedAt(), r.attemptDeadline(), r.inProgressUntil(), r.expiresAt(), r.completedAt(), r.resultStatus(), body,
+                r.occurrenceId(), r.attempt(), r.startedAt(), r.attemptDeadline(), r.inProgressUntil(), r.expiresAt(), r.completedAt(), r.resultStatus(), body,
                 r.problem(), events, r.firstStartedAt(), r.attempts(), r.abandonedAt(), r.sentAt(), r.ambiguousAt(), r.unpublishedEvent()));
         return new MeetingEventWrite(true, null);
     }
@@ -128,7 +128,7 @@ final class InMemoryRequestTable implements RequestStore {
             return false;
         }
         records.put(key, new RequestRecord(key, RequestStatus.FAILED, r.fingerprint(), r.operation(), r.connectionId(), r.meetingId(),
-                attempt, r.startedAt(), r.attemptDeadline(), r.inProgressUntil(), r.expiresAt(), nowMillis, r.resultStatus(), r.resultBody(),
+                r.occurrenceId(), attempt, r.startedAt(), r.attemptDeadline(), r.inProgressUntil(), r.expiresAt(), nowMillis, r.resultStatus(), r.resultBody(),
                 problem, r.meetingEvents(), r.firstStartedAt(), r.attempts(), r.abandonedAt(), r.sentAt(), r.ambiguousAt(),
                 event != null ? event : r.unpublishedEvent()));
         return true;
@@ -139,7 +139,7 @@ final class InMemoryRequestTable implements RequestStore {
         RequestRecord r = records.get(key);
         if (r != null && event.equals(r.unpublishedEvent())) {
             records.put(key, new RequestRecord(key, r.status(), r.fingerprint(), r.operation(), r.connectionId(), r.meetingId(),
-                    r.attempt(), r.startedAt(), r.attemptDeadline(), r.inProgressUntil(), r.expiresAt(), r.completedAt(), r.resultStatus(),
+                    r.occurrenceId(), r.attempt(), r.startedAt(), r.attemptDeadline(), r.inProgressUntil(), r.expiresAt(), r.completedAt(), r.resultStatus(),
                     r.resultBody(), r.problem(), r.meetingEvents(), r.firstStartedAt(), r.attempts(), r.abandonedAt(), r.sentAt(), r.ambiguousAt(),
                     null));
         }
@@ -158,7 +158,7 @@ final class InMemoryRequestTable implements RequestStore {
         RequestRecord r = records.get(key);
         if (running(r, attempt)) {
             records.put(key, new RequestRecord(key, r.status(), r.fingerprint(), r.operation(), r.connectionId(), r.meetingId(),
-                    r.attempt(), r.startedAt(), r.attemptDeadline(), inProgressUntil, r.expiresAt(), r.completedAt(), r.resultStatus(),
+                    r.occurrenceId(), r.attempt(), r.startedAt(), r.attemptDeadline(), inProgressUntil, r.expiresAt(), r.completedAt(), r.resultStatus(),
                     r.resultBody(), r.problem(), r.meetingEvents(), r.firstStartedAt(), r.attempts(), nowMillis, sent ? nowMillis : r.sentAt(),
                     ambiguousAt > 0 ? ambiguousAt : r.ambiguousAt(), r.unpublishedEvent()));
         }

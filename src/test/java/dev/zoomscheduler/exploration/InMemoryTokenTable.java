@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import dev.zoomscheduler.tokens.ConnectionError;
 import dev.zoomscheduler.tokens.ConnectionInfo;
 import dev.zoomscheduler.tokens.ConnectionKind;
 import dev.zoomscheduler.tokens.ConnectionStatus;
@@ -25,15 +26,20 @@ import dev.zoomscheduler.tokens.ZoomIdentity;
 final class InMemoryTokenTable implements TokenStore, ConnectionStore {
 
     private final Map<String, Row> rows = new TreeMap<>();
+    /** For each connection, how many times a write ended its usable chain: the occurrences that must each be announced. */
+    private final Map<String, Integer> chainEnds = new TreeMap<>();
     /** For each connection, the instance whose write took the lease now in the item (null: a write that landed late). */
     private final Map<String, Object> leaseTakenBy = new TreeMap<>();
     private final Simulation sim;
     /** A negative control: with false, every lease write succeeds, whatever holds the item (the explorer must notice). */
     private final boolean leasesHonoured;
+    /** A negative control: with false, no write keeps when the chain was refreshed (every keep-alive run finds it due). */
+    private final boolean refreshTimesKept;
 
-    InMemoryTokenTable(Simulation sim, boolean leasesHonoured) {
+    InMemoryTokenTable(Simulation sim, boolean leasesHonoured, boolean refreshTimesKept) {
         this.sim = sim;
         this.leasesHonoured = leasesHonoured;
+        this.refreshTimesKept = refreshTimesKept;
     }
 
     /**
@@ -52,12 +58,36 @@ final class InMemoryTokenTable implements TokenStore, ConnectionStore {
         return token.refreshLeaseUntil() + 2000 < nowMillis ? "after its lease ran out" : null;
     }
 
-    /** One item: the token as the protocol reads it, and what descriptions add. */
-    private record Row(StoredToken token, String scope, long refreshedAt, long authorizedAt, String zoomAccountId) {
+    synchronized int chainEnds(String connectionId) {
+        return chainEnds.getOrDefault(connectionId, 0);
+    }
+
+    private void countEnd(Row row) {
+        if (row.token().status() == ConnectionStatus.ACTIVE) {
+            chainEnds.merge(row.token().connectionId(), 1, Integer::sum);
+        }
+    }
+
+    /**
+     * One item: the token as the protocol reads it, and what descriptions add.
+     *
+     * @param lastError the connection's last error (its health), null if none since the last success
+     * @param eventPending whether the event of its chain's end is not published yet
+     */
+    private record Row(StoredToken token, String scope, long authorizedAt, String zoomAccountId, ConnectionError lastError,
+            boolean eventPending) {
+
+        Row with(StoredToken after) {
+            return new Row(after, scope, authorizedAt, zoomAccountId, lastError, eventPending);
+        }
+
+        Row health(ConnectionError error, boolean pending) {
+            return new Row(token, scope, authorizedAt, zoomAccountId, error, pending);
+        }
     }
 
     synchronized void seed(StoredToken token) {
-        rows.put(token.connectionId(), new Row(token, null, 0, 0, null));
+        rows.put(token.connectionId(), new Row(token, null, 0, null, null, false));
     }
 
     @Override
@@ -76,10 +106,10 @@ final class InMemoryTokenTable implements TokenStore, ConnectionStore {
         StoredToken leased = new StoredToken(base.connectionId(), base.accessToken(), base.refreshToken(), base.expiresAt(),
                 base.version() + 1, base.status(), seen.kind() == ConnectionKind.ACCOUNT ? ConnectionKind.ACCOUNT : base.kind(),
                 seen.kind() == ConnectionKind.ACCOUNT ? seen.accountId() : base.accountId(), owner, leaseUntil.toEpochMilli(),
-                base.zoomUserId(), writeId, base.authorizationId());
+                base.zoomUserId(), writeId, base.authorizationId(), base.refreshedAt());
         Simulation.Actor actor = sim.current();
         leaseTakenBy.put(seen.connectionId(), actor == null ? null : actor.instance);
-        return applied(row, leased, null);
+        return applied(row, leased);
     }
 
     @Override
@@ -92,33 +122,37 @@ final class InMemoryTokenTable implements TokenStore, ConnectionStore {
         StoredToken base = row != null ? row.token() : StoredToken.newAccountConnection(seen.connectionId(), seen.accountId());
         StoredToken stored = new StoredToken(base.connectionId(), grant.accessToken(), account ? base.refreshToken() : grant.refreshToken(),
                 grant.expiresAt(), base.version() + 1, ConnectionStatus.ACTIVE, account ? ConnectionKind.ACCOUNT : base.kind(),
-                account ? seen.accountId() : base.accountId(), null, 0, base.zoomUserId(), writeId, base.authorizationId());
+                account ? seen.accountId() : base.accountId(), null, 0, base.zoomUserId(), writeId, base.authorizationId(),
+                refreshTimesKept ? grant.issuedAt().getEpochSecond() : 0);
+        // healthy again: no error, and no pending event of an end that is over
         rows.put(seen.connectionId(), new Row(stored, grant.scope() != null || row == null ? grant.scope() : row.scope(),
-                grant.issuedAt().getEpochSecond(), row == null ? 0 : row.authorizedAt(), row == null ? null : row.zoomAccountId()));
+                row == null ? 0 : row.authorizedAt(), row == null ? null : row.zoomAccountId(), null, false));
         return new WriteOutcome(true, stored);
     }
 
     @Override
-    public synchronized WriteOutcome releaseRefreshLease(StoredToken seen, String writeId) {
+    public synchronized WriteOutcome releaseRefreshLease(StoredToken seen, ConnectionError failure, String writeId) {
         Row row = rows.get(seen.connectionId());
         if (!atVersion(row, seen.version()) || row == null) {
             return failed(row, writeId);
         }
         StoredToken t = row.token();
-        return applied(row, new StoredToken(t.connectionId(), t.accessToken(), t.refreshToken(), t.expiresAt(), t.version() + 1,
-                t.status(), t.kind(), t.accountId(), null, 0, t.zoomUserId(), writeId, t.authorizationId()), null);
+        return applied(row.health(failure, row.eventPending()), new StoredToken(t.connectionId(), t.accessToken(), t.refreshToken(),
+                t.expiresAt(), t.version() + 1, t.status(), t.kind(), t.accountId(), null, 0, t.zoomUserId(), writeId, t.authorizationId(),
+                t.refreshedAt()));
     }
 
     @Override
-    public synchronized WriteOutcome markReauthorizationRequired(StoredToken seen, String writeId) {
+    public synchronized WriteOutcome markReauthorizationRequired(StoredToken seen, ConnectionError why, boolean eventPending, String writeId) {
         Row row = rows.get(seen.connectionId());
         if (!atVersion(row, seen.version()) || row == null || !seen.refreshToken().equals(row.token().refreshToken())) {
             return failed(row, writeId);
         }
         StoredToken t = row.token();
-        return applied(row, new StoredToken(t.connectionId(), t.accessToken(), t.refreshToken(), t.expiresAt(), t.version() + 1,
-                ConnectionStatus.REAUTHORIZATION_REQUIRED, t.kind(), t.accountId(), null, 0, t.zoomUserId(), writeId,
-                t.authorizationId()), null);
+        countEnd(row);
+        return applied(row.health(why, eventPending || row.eventPending()), new StoredToken(t.connectionId(), t.accessToken(),
+                t.refreshToken(), t.expiresAt(), t.version() + 1, ConnectionStatus.REAUTHORIZATION_REQUIRED, t.kind(), t.accountId(), null,
+                0, t.zoomUserId(), writeId, t.authorizationId(), t.refreshedAt()));
     }
 
     @Override
@@ -129,22 +163,45 @@ final class InMemoryTokenTable implements TokenStore, ConnectionStore {
             return failed(row, authorizationId);
         }
         long version = row == null ? 1 : row.token().version() + 1;
-        StoredToken stored = new StoredToken(connectionId, grant.accessToken(), grant.refreshToken(), grant.expiresAt(), version,
-                ConnectionStatus.ACTIVE, ConnectionKind.USER, null, null, 0, identity.userId(), authorizationId, authorizationId);
         long at = grant.issuedAt().getEpochSecond();
-        rows.put(connectionId, new Row(stored, grant.scope(), at, at, identity.accountId()));
+        StoredToken stored = new StoredToken(connectionId, grant.accessToken(), grant.refreshToken(), grant.expiresAt(), version,
+                ConnectionStatus.ACTIVE, ConnectionKind.USER, null, null, 0, identity.userId(), authorizationId, authorizationId,
+                refreshTimesKept ? at : 0);
+        rows.put(connectionId, new Row(stored, grant.scope(), at, identity.accountId(), null, false));
         return new WriteOutcome(true, stored);
     }
 
     @Override
-    public synchronized WriteOutcome markRevoked(String connectionId, long seenVersion, String writeId) {
+    public synchronized WriteOutcome markRevoked(String connectionId, long seenVersion, ConnectionError why, boolean eventPending,
+            String writeId) {
         Row row = rows.get(connectionId);
         if (!atVersion(row, seenVersion) || row == null) {
             return failed(row, writeId);
         }
         StoredToken t = row.token();
-        return applied(row, new StoredToken(connectionId, null, null, 0, t.version() + 1, ConnectionStatus.REVOKED, t.kind(), t.accountId(),
-                null, 0, t.zoomUserId(), writeId, t.authorizationId()), null);
+        countEnd(row);
+        return applied(row.health(why != null ? why : row.lastError(), eventPending || row.eventPending()), new StoredToken(connectionId,
+                null, null, 0, t.version() + 1, ConnectionStatus.REVOKED, t.kind(), t.accountId(), null, 0, t.zoomUserId(), writeId,
+                t.authorizationId(), t.refreshedAt()));
+    }
+
+    @Override
+    public synchronized WriteOutcome noteReauthorizationAnnounced(String connectionId, long seenVersion, String writeId) {
+        Row row = rows.get(connectionId);
+        if (!atVersion(row, seenVersion) || row == null) {
+            return failed(row, writeId);
+        }
+        StoredToken t = row.token();
+        return applied(row.health(row.lastError(), false), new StoredToken(t.connectionId(), t.accessToken(), t.refreshToken(),
+                t.expiresAt(), t.version() + 1, t.status(), t.kind(), t.accountId(), t.refreshLeaseOwner(), t.refreshLeaseUntil(),
+                t.zoomUserId(), writeId, t.authorizationId(), t.refreshedAt()));
+    }
+
+    @Override
+    public synchronized List<ConnectionInfo> keepAliveCandidates(long refreshedBefore) {
+        return rows.values().stream().filter(row -> row.eventPending() || row.token().kind() == ConnectionKind.USER
+                && row.token().status() == ConnectionStatus.ACTIVE && row.token().refreshedAt() < refreshedBefore)
+                .map(InMemoryTokenTable::info).toList();
     }
 
     @Override
@@ -181,8 +238,8 @@ final class InMemoryTokenTable implements TokenStore, ConnectionStore {
 
     private static ConnectionInfo info(Row row) {
         StoredToken t = row.token();
-        return new ConnectionInfo(t.connectionId(), t.kind(), t.status(), t.accountId(), row.scope(), t.expiresAt(), row.refreshedAt(),
-                row.authorizedAt(), t.zoomUserId(), row.zoomAccountId(), t.version());
+        return new ConnectionInfo(t.connectionId(), t.kind(), t.status(), t.accountId(), row.scope(), t.expiresAt(), t.refreshedAt(),
+                row.authorizedAt(), t.zoomUserId(), row.zoomAccountId(), t.version(), row.lastError(), row.eventPending());
     }
 
     /** DynamoDbTokenStore's version condition: version 0 stands for an item without one, or none at all. */
@@ -191,9 +248,9 @@ final class InMemoryTokenTable implements TokenStore, ConnectionStore {
         return version == seenVersion;
     }
 
-    private WriteOutcome applied(Row row, StoredToken after, String scope) {
-        rows.put(after.connectionId(), row == null ? new Row(after, scope, 0, 0, null)
-                : new Row(after, scope != null ? scope : row.scope(), row.refreshedAt(), row.authorizedAt(), row.zoomAccountId()));
+    /** A write of {@code after} over {@code row} (null: none yet), which keeps what descriptions add. */
+    private WriteOutcome applied(Row row, StoredToken after) {
+        rows.put(after.connectionId(), row == null ? new Row(after, null, 0, null, null, false) : row.with(after));
         return new WriteOutcome(true, after);
     }
 

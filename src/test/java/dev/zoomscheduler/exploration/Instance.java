@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.Backoff;
 import dev.zoomscheduler.connections.Installation;
+import dev.zoomscheduler.connections.KeepAliveRun;
+import dev.zoomscheduler.connections.KeepAliveSettings;
 import dev.zoomscheduler.connections.PendingInstallStore;
 import dev.zoomscheduler.idempotency.Announcements;
 import dev.zoomscheduler.idempotency.Idempotency;
@@ -20,6 +22,7 @@ import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.tokens.ClientSecret;
 import dev.zoomscheduler.tokens.ConnectionStore;
 import dev.zoomscheduler.tokens.DefaultAccountConnection;
+import dev.zoomscheduler.tokens.ReauthorizationAlerts;
 import dev.zoomscheduler.tokens.RefreshBudget;
 import dev.zoomscheduler.tokens.TokenRotation;
 import dev.zoomscheduler.tokens.TokenSettings;
@@ -44,6 +47,7 @@ final class Instance {
     final Installation installation;
     final WebhookEvents webhooks;
     final Announcements announcements;
+    final KeepAliveRun keepAlive;
 
     Instance(String name, Duration skew, World world) {
         this.name = name;
@@ -63,7 +67,8 @@ final class Instance {
         RefreshBudget budget = new RefreshBudget(Duration.ofSeconds(8), Duration.ofSeconds(3), Duration.ofSeconds(15), secret);
         Metrics metrics = new Metrics(json, clock, "Explorer", false);
         DefaultAccountConnection noAccount = new DefaultAccountConnection(Optional.empty());
-        this.rotation = new TokenRotation(tokenStore, noAccount, tokenEndpoint, clock, TOKEN_SETTINGS, budget, metrics, backoff);
+        ReauthorizationAlerts alerts = new ReauthorizationAlerts(world.bus, connectionStore, metrics, clock);
+        this.rotation = new TokenRotation(tokenStore, noAccount, tokenEndpoint, clock, TOKEN_SETTINGS, budget, metrics, alerts, backoff);
         ZoomCaller caller = new ZoomCaller(rotation, json, clock, CALL_SETTINGS, metrics, backoff);
         this.meetings = new Meetings(world.zoom.meetingsClient(), caller);
         this.announcements = new Announcements(world.bus, requestStore, clock);
@@ -71,7 +76,9 @@ final class Instance {
         this.scheduler = new MeetingScheduler(meetings, idempotency, new MeetingAdoption(meetings, requestStore, json), json);
         this.installation = new Installation(pending, connectionStore, tokenStore, noAccount, tokenEndpoint, world.zoom.userClient(), rotation,
                 budget, json, clock, "https://zoom.example", Duration.ofSeconds(600));
-        this.webhooks = new WebhookEvents(connectionStore, requestStore, rotation, json, clock, metrics, Optional.of(SimulatedZoom.CLIENT_ID));
+        this.webhooks = new WebhookEvents(connectionStore, requestStore, rotation, alerts, json, clock, metrics,
+                Optional.of(SimulatedZoom.CLIENT_ID));
+        this.keepAlive = new KeepAliveRun(connectionStore, rotation, alerts, noAccount, KEEP_ALIVE_SETTINGS, metrics, clock);
     }
 
     @Override
@@ -98,6 +105,19 @@ final class Instance {
         @Override
         public Duration waitTimeout() {
             return Duration.ofSeconds(10);
+        }
+    };
+
+    /** KEEPALIVE_* with their defaults. */
+    private static final KeepAliveSettings KEEP_ALIVE_SETTINGS = new KeepAliveSettings() {
+        @Override
+        public int afterDays() {
+            return 7;
+        }
+
+        @Override
+        public int maxConnections() {
+            return 100;
         }
     };
 

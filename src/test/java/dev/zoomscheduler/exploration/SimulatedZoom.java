@@ -144,6 +144,11 @@ final class SimulatedZoom {
         return refreshTokens.get(value);
     }
 
+    /** How many of the chain's refresh tokens Zoom exchanged: the refreshes it carried out. */
+    synchronized long refreshesOf(String chainId) {
+        return refreshTokens.values().stream().filter(token -> token.chainId.equals(chainId) && token.exchanged).count();
+    }
+
     /** Refresh tokens that were presented again after Zoom had exchanged them (invalid_grant). */
     synchronized List<RefreshToken> reusedTokens() {
         return List.copyOf(reusedTokens);
@@ -205,18 +210,19 @@ final class SimulatedZoom {
                 return apiCall(API_TIMEOUT_MILLIS, true, authorization, caller -> createMeeting(caller, userId, meeting, key));
             }
 
+            // The explored workload books single meetings: no call names an occurrence (the Zoom fake has them).
             @Override
-            public Uni<Response> get(String authorization, String meetingId) {
+            public Uni<Response> get(String authorization, String meetingId, String occurrenceId, Boolean showPreviousOccurrences) {
                 return apiCall(API_TIMEOUT_MILLIS, false, authorization, caller -> getMeeting(meetingId));
             }
 
             @Override
-            public Uni<Response> update(String authorization, String meetingId, byte[] changes) {
+            public Uni<Response> update(String authorization, String meetingId, String occurrenceId, byte[] changes) {
                 return apiCall(API_TIMEOUT_MILLIS, true, authorization, caller -> updateMeeting(meetingId, changes));
             }
 
             @Override
-            public Uni<Response> delete(String authorization, String meetingId) {
+            public Uni<Response> delete(String authorization, String meetingId, String occurrenceId) {
                 return apiCall(API_TIMEOUT_MILLIS, true, authorization, caller -> deleteMeeting(meetingId));
             }
 

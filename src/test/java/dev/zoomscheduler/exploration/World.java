@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.zoomscheduler.connections.KeepAliveRun;
 import dev.zoomscheduler.idempotency.Idempotency.Refusals;
 import dev.zoomscheduler.idempotency.IdempotencySettings;
 import dev.zoomscheduler.idempotency.RequestRecord;
@@ -27,9 +28,12 @@ import dev.zoomscheduler.idempotency.RequestStatus;
 import dev.zoomscheduler.meetings.ListQuery;
 import dev.zoomscheduler.meetings.MeetingCommand;
 import dev.zoomscheduler.outcomes.OutcomeEvent;
+import dev.zoomscheduler.outcomes.OutcomeEvents;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.problems.ProblemType;
+import dev.zoomscheduler.tokens.ConnectionHealth;
+import dev.zoomscheduler.tokens.ConnectionInfo;
 import dev.zoomscheduler.tokens.ConnectionKind;
 import dev.zoomscheduler.tokens.ConnectionStatus;
 import dev.zoomscheduler.tokens.StoredToken;
@@ -37,13 +41,20 @@ import dev.zoomscheduler.tokens.StoredToken;
 /**
  * One explored schedule: the shared tables, Zoom and EventBridge; Lambda instances made, reused and lost as callers come;
  * the callers of a small, contentious workload (one booking sent twice, an identical booking under another key, reads that
- * need refreshes, an install clicked twice, Zoom's edits of a booked meeting delivered out of order); then a calm phase in
- * which every caller's request is taken to its end; then the invariants.
+ * need refreshes, an install clicked twice, Zoom's edits of a booked meeting delivered out of order, the keep-alive run,
+ * often twice at once, on connections that are due: Alice's, which the others use too, and Dave's, idle); then a calm phase
+ * in which every caller's request and a last keep-alive run are taken to their end; then the invariants.
  */
 final class World {
 
     static final String ALICE = "alice";
     static final String CAROL = "carol";
+    /** An idle connection: only the keep-alive touches it. */
+    static final String DAVE = "dave";
+    /** A keep-alive message is alone in its batch (BatchSize 1): its invocation has the function's whole timeout. */
+    private static final long KEEP_ALIVE_BUDGET_MILLIS = 29_000;
+    /** SQS delivers a message again after its visibility timeout when its invocation did not answer. */
+    private static final long VISIBILITY_TIMEOUT_MILLIS = 180_000;
     private static final String REDIRECT_URI = "https://api.example/oauth/callback";
     /** How long Zoom may take to carry out what it accepted: the product promises correctness within its in-doubt period. */
     private static final long ZOOM_LATE_WINDOW_MILLIS = 29_000;
@@ -67,19 +78,20 @@ final class World {
     private final Map<String, String> bookings = new LinkedHashMap<>();
     private final Set<String> deliveredEdits = new java.util.HashSet<>();
     private boolean installed;
+    private String daveChain;
     private final List<String> violations = new ArrayList<>();
     private final Map<String, Integer> excused = new HashMap<>();
 
     /** What a negative control switches off; the real product has both on. */
-    record Controls(boolean leasesHonoured, Duration inDoubt) {
-        static final Controls PRODUCT = new Controls(true, Duration.ofSeconds(30));
+    record Controls(boolean leasesHonoured, Duration inDoubt, boolean refreshTimesKept) {
+        static final Controls PRODUCT = new Controls(true, Duration.ofSeconds(30), true);
     }
 
     World(long seed, Controls controls) {
         this.seed = seed;
         this.sim = new Simulation(seed, Instant.parse("2026-12-05T09:00:00Z").toEpochMilli() + seed % 86_400_000);
         this.faults = new Faults(sim, 4 + (int) sim.below(10));
-        this.tokens = new InMemoryTokenTable(sim, controls.leasesHonoured());
+        this.tokens = new InMemoryTokenTable(sim, controls.leasesHonoured(), controls.refreshTimesKept());
         this.zoom = new SimulatedZoom(sim, faults, json, ZOOM_LATE_WINDOW_MILLIS, this::refreshSent);
         this.bus = new SimulatedBus(sim, faults);
         this.idempotencySettings = Instance.idempotencySettings(controls.inDoubt());
@@ -89,8 +101,13 @@ final class World {
     List<String> explore() {
         SimulatedZoom.Issued alice = zoom.authorizeDirectly("user-alice");
         long expiresAt = sim.now() / 1000 + sim.below(700); // within the refresh margin, or not far from it
+        // never refreshed here: due for the keep-alive, whose run meets the requests that refresh her token
         tokens.seed(new StoredToken(ALICE, alice.accessToken(), alice.refreshToken(), expiresAt, 1, ConnectionStatus.ACTIVE,
-                ConnectionKind.USER, null, null, 0, "user-alice", null, null));
+                ConnectionKind.USER, null, null, 0, "user-alice", null, null, 0));
+        SimulatedZoom.Issued dave = zoom.authorizeDirectly("user-dave");
+        daveChain = zoom.chainOfRefreshToken(dave.refreshToken()).id;
+        tokens.seed(new StoredToken(DAVE, dave.accessToken(), dave.refreshToken(), sim.now() / 1000 + 3000, 1, ConnectionStatus.ACTIVE,
+                ConnectionKind.USER, null, null, 0, "user-dave", null, null, sim.now() / 1000 - 8 * 86_400 - sim.below(86_400)));
         String booking = "{\"topic\":\"Consultation\",\"type\":2,\"start_time\":\"2026-12-15T01:00:00Z\",\"duration\":30}";
         bookings.put("booking-1", booking);
         bookings.put("booking-2", booking); // another booking, identical: the same host, topic and time
@@ -100,6 +117,11 @@ final class World {
         sim.spawn("reader", sim.below(30_000), this::read);
         sim.spawn("installer", sim.below(10_000), this::install);
         sim.spawn("zoom-edits", 5000, this::editAndNotify);
+        long scheduled = sim.below(30_000);
+        sim.spawn("keep-alive", scheduled, this::keepAlive);
+        if (sim.chance(0.7)) {
+            sim.spawn("keep-alive-overlapping", scheduled + sim.below(3000), this::keepAlive); // two runs at once
+        }
         sim.run();
 
         faults.calm();
@@ -109,6 +131,7 @@ final class World {
         for (int i = 0; i < MOST_INSTANCES; i++) {
             sim.spawn("toucher-" + i, sim.now() + 1, this::read); // every warm instance serves one more request
         }
+        sim.spawn("keep-alive-settler", sim.now() + 2, this::settleKeepAlive);
         sim.run();
         if (sim.failure() != null) {
             violations.add("an actor failed: " + sim.failure());
@@ -117,6 +140,8 @@ final class World {
         checkMeetings();
         checkEvents();
         checkEdits();
+        checkKeepAlive();
+        checkReauthorizationEvents();
         return violations;
     }
 
@@ -225,7 +250,7 @@ final class World {
         for (ObjectNode notification : deliveries) {
             for (int retry = 0; retry < 4; retry++) { // Zoom retries a failed delivery (sooner here than its minutes)
                 Answer answer = invoke(actor, null, (instance, deadline) -> {
-                    instance.webhooks.handle("meeting.updated", notification);
+                    instance.webhooks.handle("meeting.updated", notification, deadline);
                     return new Answer(204, 0, null);
                 });
                 if (answer.status() == 204) {
@@ -237,6 +262,35 @@ final class World {
         }
     }
 
+    /** The keep-alive schedule's message: a run on some instance, delivered again after the visibility timeout if it did not end. */
+    private void keepAlive(Simulation.Actor actor) {
+        for (int receive = 0; receive < 3; receive++) {
+            Answer answer = invoke(actor, null, KEEP_ALIVE_BUDGET_MILLIS, (instance, deadline) -> {
+                instance.keepAlive.run(deadline);
+                return new Answer(200, 0, null);
+            });
+            if (answer.status() == 200) {
+                return;
+            }
+            sim.spend(VISIBILITY_TIMEOUT_MILLIS);
+        }
+    }
+
+    /** The next scheduled runs, in calm: until one leaves nothing due that it could do. */
+    private void settleKeepAlive(Simulation.Actor actor) {
+        for (int run = 0; run < 5; run++) {
+            KeepAliveRun.Report[] report = new KeepAliveRun.Report[1];
+            Answer answer = invoke(actor, null, KEEP_ALIVE_BUDGET_MILLIS, (instance, deadline) -> {
+                report[0] = instance.keepAlive.run(deadline);
+                return new Answer(200, 0, null);
+            });
+            if (answer.status() == 200 && report[0].left() == 0 && report[0].failing() == 0) {
+                return;
+            }
+            sim.spend(1000);
+        }
+    }
+
     // ---- Lambda: instances and invocations ------------------------------------------------------------------------------
 
     /**
@@ -244,9 +298,13 @@ final class World {
      * (RememberedOutcomes). A stopped instance is gone, and its caller hears nothing.
      */
     private Answer invoke(Simulation.Actor actor, String requestKey, BiFunction<Instance, Instant, Answer> work) {
+        return invoke(actor, requestKey, 3000 + sim.below(26_000), work);
+    }
+
+    /** @param budget the invocation's time left when its work begins (a message late in a batch has little) */
+    private Answer invoke(Simulation.Actor actor, String requestKey, long budget, BiFunction<Instance, Instant, Answer> work) {
         Instance instance = idle.isEmpty() || instancesMade < MOST_INSTANCES && sim.chance(0.2) ? newInstance()
                 : idle.remove((int) sim.below(idle.size()));
-        long budget = 3000 + sim.below(26_000);
         actor.invocation(sim.now() + budget);
         actor.instance = instance;
         actor.requestKey = requestKey;
@@ -298,7 +356,7 @@ final class World {
 
     /** A connection's stored refresh token is Zoom's live one, unless Zoom itself refused the chain; no token refreshed twice. */
     private void checkChains() {
-        for (String connection : List.of(ALICE, CAROL)) {
+        for (String connection : List.of(ALICE, CAROL, DAVE)) {
             StoredToken item = tokens.read(connection).orElse(null);
             if (item == null || item.refreshToken() == null) {
                 continue;
@@ -396,6 +454,54 @@ final class World {
                     violations.add(record.key() + ": its event " + event + " does not match its record (" + record.status() + ", meeting "
                             + record.meetingId() + ")");
                 }
+            }
+        }
+    }
+
+    /**
+     * The keep-alive: Dave's chain, due and used by nobody else, was refreshed by Zoom exactly once however many runs met on
+     * it (every refresh under its own lease is checked as it is sent); and, unless Zoom itself lost it, it ends healthy.
+     */
+    private void checkKeepAlive() {
+        long refreshes = zoom.refreshesOf(daveChain);
+        if (refreshes != 1) {
+            violations.add(DAVE + ": the keep-alive runs made " + refreshes + " refreshes of its chain, not one");
+        }
+        ConnectionInfo dave = tokens.describe(DAVE).orElseThrow();
+        if (dave.health() == ConnectionHealth.REFRESH_FAILING) {
+            violations.add(DAVE + ": still refresh_failing (" + dave.lastError() + ") after the calm keep-alive run");
+        }
+    }
+
+    /**
+     * A connection whose usable chain ended got a Connection Needs Reauthorization event for it (at least once, the same
+     * eventId each time), none is left pending after the calm run, and no connection has more eventIds than ends.
+     */
+    private void checkReauthorizationEvents() {
+        Map<String, Set<String>> eventIds = new HashMap<>();
+        for (OutcomeEvent event : bus.received()) {
+            if (OutcomeEvents.NEEDS_REAUTHORIZATION.equals(event.detailType())) {
+                JsonNode detail = parse(event.detail().getBytes(StandardCharsets.UTF_8));
+                eventIds.computeIfAbsent(detail.path("connectionId").asText(), c -> new java.util.HashSet<>()).add(detail.path("eventId").asText());
+            }
+        }
+        for (String connection : List.of(ALICE, CAROL, DAVE)) {
+            ConnectionInfo info = tokens.describe(connection).orElse(null);
+            Set<String> announced = eventIds.getOrDefault(connection, Set.of());
+            if (announced.size() > tokens.chainEnds(connection)) {
+                violations.add(connection + ": " + announced.size() + " different reauthorization events for " + tokens.chainEnds(connection)
+                        + " ends of its chain");
+            }
+            if (info == null || info.health() != ConnectionHealth.REAUTHORIZATION_REQUIRED || info.lastError() == null) {
+                continue;
+            }
+            if (info.reauthorizationEventPending()) {
+                violations.add(connection + ": its reauthorization event is still pending after the calm keep-alive run");
+            }
+            String expected = parse(OutcomeEvents.needsReauthorization(connection, info.lastError().reason(), info.lastError().at()).detail()
+                    .getBytes(StandardCharsets.UTF_8)).path("eventId").asText();
+            if (!announced.contains(expected)) {
+                violations.add(connection + ": needs reauthorization (" + info.lastError().reason() + ") and was never announced");
             }
         }
     }

@@ -25,8 +25,8 @@ class AnnouncementsTest {
         assertFalse(none.enabled());
         assertNull(announcements.event(() -> fail("no event is made")));
         announcements.publishEnded("k", null, Duration.ofSeconds(5));
-        RequestRecord kept = RequestRecord.firstAttempt("k", new RequestDescription("f", "create", "c", null), "a", 0, 1, 0, 1);
-        announcements.publishStored(new RequestRecord(kept.key(), RequestStatus.COMPLETED, "f", "create", "c", "1", "a", 0, 1, 1, 1,
+        RequestRecord kept = RequestRecord.firstAttempt("k", new RequestDescription("f", "create", "c", null, null), "a", 0, 1, 0, 1);
+        announcements.publishStored(new RequestRecord(kept.key(), RequestStatus.COMPLETED, "f", "create", "c", "1", null, "a", 0, 1, 1, 1,
                 1, 201, "{}", null, null, 0, 1, 0, 0, 0, new OutcomeEvent("Meeting Scheduled", "{}")), Duration.ofSeconds(5));
         announcements.publishRemembered();
     }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomAndDynamo;
 import dev.zoomscheduler.testing.ZoomFake;
@@ -78,6 +79,32 @@ class MeetingResourceTest {
         assertEquals("/v2/users/me/meetings", sent.path());
         assertEquals(SEED_MEETING, sent.body(), "the body reaches Zoom byte for byte");
         assertEquals("Bearer " + grant.accessToken(), sent.headers().get("authorization"));
+    }
+
+    /**
+     * Since March 2026 a field left out of a create takes the user's account default at Zoom (passcode, waiting room, AI
+     * summary, ...): the function must never add one, by either entry point.
+     */
+    @Test
+    void zoomReceivesOnlyTheFieldsTheCallerSentAndNoSettingsItDidNotSend() throws Exception {
+        String bare = "{\"topic\":\"Bare\",\"type\":2,\"start_time\":\"2026-12-22T10:00:00Z\",\"duration\":30}";
+
+        asConnection().contentType("application/json").body(bare).post("/meetings").then().statusCode(201);
+        ZoomFake.RecordedRequest byHttp = lastApiRequest();
+        String queued = "{\"action\":\"create\",\"idempotencyKey\":\"bare-" + UUID.randomUUID() + "\",\"connectionId\":\"" + connection
+                + "\",\"meeting\":" + bare + "}";
+        given().body(SqsEvents.batch(List.of(new SqsEvents.Message("bare", queued))))
+                .post("/_lambda_").then().statusCode(200);
+        ZoomFake.RecordedRequest byQueue = lastApiRequest();
+
+        assertEquals(bare, byHttp.body(), "HTTP: the caller's bytes, nothing added");
+        assertEquals("POST", byQueue.method());
+        assertEquals(json.readTree(bare), json.readTree(byQueue.body()), "queue: the caller's fields, nothing added");
+        for (ZoomFake.RecordedRequest sent : List.of(byHttp, byQueue)) {
+            List<String> fields = new java.util.ArrayList<>();
+            json.readTree(sent.body()).fieldNames().forEachRemaining(fields::add);
+            assertEquals(List.of("topic", "type", "start_time", "duration"), fields, "no settings, password or other default");
+        }
     }
 
     @Test

@@ -202,8 +202,8 @@ class OutcomeEventsTest {
         assertEquals(Integer.valueOf(1), dynamo.counts().get("UpdateItem"), "noting it published later is one update");
 
         long[] millis = new long[50];
-        OutcomeEvent event = OutcomeEvents.succeeded("timing-" + UUID.randomUUID(), "timing", "create",
-                json.createObjectNode().put("id", 1L));
+        OutcomeEvent event = OutcomeEvents.succeeded(new OutcomeEvents.Request("timing-" + UUID.randomUUID(), "timing",
+                "create", null), json.createObjectNode().put("id", 1L));
         for (int i = 0; i < millis.length; i++) {
             long start = System.nanoTime();
             assertTrue(outcomes.publish(event, outcomes.callTimeout()));
@@ -217,11 +217,11 @@ class OutcomeEventsTest {
     @Test
     void theSameOutcomePublishedTwiceCarriesTheSameEventId() {
         JsonNode meeting = json.createObjectNode().put("id", 81234567890L).put("topic", "t").put("start_url", "https://zoom.us/s/1?zak=x");
-        OutcomeEvent one = OutcomeEvents.succeeded("k", "c", "create", meeting);
-        OutcomeEvent two = OutcomeEvents.succeeded("k", "c", "create", meeting.deepCopy());
+        OutcomeEvent one = OutcomeEvents.succeeded(new OutcomeEvents.Request("k", "c", "create", null), meeting);
+        OutcomeEvent two = OutcomeEvents.succeeded(new OutcomeEvents.Request("k", "c", "create", null), meeting.deepCopy());
         assertEquals(one, two);
         assertFalse(one.detail().contains("start_url"));
-        assertNotEquals(one, OutcomeEvents.succeeded("other", "c", "create", meeting));
+        assertNotEquals(one, OutcomeEvents.succeeded(new OutcomeEvents.Request("other", "c", "create", null), meeting));
     }
 
     @Test

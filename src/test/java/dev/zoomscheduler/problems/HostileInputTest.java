@@ -218,6 +218,19 @@ class HostileInputTest {
                 "from=2024-13-01", "to=yesterday", "type=future")) {
             corpus.add(new Case("list " + query, "GET", "/meetings?" + query, Map.of(), null, null));
         }
+        // one occurrence of a recurring meeting: digits only, once; a route that changes takes no parameter it does not know
+        for (String query : List.of("occurrence_id=", "occurrence_id=-1", "occurrence_id=1e3", "occurrence_id=" + "9".repeat(20),
+                "occurrence_id=1%0A2", "occurrence_id=1&occurrence_id=2", "occurence_id=1", "occurrence_id=1&cascade=true")) {
+            corpus.add(new Case("delete " + query, "DELETE", "/meetings/86220627999?" + query, Map.of(), null, null));
+            corpus.add(new Case("reschedule " + query, "PATCH", "/meetings/86220627999?" + query, Map.of(), JSON,
+                    bytes("{\"duration\":45}")));
+        }
+        corpus.add(new Case("read occurrence_id=x", "GET", "/meetings/86220627999?occurrence_id=x", Map.of(), null, null));
+        corpus.add(new Case("read show_previous_occurrences=1", "GET", "/meetings/86220627999?show_previous_occurrences=1", Map.of(),
+                null, null));
+        corpus.add(new Case("create with a query", "POST", "/meetings?occurrence_id=1", Map.of(), JSON, bytes(VALID)));
+        corpus.add(new Case("create for a user with a query", "POST", "/users/me/meetings?dry_run=true", Map.of(), JSON, bytes(VALID)));
+        corpus.add(new Case("delete connection with a query", "DELETE", "/connections/default?force=true", Map.of(), null, null));
     }
 
     private void create(String name, String body) {

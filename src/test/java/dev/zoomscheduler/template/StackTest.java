@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.events.SchedulingRequest;
 import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.testing.DeployedTemplate;
 import dev.zoomscheduler.testing.SamTemplate;
@@ -38,7 +39,8 @@ class StackTest {
     void noEnabledRuleOnTheDefaultBusAndNoExampleUnlessExamplesAreAskedFor() {
         for (DeployedTemplate plain : List.of(stack(), stack("OutcomeEventBus", "default"))) {
             assertEquals(List.of(), enabledRulesOnTheDefaultBus(plain));
-            assertEquals(Map.of(), plain.resources("AWS::Scheduler::Schedule"));
+            assertEquals(List.of("KeepAliveSchedule"), List.copyOf(plain.resources("AWS::Scheduler::Schedule").keySet()),
+                    "the keep-alive's schedule only");
             assertEquals(List.of("SchedulingDeadLetterQueue", "SchedulingQueue"),
                     plain.resources("AWS::SQS::Queue").keySet().stream().sorted().toList(), "no example queue");
             assertEquals(Map.of(), plain.resources("AWS::SQS::QueuePolicy"), "no queue lets EventBridge in");
@@ -55,7 +57,7 @@ class StackTest {
         List<JsonNode> targets = new ArrayList<>();
         examples.resources("AWS::Events::Rule").values().forEach(rule -> rule.at("/Properties/Targets").forEach(targets::add));
         examples.resources("AWS::Scheduler::Schedule").values().forEach(schedule -> targets.add(schedule.at("/Properties/Target")));
-        assertEquals(3, targets.size(), "two rules and a schedule");
+        assertEquals(4, targets.size(), "two rules, the example schedule and the keep-alive's");
         for (JsonNode target : targets) {
             assertTrue(target.at("/DeadLetterConfig/Arn").has("Fn::GetAtt"), target.toString());
             assertTrue(target.at("/RetryPolicy/MaximumEventAgeInSeconds").isInt(), target.toString());
@@ -134,7 +136,7 @@ class StackTest {
                 "FunctionErrorsAlarm", "AWS/Lambda Errors FunctionName={Ref=SchedulerFunction} >= 1",
                 "FunctionThrottlesAlarm", "AWS/Lambda Throttles FunctionName={Ref=SchedulerFunction} >= 1",
                 "Api5xxAlarm", "AWS/ApiGateway 5xx ApiId={Ref=HttpApi} >= 5",
-                "ReauthorizationRequiredAlarm", namespace + " TokenRefreshes Result=reauthorization_required >= 1",
+                "ReauthorizationRequiredAlarm", namespace + " ConnectionHealth Health=reauthorization_required >= 1",
                 "DailyLimitAlarm", namespace + " Problems Type=" + dailyLimit + " + " + namespace + " QueueMessages Outcome=held_back >= 1"),
                 watched);
         assertEquals("FILL(http, 0) + FILL(queued, 0)", stack.properties("DailyLimitAlarm").at("/Metrics/2/Expression").asText());
@@ -228,6 +230,34 @@ class StackTest {
         JsonNode alias = canary.only("AWS::Lambda::Alias");
         assertEquals("{\"Ref\":\"SchedulerFunctionDeploymentGroup\"}",
                 alias.at("/UpdatePolicy/CodeDeployLambdaAliasUpdate/DeploymentGroupName").toString(), "live moves through CodeDeploy");
+    }
+
+    @Test
+    void theKeepAliveRunsDailyThroughTheQueueWithTheMessageTheFunctionTakesForIt() {
+        DeployedTemplate stack = stack();
+        JsonNode schedule = stack.properties("KeepAliveSchedule");
+        assertEquals("rate(1 day)", schedule.get("ScheduleExpression").asText());
+        assertEquals("UTC", schedule.get("ScheduleExpressionTimezone").asText());
+        assertEquals("ENABLED", schedule.get("State").asText());
+        JsonNode target = schedule.get("Target");
+        assertEquals("{\"Fn::GetAtt\":[\"SchedulingQueue\",\"Arn\"]}", target.get("Arn").toString());
+        assertEquals("{\"Fn::GetAtt\":[\"SchedulerSendRole\",\"Arn\"]}", target.get("RoleArn").toString());
+        assertTrue(SchedulingRequest.isKeepAlive(target.get("Input").asText()), "the function runs the keep-alive on it: " + target);
+        assertTrue(stack.properties("SchedulerSendRole").at("/Policies/0/PolicyDocument/Statement/0/Resource").toString()
+                .contains("\"SchedulingQueue\""), "Scheduler may send to the queue");
+        assertTrue(values(statement(stack, "TokenTable").get("Action")).contains("dynamodb:Scan"), "the run lists the connections");
+        JsonNode variables = stack.properties("SchedulerFunction").at("/Environment/Variables");
+        assertEquals("7", variables.get("KEEPALIVE_AFTER_DAYS").asText());
+        assertEquals("100", variables.get("KEEPALIVE_MAX_CONNECTIONS").asText());
+
+        DeployedTemplate often = stack("KeepAliveScheduleExpression", "rate(6 hours)", "KeepAliveAfterDays", "3",
+                "KeepAliveMaxConnections", "500");
+        assertEquals("rate(6 hours)", often.properties("KeepAliveSchedule").get("ScheduleExpression").asText());
+        assertEquals("3", often.properties("SchedulerFunction").at("/Environment/Variables/KEEPALIVE_AFTER_DAYS").asText());
+        assertEquals("500", often.properties("SchedulerFunction").at("/Environment/Variables/KEEPALIVE_MAX_CONNECTIONS").asText());
+        Map<?, ?> expression = (Map<?, ?>) SamTemplate.read(java.nio.file.Path.of("template.yaml")).parameters().get("KeepAliveScheduleExpression");
+        assertTrue(accepts(expression, "cron(0 3 * * ? *)"));
+        assertFalse(accepts(expression, "daily"), "not an expression Scheduler takes");
     }
 
     @Test

@@ -46,8 +46,10 @@ import com.sun.net.httpserver.HttpServer;
  * A strict stand-in for Zoom (OAuth and the meetings API), built from what Zoom really does (zoom-facts.md): refresh
  * tokens rotate and the old one dies at once, reuse answers 400 {@code invalid_grant}, access tokens expire and are then
  * refused with 401 code 124, tokens are accepted only in the body and the Authorization header, meeting fields are
- * checked, the daily create/update limit answers 429. Faults (status answers, delays, dropped connections) can be
- * injected, and every token request and API call is counted and recorded.
+ * checked, the daily create/update limit answers 429. A recurring meeting with a fixed time (type 8) has occurrences, each
+ * read, changed or deleted alone with {@code occurrence_id} (an epoch-millisecond string); a query parameter a meeting route
+ * does not take is refused. Faults (status answers, delays, dropped connections) can be injected, and every token request
+ * and API call is counted and recorded.
  */
 public final class ZoomFake implements AutoCloseable {
 
@@ -289,6 +291,18 @@ public final class ZoomFake implements AutoCloseable {
         }
     }
 
+    /** Every occurrence of a recurring meeting, deleted ones included ({@code status} {@code deleted}). */
+    public List<ObjectNode> occurrences(long meetingId) {
+        synchronized (lock) {
+            ObjectNode meeting = meetings.get(meetingId);
+            List<ObjectNode> all = new java.util.ArrayList<>();
+            if (meeting != null) {
+                meeting.path("occurrences").forEach(occurrence -> all.add(((ObjectNode) occurrence).deepCopy()));
+            }
+            return all;
+        }
+    }
+
     public int meetingCount() {
         synchronized (lock) {
             return meetings.size();
@@ -426,9 +440,9 @@ public final class ZoomFake implements AutoCloseable {
         if (meeting.matches()) {
             Long id = meetingId(meeting.group(1));
             return switch (request.method) {
-                case "GET" -> getMeeting(id, meeting.group(1));
+                case "GET" -> getMeeting(request, id, meeting.group(1));
                 case "PATCH" -> updateMeeting(request, id, meeting.group(1), caller);
-                case "DELETE" -> deleteMeeting(id, meeting.group(1));
+                case "DELETE" -> deleteMeeting(request, id, meeting.group(1));
                 default -> notAllowed();
             };
         }
@@ -682,38 +696,96 @@ public final class ZoomFake implements AutoCloseable {
             }
             meeting.set("settings", settings);
             meeting.put("pre_schedule", body.path("pre_schedule").asBoolean(false));
+            if (meeting.path("type").asInt() == 8 && body.path("recurrence").isObject()) {
+                meeting.set("occurrences", FakeRecurrence.occurrences(JSON, body.get("recurrence"),
+                        Instant.parse(meeting.get("start_time").asText()), meeting.get("duration").asInt(),
+                        ZoneId.of(meeting.get("timezone").asText())));
+            }
             meetings.put(id, meeting);
             return json(201, meeting);
         }
     }
 
-    private Answer getMeeting(Long id, String rawId) {
+    /**
+     * {@code GET /meetings/{id}}: the meeting with the occurrences Zoom still has that have not begun (all of them with
+     * {@code show_previous_occurrences=true}); with {@code occurrence_id}, that occurrence: the meeting as it shows it.
+     */
+    private Answer getMeeting(Request request, Long id, String rawId) {
+        Map<String, String> query = parseForm(request.query);
+        Answer refused = meetingQueryRefusal(query, Set.of("occurrence_id", "show_previous_occurrences"));
+        if (refused != null) {
+            return refused;
+        }
+        boolean previous = Boolean.parseBoolean(query.get("show_previous_occurrences"));
         synchronized (lock) {
             ObjectNode meeting = id == null ? null : meetings.get(id);
-            return meeting == null ? meetingNotFound(rawId) : json(200, meeting);
+            if (meeting == null) {
+                return meetingNotFound(rawId);
+            }
+            ObjectNode shown = meeting.deepCopy();
+            String occurrenceId = query.get("occurrence_id");
+            if (occurrenceId != null) {
+                ObjectNode occurrence = FakeRecurrence.available(meeting, occurrenceId);
+                if (occurrence == null) {
+                    return occurrenceNotFound(occurrenceId);
+                }
+                occurrence.properties().forEach(field -> {
+                    if (!field.getKey().equals("occurrence_id") && !field.getKey().equals("status")) {
+                        shown.set(field.getKey(), field.getValue());
+                    }
+                });
+                shown.putArray("occurrences").add(occurrence.deepCopy());
+            } else if (meeting.has("occurrences")) {
+                ArrayNode listed = shown.putArray("occurrences");
+                for (JsonNode occurrence : meeting.get("occurrences")) {
+                    boolean begun = !Instant.parse(occurrence.get("start_time").asText()).isAfter(Instant.now());
+                    if ("available".equals(occurrence.path("status").asText()) && (previous || !begun)) {
+                        listed.add(occurrence.deepCopy());
+                    }
+                }
+            }
+            return json(200, shown);
         }
     }
 
+    /**
+     * {@code PATCH /meetings/{id}}; with {@code occurrence_id}, only that occurrence changes (its start in the body's time
+     * zone, else the meeting's; its other fields as sent), and the series keeps its own.
+     */
     private Answer updateMeeting(Request request, Long id, String rawId, AccessToken caller) {
+        Map<String, String> query = parseForm(request.query);
+        Answer refusedQuery = meetingQueryRefusal(query, Set.of("occurrence_id"));
+        if (refusedQuery != null) {
+            return refusedQuery;
+        }
         ObjectNode body = jsonBody(request);
         Answer refused = refusal(body);
         if (refused != null) {
             return refused;
+        }
+        String occurrenceId = query.get("occurrence_id");
+        if (occurrenceId != null && (body.has("type") || body.has("recurrence"))) {
+            return error(400, 300, "Invalid field: an occurrence has no " + (body.has("type") ? "type" : "recurrence") + " of its own.");
         }
         synchronized (lock) {
             ObjectNode meeting = id == null ? null : meetings.get(id);
             if (meeting == null) {
                 return meetingNotFound(rawId);
             }
+            ObjectNode occurrence = occurrenceId == null ? null : FakeRecurrence.available(meeting, occurrenceId);
+            if (occurrenceId != null && occurrence == null) {
+                return occurrenceNotFound(occurrenceId);
+            }
             if (!countCreateOrUpdate(caller.userId)) {
                 return dailyLimit();
             }
+            ObjectNode target = occurrence != null ? occurrence : meeting;
             ObjectNode settings = (ObjectNode) meeting.get("settings");
             body.properties().forEach(field -> {
-                if (field.getKey().equals("settings") && field.getValue().isObject()) {
+                if (field.getKey().equals("settings") && field.getValue().isObject() && occurrence == null) {
                     settings.setAll((ObjectNode) field.getValue());
                 } else if (!field.getKey().equals("start_time")) {
-                    meeting.set(field.getKey(), field.getValue());
+                    target.set(field.getKey(), field.getValue());
                 }
             });
             if (body.has("start_time")) {
@@ -721,19 +793,54 @@ public final class ZoomFake implements AutoCloseable {
                 if (!zoned.has("timezone")) {
                     zoned.set("timezone", meeting.get("timezone"));
                 }
-                startTimeInUtc(zoned).ifPresent(start -> meeting.put("start_time", start));
+                startTimeInUtc(zoned).ifPresent(start -> target.put("start_time", start));
             }
             return new Answer(204, Map.of(), "");
         }
     }
 
-    private Answer deleteMeeting(Long id, String rawId) {
+    /** {@code DELETE /meetings/{id}}; with {@code occurrence_id}, that occurrence only: the series stays. */
+    private Answer deleteMeeting(Request request, Long id, String rawId) {
+        Map<String, String> query = parseForm(request.query);
+        Answer refused = meetingQueryRefusal(query, Set.of("occurrence_id", "schedule_for_reminder", "cancel_meeting_reminder"));
+        if (refused != null) {
+            return refused;
+        }
+        String occurrenceId = query.get("occurrence_id");
         synchronized (lock) {
-            if (id == null || meetings.remove(id) == null) {
+            ObjectNode meeting = id == null ? null : meetings.get(id);
+            if (meeting == null) {
                 return meetingNotFound(rawId);
             }
+            if (occurrenceId == null) {
+                meetings.remove(id);
+                return new Answer(204, Map.of(), "");
+            }
+            ObjectNode occurrence = FakeRecurrence.available(meeting, occurrenceId);
+            if (occurrence == null) {
+                return occurrenceNotFound(occurrenceId);
+            }
+            occurrence.put("status", "deleted");
             return new Answer(204, Map.of(), "");
         }
+    }
+
+    /** Zoom's refusal of a query it does not take on a meeting route (code 300), or null. */
+    private static Answer meetingQueryRefusal(Map<String, String> query, Set<String> known) {
+        for (Map.Entry<String, String> parameter : query.entrySet()) {
+            if (!known.contains(parameter.getKey())) {
+                return error(400, 300, "Invalid parameter: " + parameter.getKey() + ".");
+            }
+        }
+        String occurrenceId = query.get("occurrence_id");
+        if (occurrenceId != null && !occurrenceId.matches("[0-9]{1,19}")) {
+            return error(400, 300, "Invalid field: occurrence_id.");
+        }
+        String previous = query.get("show_previous_occurrences");
+        if (previous != null && !previous.equals("true") && !previous.equals("false")) {
+            return error(400, 300, "Invalid field: show_previous_occurrences.");
+        }
+        return null;
     }
 
     private Answer listMeetings(Request request, String userId) {
@@ -885,6 +992,11 @@ public final class ZoomFake implements AutoCloseable {
 
     private static Answer meetingNotFound(String rawId) {
         return error(404, 3001, "Meeting does not exist: " + rawId + ".");
+    }
+
+    /** An occurrence that the meeting never had, or that was deleted: answered as a meeting Zoom does not have. */
+    private static Answer occurrenceNotFound(String occurrenceId) {
+        return error(404, 3001, "Meeting occurrence does not exist: " + occurrenceId + ".");
     }
 
     private static Answer notAllowed() {

@@ -53,6 +53,8 @@ class DynamoFaultsTest {
     RefreshBudget budget;
     @Inject
     Metrics metrics;
+    @Inject
+    ReauthorizationAlerts alerts;
 
     final ZoomFake zoom = ZoomAndDynamo.zoom();
     final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
@@ -102,7 +104,7 @@ class DynamoFaultsTest {
     void aRefreshDynamoDbWillNotStoreIsKeptAndStoredAtTheNextRequest() {
         table.seedExpired(connection, grant);
         DynamoDbClient client = MotoServer.clientOf(dynamo.endpoint());
-        TokenRotation instance = new TokenRotation(new DynamoDbTokenStore(client, settings), NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics, new Backoff(Clock.systemUTC()));
+        TokenRotation instance = new TokenRotation(new DynamoDbTokenStore(client, settings), NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics, alerts, new Backoff(Clock.systemUTC()));
         dynamo.failNextMatching("UpdateItem", "\"#accessToken\"", 1000, 400, THROTTLED);
 
         String token = instance.accessToken(connection, LATER);
@@ -116,7 +118,7 @@ class DynamoFaultsTest {
         assertEquals("active", table.string(connection, "status"));
         assertEquals(1, zoom.refreshCount(grant.chainId()));
         TokenRotation another = new TokenRotation(new DynamoDbTokenStore(MotoServer.clientOf(dynamo.endpoint()), settings),
-                NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics, new Backoff(Clock.systemUTC()));
+                NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics, alerts, new Backoff(Clock.systemUTC()));
         assertEquals(token, another.accessToken(connection, LATER), "other instances find it");
         client.close();
     }

@@ -59,6 +59,8 @@ class ServerToServerTest {
     RefreshBudget budget;
     @Inject
     Metrics metrics;
+    @Inject
+    ReauthorizationAlerts alerts;
 
     final ZoomFake zoom = ZoomAndDynamo.zoom();
     final TokenTable table = TokenTable.shared();
@@ -119,7 +121,7 @@ class ServerToServerTest {
         clients.add(client);
         DynamoDbTokenStore store = new DynamoDbTokenStore(client, settings);
         Connections connections = new Connections(store, store, configured,
-                tokenEndpoint, new TokenRotation(store, configured, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics, new Backoff(Clock.systemUTC())), budget,
+                tokenEndpoint, new TokenRotation(store, configured, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics, alerts, new Backoff(Clock.systemUTC())), budget,
                 Clock.systemUTC());
 
         ConnectionInfo described = connections.describe(ConnectionIds.DEFAULT);
@@ -191,6 +193,6 @@ class ServerToServerTest {
         DynamoDbClient client = MotoServer.clientOf(ZoomAndDynamo.dynamo().endpoint());
         clients.add(client);
         return new TokenRotation(new DynamoDbTokenStore(client, settings), defaultAccount, tokenEndpoint, Clock.systemUTC(), settings, budget,
-                metrics, new Backoff(Clock.systemUTC()));
+                metrics, alerts, new Backoff(Clock.systemUTC()));
     }
 }

@@ -61,6 +61,8 @@ class TokenRotationTest {
     ClientSecret secret;
     @Inject
     Metrics metrics;
+    @Inject
+    ReauthorizationAlerts alerts;
 
     final ZoomFake zoom = ZoomAndDynamo.zoom();
     final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
@@ -205,7 +207,7 @@ class TokenRotationTest {
         int invalidGrantsBefore = zoom.invalidGrantCount();
         TokenStore stallingStore = new StallingStore(store(), Duration.ofMillis(800));
         TokenRotation stalled = new TokenRotation(stallingStore, NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings,
-                shortBudget(Duration.ofSeconds(1)), metrics, new Backoff(Clock.systemUTC()));
+                shortBudget(Duration.ofSeconds(1)), metrics, alerts, new Backoff(Clock.systemUTC()));
         TokenRotation taker = instance(shortBudget(Duration.ofSeconds(5)));
 
         Future<String> stalledResult = pool.submit(() -> stalled.accessToken("stalled", LATER));
@@ -287,7 +289,7 @@ class TokenRotationTest {
         table.seedExpired("deleted-midway", grant);
         int revocations = zoom.revocationCount();
         TokenRotation instance = new TokenRotation(new DeletingStore(store(), table), NO_DEFAULT_ACCOUNT, tokenEndpoint,
-                Clock.systemUTC(), settings, budget, metrics, new Backoff(Clock.systemUTC()));
+                Clock.systemUTC(), settings, budget, metrics, alerts, new Backoff(Clock.systemUTC()));
 
         ProblemException e = assertThrows(ProblemException.class, () -> instance.accessToken("deleted-midway", LATER));
 
@@ -323,7 +325,7 @@ class TokenRotationTest {
     }
 
     private TokenRotation instance(RefreshBudget instanceBudget) {
-        return new TokenRotation(store(), NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, instanceBudget, metrics, new Backoff(Clock.systemUTC()));
+        return new TokenRotation(store(), NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, instanceBudget, metrics, alerts, new Backoff(Clock.systemUTC()));
     }
 
     private DynamoDbTokenStore store() {
@@ -355,12 +357,12 @@ class TokenRotationTest {
             return store.storeRefreshed(seen, grant, writeId);
         }
 
-        public WriteOutcome releaseRefreshLease(StoredToken seen, String writeId) {
-            return store.releaseRefreshLease(seen, writeId);
+        public WriteOutcome releaseRefreshLease(StoredToken seen, ConnectionError failure, String writeId) {
+            return store.releaseRefreshLease(seen, failure, writeId);
         }
 
-        public WriteOutcome markReauthorizationRequired(StoredToken seen, String writeId) {
-            return store.markReauthorizationRequired(seen, writeId);
+        public WriteOutcome markReauthorizationRequired(StoredToken seen, ConnectionError why, boolean eventPending, String writeId) {
+            return store.markReauthorizationRequired(seen, why, eventPending, writeId);
         }
     }
 
@@ -397,12 +399,12 @@ class TokenRotationTest {
             return store.storeRefreshed(seen, grant, writeId);
         }
 
-        public WriteOutcome releaseRefreshLease(StoredToken seen, String writeId) {
-            return store.releaseRefreshLease(seen, writeId);
+        public WriteOutcome releaseRefreshLease(StoredToken seen, ConnectionError failure, String writeId) {
+            return store.releaseRefreshLease(seen, failure, writeId);
         }
 
-        public WriteOutcome markReauthorizationRequired(StoredToken seen, String writeId) {
-            return store.markReauthorizationRequired(seen, writeId);
+        public WriteOutcome markReauthorizationRequired(StoredToken seen, ConnectionError why, boolean eventPending, String writeId) {
+            return store.markReauthorizationRequired(seen, why, eventPending, writeId);
         }
     }
 }

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +23,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.OutcomeEventBus;
+import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomAndDynamo;
 import dev.zoomscheduler.testing.ZoomFake;
@@ -73,18 +76,29 @@ class WebhookTest {
     }
 
     @Test
-    void appDeauthorizedRevokesTheUsersConnectionAndDeletesItsTokens() {
+    void appDeauthorizedRevokesTheUsersConnectionDeletesItsTokensAndSaysOnceThatItNeedsAHuman() {
         String connection = authorizedConnection();
+        OutcomeEventBus.Subscriber subscriber = new OutcomeEventBus(MotoServer.shared().endpoint()).subscribe(connection);
+        long eventTs = now();
+        String deauthorization = deauthorization(table.string(connection, "zoomUserId"), eventTs);
 
-        signed(deauthorization(table.string(connection, "zoomUserId")), nowSeconds()).post("/zoom/webhook").then().statusCode(204);
+        signed(deauthorization, nowSeconds()).post("/zoom/webhook").then().statusCode(204);
+        signed(deauthorization, nowSeconds()).post("/zoom/webhook").then().statusCode(204); // Zoom delivers it again
 
         assertEquals("revoked", table.string(connection, "status"));
         assertNull(table.string(connection, "accessToken"));
         assertNull(table.string(connection, "refreshToken"));
         given().header("X-Zoom-Connection", connection).get("/meetings").then().statusCode(409)
                 .body("type", equalTo("/problems/reauthorization-required"));
+        String when = Instant.ofEpochMilli(eventTs).toString();
         given().get("/connections/" + connection).then().body("status", equalTo("revoked"))
-                .body("reauthorize_url", equalTo("/oauth/install?connection=" + connection));
+                .body("health", equalTo("reauthorization_required")).body("lastError.reason", equalTo("app_deauthorized"))
+                .body("lastError.when", equalTo(when)).body("reauthorize_url", equalTo("/oauth/install?connection=" + connection));
+        List<JsonNode> events = subscriber.await(2, Duration.ofSeconds(3)); // a second one must not come
+        assertEquals(1, events.size(), events.toString());
+        assertEquals("Connection Needs Reauthorization", events.get(0).get("detail-type").asText());
+        assertEquals("app_deauthorized", events.get(0).at("/detail/reason").asText());
+        assertEquals(when, events.get(0).at("/detail/when").asText(), "when the user removed the app");
     }
 
     @Test
@@ -154,7 +168,7 @@ class WebhookTest {
             long eventTs = first + i;
             String fields = ",\"topic\":\"Review v" + i + "\",\"agenda\":\"set by event " + i + "\"";
             JsonNode notification = JSON.readTree(meetingEvent("meeting.updated", id, eventTs, fields));
-            done.add(instances.submit(() -> webhookEvents.handle("meeting.updated", notification)));
+            done.add(instances.submit(() -> webhookEvents.handle("meeting.updated", notification, Instant.now().plusSeconds(30))));
         }
         for (Future<?> each : done) {
             each.get();
@@ -187,6 +201,51 @@ class WebhookTest {
                 .body("meetingEventAt", equalTo(Instant.ofEpochMilli(first + 1000).toString()));
         signed(older, nowSeconds()).post("/zoom/webhook").then().statusCode(204); // and again: nothing changes
         createMeeting(connection, key).then().body("topic", equalTo("Review, final")).body("agenda", equalTo("Bring the contract"));
+    }
+
+    @Test
+    void eventsOfOccurrencesChangeThoseOccurrencesInTheStoredSeriesAndOnlyTheRequestsOnThem() throws Exception {
+        String connection = authorizedConnection();
+        String key = "webhook-series-" + UUID.randomUUID();
+        String series = "{\"topic\":\"Weekly\",\"type\":8,\"start_time\":\"2027-02-01T09:00:00Z\",\"duration\":30,\"timezone\":\"UTC\","
+                + "\"recurrence\":{\"type\":2,\"repeat_interval\":1,\"weekly_days\":\"2\",\"end_times\":3}}";
+        long id = given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("application/json")
+                .body(series).post("/meetings").then().statusCode(201).extract().jsonPath().getLong("id");
+        List<String> occurrences = zoom.occurrences(id).stream().map(o -> o.get("occurrence_id").asText()).toList();
+        String first = occurrences.get(0);
+        String second = occurrences.get(1);
+        String moveFirst = "webhook-move-" + UUID.randomUUID();
+        String moveSecond = "webhook-move-" + UUID.randomUUID();
+        for (String[] move : List.of(new String[] { moveFirst, first }, new String[] { moveSecond, second })) {
+            String request = "{\"action\":\"update\",\"idempotencyKey\":\"" + move[0] + "\",\"connectionId\":\"" + connection
+                    + "\",\"meetingId\":\"" + id + "\",\"occurrenceId\":\"" + move[1] + "\",\"meeting\":{\"duration\":45}}";
+            given().body(SqsEvents.batch(List.of(new SqsEvents.Message(
+                    UUID.randomUUID().toString(), request)))).post("/_lambda_").then().statusCode(200);
+        }
+        long at = now();
+
+        // Zoom moves the second occurrence; the event lists it: a change of that occurrence alone
+        signed(occurrenceEvent("meeting.updated", id, at, "single", second, ",\"start_time\":\"2027-02-08T16:00:00Z\""), nowSeconds())
+                .post("/zoom/webhook").then().statusCode(204);
+        // an older move of the same occurrence, delivered late, changes nothing
+        signed(occurrenceEvent("meeting.updated", id, at - 500, "single", second, ",\"start_time\":\"2027-02-08T12:00:00Z\""),
+                nowSeconds()).post("/zoom/webhook").then().statusCode(204);
+        // then the first occurrence is deleted: the series stays
+        signed(occurrenceEvent("meeting.deleted", id, at + 1000, "single", first, ""), nowSeconds()).post("/zoom/webhook")
+                .then().statusCode(204);
+
+        JsonNode stored = JSON.readTree(given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key)
+                .contentType("application/json").body(series).post("/meetings").then().statusCode(201).extract().asString());
+        JsonNode listed = stored.get("occurrences");
+        assertEquals(3, listed.size(), "every occurrence is still listed: " + listed);
+        assertEquals("deleted", listed.get(0).get("status").asText());
+        assertEquals("2027-02-08T16:00:00Z", listed.get(1).get("start_time").asText());
+        assertEquals("available", listed.get(2).get("status").asText());
+        assertEquals("2027-02-01T09:00:00Z", stored.get("start_time").asText(), "the series keeps its own start");
+        given().get("/requests/" + key).then().body("meetingState", equalTo("updated"));
+        given().get("/requests/" + moveFirst).then().body("meetingState", equalTo("deleted")).body("occurrenceId", equalTo(first));
+        given().get("/requests/" + moveSecond).then().body("meetingState", equalTo("updated"))
+                .body("meetingEventAt", equalTo(Instant.ofEpochMilli(at).toString()));
     }
 
     /** Creates the test's meeting with an idempotency key; a repeat gets the stored answer, with what Zoom's events changed. */
@@ -227,6 +286,13 @@ class WebhookTest {
     private static String meetingEvent(String event, long id, long eventTs, String fields) {
         return "{\"event\":\"" + event + "\",\"event_ts\":" + eventTs + ",\"payload\":{\"account_id\":\"" + ZoomFake.USER_ACCOUNT_ID
                 + "\",\"object\":{\"id\":" + id + ",\"uuid\":\"abc==\"" + fields + "}}}";
+    }
+
+    /** An event of Zoom's about occurrences of a recurring meeting: their ids (and changed fields) in {@code object.occurrences}. */
+    private static String occurrenceEvent(String event, long id, long eventTs, String scope, String occurrenceId, String fields) {
+        return "{\"event\":\"" + event + "\",\"event_ts\":" + eventTs + ",\"payload\":{\"account_id\":\"" + ZoomFake.USER_ACCOUNT_ID
+                + "\",\"scope\":\"" + scope + "\",\"object\":{\"id\":" + id + ",\"uuid\":\"abc==\",\"occurrences\":[{\"occurrence_id\":\""
+                + occurrenceId + "\"" + fields + "}]}}}";
     }
 
     private static io.restassured.specification.RequestSpecification signed(String body, long timestamp) {

@@ -109,6 +109,22 @@ class ZoomFaultsTest {
     }
 
     @Test
+    void theDailyLimitWithoutAnyHeaderIsRecognisedByItsMessageInEveryWordingSeenAndAPerSecondLimitIsNot() {
+        // Zoom's body says "code": 429 for the per-second limit too: its message is what tells the daily limit apart
+        for (String message : List.of("A maximum of 100 meetings can be created/updated for a single user in one day.",
+                "Reached the maximum daily rate limit for this API. Retry at 00:00 UTC.")) {
+            zoom.failNext("PATCH", meetingPath, 1, 429, Map.of(), "{\"code\":429,\"message\":\"" + message + "\"}");
+            int calls = zoom.apiCallCount();
+            as().contentType("application/json").body("{\"duration\":50}").patch("/meetings/" + meetingId).then().statusCode(429)
+                    .body("type", equalTo("/problems/zoom-daily-limit")).body("code", equalTo(429));
+            assertEquals(1, zoom.apiCallCount() - calls, message + ": never retried");
+        }
+        zoom.failNext("PATCH", meetingPath, 1, 429, Map.of(), "{\"code\":429,\"message\":\"You have reached the maximum per-second rate limit for this API. Try again later.\"}");
+        as().contentType("application/json").body("{\"duration\":50}").patch("/meetings/" + meetingId).then().statusCode(204);
+        assertEquals(50, zoom.meeting(meetingId).get("duration").asInt(), "the per-second limit is retried, and passes");
+    }
+
+    @Test
     void theDailyLimitIsAlsoRecognisedByItsRateLimitTypeHeader() {
         zoom.failNext("POST", CREATE, 1, 429, Map.of("X-RateLimit-Type", "Daily-limit", "Retry-After", "1"),
                 "{\"code\":429,\"message\":\"Too many requests. Please try again later.\"}");
@@ -158,7 +174,7 @@ class ZoomFaultsTest {
         zoom.delayNext("GET", meetingPath, 1, Duration.ofSeconds(5));
         long started = System.nanoTime();
         ProblemException timeout = assertThrows(ProblemException.class,
-                () -> meetings.get(connection, Long.toString(meetingId), Instant.now().plusMillis(2500)));
+                () -> meetings.get(connection, Long.toString(meetingId), null, null, Instant.now().plusMillis(2500)));
         long took = Duration.ofNanos(System.nanoTime() - started).toMillis();
         assertEquals(ProblemType.ZOOM_TIMEOUT, timeout.type());
         assertTrue(took < 2000, "answered before the deadline less its margin: " + took + " ms");
