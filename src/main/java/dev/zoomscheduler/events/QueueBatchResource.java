@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.zoomscheduler.InvocationDeadline;
+import dev.zoomscheduler.time.InvocationDeadline;
 import io.quarkus.arc.ClientProxy;
 
 /**

@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.zoomscheduler.connections.KeepAliveRun;
+import dev.zoomscheduler.management.KeepAliveRun;
 import dev.zoomscheduler.idempotency.Idempotency;
 import dev.zoomscheduler.idempotency.Idempotency.Refusals;
 import dev.zoomscheduler.meetings.MeetingScheduler;

@@ -20,7 +20,7 @@ import dev.zoomscheduler.meetings.MeetingCommand;
 import dev.zoomscheduler.meetings.MeetingRules;
 import dev.zoomscheduler.problems.Problem.FieldError;
 import dev.zoomscheduler.problems.ProblemException;
-import dev.zoomscheduler.tokens.ConnectionIds;
+import dev.zoomscheduler.connections.ConnectionIds;
 
 /**
  * A queued scheduling request (interface.md, "Events"), read from an SQS message body: the request itself, or an

@@ -12,7 +12,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.zoomscheduler.Backoff;
+import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.outcomes.OutcomeEvent;
 import dev.zoomscheduler.outcomes.OutcomeEvents;
 import dev.zoomscheduler.problems.Finality;

@@ -1,44 +1,30 @@
 package dev.zoomscheduler.observability;
 
-import java.util.List;
-
-import jakarta.inject.Inject;
-import jakarta.ws.rs.container.ContainerRequestContext;
-
 import org.jboss.logging.MDC;
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-import org.jboss.resteasy.reactive.server.ServerResponseFilter;
-
-import com.amazonaws.services.lambda.runtime.Context;
-
-import dev.zoomscheduler.tokens.ConnectionIds;
 
 /**
- * Puts the Lambda request id and the connection id in the logging context (MDC) of each invocation, so that every log
- * line of it carries them (JSON logs in Lambda).
+ * The logging context (MDC) of an invocation: its Lambda request id, the connection and the queued message it is about,
+ * so that every log line carries them (JSON logs in Lambda).
  */
-public class LogContext {
+public final class LogContext {
 
     public static final String REQUEST_ID = "requestId";
     public static final String CONNECTION_ID = "connectionId";
     public static final String MESSAGE_ID = "messageId";
 
-    @Inject
-    Context lambda;
+    private LogContext() {
+    }
 
-    @ServerRequestFilter
-    public void begin(ContainerRequestContext request) {
-        MDC.put(REQUEST_ID, lambda.getAwsRequestId());
-        List<String> connection = request.getHeaders().get(ConnectionIds.HEADER);
-        if (connection != null && connection.size() == 1 && ConnectionIds.isValid(connection.get(0))) {
-            MDC.put(CONNECTION_ID, connection.get(0));
-        } else if (connection == null) {
-            MDC.put(CONNECTION_ID, ConnectionIds.DEFAULT);
+    /** An invocation begins, about {@code connectionId} (null: none known yet). */
+    public static void invocation(String requestId, String connectionId) {
+        MDC.put(REQUEST_ID, requestId);
+        if (connectionId != null) {
+            MDC.put(CONNECTION_ID, connectionId);
         }
     }
 
-    @ServerResponseFilter
-    public void end() {
+    /** The invocation has ended: nothing of it is left for the next one. */
+    public static void clear() {
         MDC.clear();
     }
 

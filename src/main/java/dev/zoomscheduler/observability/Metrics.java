@@ -12,6 +12,7 @@ import org.jboss.logging.MDC;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+
 /**
  * Metrics as CloudWatch Embedded Metric Format lines on standard output: Lambda sends them to CloudWatch Logs, which
  * turns them into metrics, so no SDK call and no extra latency. One line a measurement, in namespace

@@ -13,7 +13,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.observability.Metrics;
-import dev.zoomscheduler.zoom.RetryAfter;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /** Answers every failure of the HTTP API as an {@code application/problem+json} document. */
@@ -86,7 +85,7 @@ public class ProblemMapper {
         metrics.count("Problems", "Type", problem.type().substring(problem.type().lastIndexOf('/') + 1));
         Response.ResponseBuilder answer = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(serialize(problem));
         if (retryAfter != null) {
-            answer.header(HttpHeaders.RETRY_AFTER, RetryAfter.headerValue(retryAfter));
+            answer.header(HttpHeaders.RETRY_AFTER, retryAfterSeconds(retryAfter));
         }
         return answer;
     }
@@ -97,5 +96,11 @@ public class ProblemMapper {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("A problem document could not be written", e);
         }
+    }
+
+    /** Our {@code Retry-After}: whole seconds, rounded up, at least 1. */
+    static String retryAfterSeconds(Duration wait) {
+        long seconds = wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
+        return Long.toString(Math.max(1, seconds));
     }
 }

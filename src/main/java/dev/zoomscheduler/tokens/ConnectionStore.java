@@ -3,6 +3,9 @@ package dev.zoomscheduler.tokens;
 import java.util.List;
 import java.util.Optional;
 
+import dev.zoomscheduler.connections.ConnectionError;
+import dev.zoomscheduler.connections.ConnectionInfo;
+import dev.zoomscheduler.connections.ZoomIdentity;
 import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
 
 /**

@@ -6,6 +6,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import dev.zoomscheduler.connections.ConnectionIds;
+import dev.zoomscheduler.connections.ConnectionInfo;
+
+
 /**
  * {@code ZOOM_ACCOUNT_ID} makes the {@code default} connection a Server-to-Server OAuth connection of that account. It
  * exists without any item (the first token request creates one), and the configuration wins over what its item says.

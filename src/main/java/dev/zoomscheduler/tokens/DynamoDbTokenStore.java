@@ -26,6 +26,12 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
+import dev.zoomscheduler.connections.ConnectionError;
+import dev.zoomscheduler.connections.ConnectionInfo;
+import dev.zoomscheduler.connections.ConnectionKind;
+import dev.zoomscheduler.connections.ConnectionStatus;
+import dev.zoomscheduler.connections.ZoomIdentity;
+
 /**
  * The token table in DynamoDB (layout in docs/configuration.md), for the rotation protocol and for connection management. Uses the
  * low-level client only: no bean schema, nothing reflective, so it works unchanged in a native image. A failed condition

@@ -9,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.zoomscheduler.connections.ConnectionError;
+import dev.zoomscheduler.connections.ConnectionHealth;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.outcomes.OutcomeBus;
 import dev.zoomscheduler.outcomes.OutcomeEvents;

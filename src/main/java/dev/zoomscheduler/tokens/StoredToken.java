@@ -2,6 +2,9 @@ package dev.zoomscheduler.tokens;
 
 import java.time.Instant;
 
+import dev.zoomscheduler.connections.ConnectionKind;
+import dev.zoomscheduler.connections.ConnectionStatus;
+
 /**
  * One item of the token table: a connection's tokens as last written, with its version and refresh lease.
  *

@@ -3,6 +3,8 @@ package dev.zoomscheduler.tokens;
 import java.time.Instant;
 import java.util.Optional;
 
+import dev.zoomscheduler.connections.ConnectionError;
+
 /**
  * Persistence of connections' tokens, for the rotation protocol. Every write is conditional: at least on the
  * {@code version} of the item it was computed from (an item without {@code version} counts as version 0, and version 0

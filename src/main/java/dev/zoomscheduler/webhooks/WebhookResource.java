@@ -19,7 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.InvocationDeadline;
+import dev.zoomscheduler.time.InvocationDeadline;
 import dev.zoomscheduler.meetings.JsonBody;
 import dev.zoomscheduler.problems.ProblemException;
 

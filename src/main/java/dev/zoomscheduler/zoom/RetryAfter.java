@@ -10,8 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Optional;
 
 /**
- * Reads Zoom's {@code Retry-After}, which has been seen as seconds, as an HTTP date and as a timestamp, and writes ours
- * as whole seconds (at least one).
+ * Reads Zoom's {@code Retry-After}, which has been seen as seconds, as an HTTP date and as a timestamp.
  */
 public final class RetryAfter {
 
@@ -51,12 +50,6 @@ public final class RetryAfter {
     public static Duration untilNextUtcMidnight(Instant now) {
         Instant midnight = LocalDate.ofInstant(now, ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         return Duration.between(now, midnight);
-    }
-
-    /** The header value for a wait: whole seconds, rounded up, at least 1. */
-    public static String headerValue(Duration wait) {
-        long seconds = wait.getSeconds() + (wait.getNano() > 0 ? 1 : 0);
-        return Long.toString(Math.max(1, seconds));
     }
 
     private static Duration until(Instant then, Instant now) {

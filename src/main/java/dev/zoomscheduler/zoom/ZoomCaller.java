@@ -14,7 +14,7 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.Backoff;
+import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.problems.Finality;
 import dev.zoomscheduler.problems.ProblemException;

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-import dev.zoomscheduler.connections.PendingInstall;
-import dev.zoomscheduler.connections.PendingInstallStore;
+import dev.zoomscheduler.install.PendingInstall;
+import dev.zoomscheduler.install.PendingInstallStore;
 
 /** Pending installs in memory, with the conditions of DynamoDbPendingInstallStore: saved once, taken once, by one consumption. */
 final class InMemoryPendingInstalls implements PendingInstallStore {

@@ -7,15 +7,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import dev.zoomscheduler.tokens.ConnectionError;
-import dev.zoomscheduler.tokens.ConnectionInfo;
-import dev.zoomscheduler.tokens.ConnectionKind;
-import dev.zoomscheduler.tokens.ConnectionStatus;
+import dev.zoomscheduler.connections.ConnectionError;
+import dev.zoomscheduler.connections.ConnectionInfo;
+import dev.zoomscheduler.connections.ConnectionKind;
+import dev.zoomscheduler.connections.ConnectionStatus;
 import dev.zoomscheduler.tokens.ConnectionStore;
 import dev.zoomscheduler.tokens.StoredToken;
 import dev.zoomscheduler.tokens.TokenGrant;
 import dev.zoomscheduler.tokens.TokenStore;
-import dev.zoomscheduler.tokens.ZoomIdentity;
+import dev.zoomscheduler.connections.ZoomIdentity;
 
 /**
  * The token table in memory, with DynamoDB's semantics as DynamoDbTokenStore uses them: each write is one conditional

@@ -6,11 +6,11 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.Backoff;
-import dev.zoomscheduler.connections.Installation;
-import dev.zoomscheduler.connections.KeepAliveRun;
-import dev.zoomscheduler.connections.KeepAliveSettings;
-import dev.zoomscheduler.connections.PendingInstallStore;
+import dev.zoomscheduler.time.Backoff;
+import dev.zoomscheduler.install.Installation;
+import dev.zoomscheduler.management.KeepAliveRun;
+import dev.zoomscheduler.management.KeepAliveSettings;
+import dev.zoomscheduler.install.PendingInstallStore;
 import dev.zoomscheduler.idempotency.Announcements;
 import dev.zoomscheduler.idempotency.Idempotency;
 import dev.zoomscheduler.idempotency.IdempotencySettings;

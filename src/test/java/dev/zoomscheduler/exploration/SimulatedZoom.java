@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.zoomscheduler.connections.ZoomUserClient;
+import dev.zoomscheduler.install.ZoomUserClient;
 import dev.zoomscheduler.meetings.ZoomMeetingsClient;
 import dev.zoomscheduler.tokens.ZoomOAuthClient;
 import io.smallrye.mutiny.TimeoutException;

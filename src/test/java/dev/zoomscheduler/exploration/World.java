@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.zoomscheduler.connections.KeepAliveRun;
+import dev.zoomscheduler.management.KeepAliveRun;
 import dev.zoomscheduler.idempotency.Idempotency.Refusals;
 import dev.zoomscheduler.idempotency.IdempotencySettings;
 import dev.zoomscheduler.idempotency.RequestRecord;
@@ -32,10 +32,10 @@ import dev.zoomscheduler.outcomes.OutcomeEvents;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.problems.ProblemType;
-import dev.zoomscheduler.tokens.ConnectionHealth;
-import dev.zoomscheduler.tokens.ConnectionInfo;
-import dev.zoomscheduler.tokens.ConnectionKind;
-import dev.zoomscheduler.tokens.ConnectionStatus;
+import dev.zoomscheduler.connections.ConnectionHealth;
+import dev.zoomscheduler.connections.ConnectionInfo;
+import dev.zoomscheduler.connections.ConnectionKind;
+import dev.zoomscheduler.connections.ConnectionStatus;
 import dev.zoomscheduler.tokens.StoredToken;
 
 /**

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.Backoff;
+import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.idempotency.Idempotency.Refusals;
 import dev.zoomscheduler.meetings.MeetingAdoption;
 import dev.zoomscheduler.meetings.MeetingCommand;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.Backoff;
+import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.testing.DynamoProxy;
 import dev.zoomscheduler.testing.MotoServer;

@@ -25,8 +25,12 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.zoomscheduler.connections.Connections;
-import dev.zoomscheduler.Backoff;
+import dev.zoomscheduler.connections.ConnectionIds;
+import dev.zoomscheduler.connections.ConnectionInfo;
+import dev.zoomscheduler.connections.ConnectionKind;
+import dev.zoomscheduler.connections.ConnectionStatus;
+import dev.zoomscheduler.management.Connections;
+import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;

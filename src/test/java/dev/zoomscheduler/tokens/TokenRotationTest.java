@@ -23,7 +23,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.zoomscheduler.Backoff;
+import dev.zoomscheduler.connections.ConnectionError;
+import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
