@@ -1,6 +1,5 @@
 package dev.zoomscheduler.events;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -11,11 +10,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.PartitionMetadata;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+
+import dev.zoomscheduler.aws.AwsClients;
 
 /**
  * Keeps a queued message out of sight until a time (up to SQS's 12 hours), so that a request that cannot succeed before
@@ -69,9 +68,7 @@ public class QueueHoldBack {
         if (made == null) {
             synchronized (this) {
                 if (client == null) {
-                    SqsClientBuilder builder = SqsClient.builder().httpClient(UrlConnectionHttpClient.create());
-                    endpointOverride.ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)));
-                    client = builder.build();
+                    client = AwsClients.build(SqsClient.builder(), endpointOverride, null);
                 }
                 made = client;
             }

@@ -6,48 +6,41 @@ import static dev.zoomscheduler.dynamodb.Attributes.s;
 import static dev.zoomscheduler.dynamodb.Attributes.string;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.zoomscheduler.dynamodb.StoredEnum;
+import dev.zoomscheduler.dynamodb.Update;
 import dev.zoomscheduler.outcomes.OutcomeEvent;
 
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
-import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
- * The request table in DynamoDB (docs/configuration.md): key {@code idempotencyKey}, TTL attribute {@code expiresAt}. The records of a
- * meeting are found through a second key in the same table, {@code meeting#<id>}, whose {@code requestKeys} lists them and
- * whose {@code createdBy} names the one key whose create made (or adopted) it: both are written in the same transaction as
- * the completion that names the meeting, so Zoom's meeting events cost one read per meeting whatever the table's size, the
- * table needs no index, and no meeting is ever claimed by two keys.
+ * The request table in DynamoDB ({@link RequestItems}): key {@code idempotencyKey}, TTL attribute {@code expiresAt}. A request
+ * that completes with a meeting is linked to the meeting's link item in the same transaction, and a create claims it
+ * there for its key alone, so no meeting is ever the answer of two keys, and Zoom's meeting events find the records of a
+ * meeting with one read, whatever the table's size, without an index.
  */
 @ApplicationScoped
 public class DynamoDbRequestStore implements RequestStore {
 
-    private static final String KEY = "idempotencyKey";
-    /** Idempotency keys never contain '#' (IdempotencyKeys), so these keys cannot meet a request's. */
-    private static final String MEETING_PREFIX = "meeting#";
-    private static final String REQUEST_KEYS = "requestKeys";
-    private static final String CREATED_BY = "createdBy";
-    private static final String OWNED = "attempt = :attempt";
-    /** The attempt owns the record and has not ended it: a late or repeated write of an ending it already wrote changes nothing. */
-    private static final String RUNNING = OWNED + " AND #status = :inProgress";
+    private static final String ATTEMPT = "attempt";
     private static final String EVENT_TYPE = "outcomeEventType";
     private static final String EVENT = "outcomeEvent";
-    private static final String FIELD_TIMES = "meetingFieldTimes";
-    private static final String EVENTS_APPLIED = "meetingEvents";
+    private static final Pattern NAME = Pattern.compile("#(\\w+)");
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -61,15 +54,14 @@ public class DynamoDbRequestStore implements RequestStore {
 
     @Override
     public Begin begin(RequestRecord record, long nowMillis) {
-        return put(record, "attribute_not_exists(" + KEY + ") OR expiresAt < :nowSeconds", Map.of(":nowSeconds", n(nowMillis / 1000)));
+        return put(record, "attribute_not_exists(#" + RequestItems.KEY + ") OR #" + RequestItems.EXPIRES_AT + " < :nowSeconds",
+                Map.of(":nowSeconds", n(nowMillis / 1000)));
     }
 
     @Override
     public Begin takeOver(String abandoned, RequestRecord successor, long nowMillis) {
-        return put(successor, OWNED + " AND #status = :inProgress AND inProgressUntil < :nowMillis", Map.of(
-                ":attempt", s(abandoned),
-                ":inProgress", s(RequestStatus.IN_PROGRESS.attributeValue()),
-                ":nowMillis", n(nowMillis)));
+        return put(successor, "#" + ATTEMPT + " = :attempt AND #" + RequestItems.STATUS + " = :inProgress AND #inProgressUntil < :nowMillis",
+                Map.of(":attempt", s(abandoned), ":inProgress", s(RequestStatus.IN_PROGRESS.attributeValue()), ":nowMillis", n(nowMillis)));
     }
 
     @Override
@@ -77,12 +69,16 @@ public class DynamoDbRequestStore implements RequestStore {
         return begin(refused, nowMillis).began();
     }
 
+    /** A conditional put of a record; its {@code #names} are the attributes they name. */
     private Begin put(RequestRecord record, String condition, Map<String, AttributeValue> values) {
+        Map<String, String> names = new HashMap<>();
+        Matcher named = NAME.matcher(condition);
+        while (named.find()) {
+            names.put(named.group(), named.group(1));
+        }
         try {
-            dynamo.putItem(r -> r.tableName(table).item(toItem(record)).conditionExpression(condition)
-                    .expressionAttributeNames(condition.contains("#status") ? Map.of("#status", "status") : null)
-                    .expressionAttributeValues(values)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
+            dynamo.putItem(r -> r.tableName(table).item(toItem(record)).conditionExpression(condition).expressionAttributeNames(names)
+                    .expressionAttributeValues(values).returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return new Begin(true, null);
         } catch (ConditionalCheckFailedException e) {
             RequestRecord standing = e.hasItem() && !e.item().isEmpty() ? toRecord(e.item()) : null;
@@ -94,47 +90,39 @@ public class DynamoDbRequestStore implements RequestStore {
 
     @Override
     public Optional<RequestRecord> read(String key) {
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(key(key)).consistentRead(true)).item();
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(RequestItems.key(key)).consistentRead(true)).item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toRecord(item));
     }
 
     @Override
-    public Completion complete(String key, String attempt, int status, String body, String meetingId, boolean claims, OutcomeEvent event,
+    public Completion complete(String key, String attempt, Reply reply, String meetingId, boolean claims, OutcomeEvent event,
             long nowMillis) {
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(
-                ":status", s(RequestStatus.COMPLETED.attributeValue()),
-                ":resultStatus", n(status),
-                ":resultBody", s(body),
-                ":now", n(nowMillis)));
-        String update = "SET #status = :status, resultStatus = :resultStatus, resultBody = :resultBody, completedAt = :now"
-                + withEvent(event, values);
+        Update completion = withEvent(running(key, attempt)
+                .set(RequestItems.STATUS, s(RequestStatus.COMPLETED.attributeValue()))
+                .set("resultStatus", n(reply.status()))
+                .set(RequestItems.RESULT_BODY, s(reply.body()))
+                .set("completedAt", n(nowMillis)), event);
         if (meetingId == null) {
-            return runningUpdate(key, attempt, update, values) ? Completion.DONE : Completion.NOT_OWNER;
+            return written(completion) ? Completion.DONE : Completion.NOT_OWNER;
         }
-        values.put(":meetingId", s(meetingId));
-        values.put(":attempt", s(attempt));
-        values.put(":inProgress", s(RequestStatus.IN_PROGRESS.attributeValue()));
-        Update completion = Update.builder().tableName(table).key(key(key)).conditionExpression(RUNNING)
-                .updateExpression(update + ", meetingId = :meetingId")
-                .expressionAttributeNames(Map.of("#status", "status")).expressionAttributeValues(values).build();
-        Map<String, AttributeValue> linkValues = new HashMap<>(Map.of(":key", AttributeValue.fromSs(List.of(key)),
-                ":expiresAt", n(nowMillis / 1000 + ttl.toSeconds())));
-        Update.Builder link = Update.builder().tableName(table).key(key(MEETING_PREFIX + meetingId))
-                .updateExpression("ADD " + REQUEST_KEYS + " :key SET expiresAt = :expiresAt" + (claims ? ", " + CREATED_BY + " = :owner" : ""));
+        completion.set("meetingId", s(meetingId));
+        Update link = new Update(RequestItems.meetingLink(meetingId))
+                .add(RequestItems.REQUEST_KEYS, AttributeValue.fromSs(List.of(key)))
+                .set(RequestItems.EXPIRES_AT, n(nowMillis / 1000 + ttl.toSeconds()));
         if (claims) {
             // the same key may claim it again (a repeat of this write whose answer was lost); no other key may
-            link.conditionExpression("attribute_not_exists(" + CREATED_BY + ") OR " + CREATED_BY + " = :owner");
-            linkValues.put(":owner", s(key));
+            link.set(RequestItems.CREATED_BY, s(key))
+                    .when("attribute_not_exists(#" + RequestItems.CREATED_BY + ") OR #" + RequestItems.CREATED_BY + " = :owner")
+                    .value(":owner", s(key));
         }
-        link.expressionAttributeValues(linkValues);
         try {
-            dynamo.transactWriteItems(r -> r.transactItems(TransactWriteItem.builder().update(completion).build(),
-                    TransactWriteItem.builder().update(link.build()).build()));
+            dynamo.transactWriteItems(r -> r.transactItems(TransactWriteItem.builder().update(completion.inTransaction(table)).build(),
+                    TransactWriteItem.builder().update(link.inTransaction(table)).build()));
             return Completion.DONE;
         } catch (TransactionCanceledException e) {
             List<CancellationReason> reasons = e.cancellationReasons();
             if (failedCondition(reasons, 0)) {
-                return Completion.NOT_OWNER; // another attempt owns the record now
+                return Completion.NOT_OWNER; // another attempt owns the record now, or it has ended
             }
             if (failedCondition(reasons, 1)) {
                 return Completion.MEETING_TAKEN;
@@ -148,102 +136,36 @@ public class DynamoDbRequestStore implements RequestStore {
     }
 
     @Override
-    public Optional<String> meetingOwner(String meetingId) {
-        Map<String, AttributeValue> link = dynamo.getItem(r -> r.tableName(table).key(key(MEETING_PREFIX + meetingId))
-                .consistentRead(true)).item();
-        return Optional.ofNullable(link == null ? null : string(link, CREATED_BY));
-    }
-
-    @Override
-    public List<RequestRecord> forMeeting(String meetingId) {
-        Map<String, AttributeValue> link = dynamo.getItem(r -> r.tableName(table).key(key(MEETING_PREFIX + meetingId))
-                .consistentRead(true)).item();
-        List<RequestRecord> found = new ArrayList<>();
-        if (link != null && link.containsKey(REQUEST_KEYS)) {
-            link.get(REQUEST_KEYS).ss().forEach(requestKey -> read(requestKey).ifPresent(found::add));
-        }
-        return found;
-    }
-
-    @Override
-    public MeetingEventWrite recordMeetingEvents(RequestRecord seen, RequestRecord.MeetingEvents events, String resultBody) {
-        int seenApplied = seen.meetingEvents() == null ? 0 : seen.meetingEvents().applied();
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(
-                ":meetingState", s(events.state()),
-                ":eventAt", n(events.latestAt()),
-                ":applied", n(events.applied()),
-                ":fieldTimes", AttributeValue.fromM(events.fieldTimes().entrySet().stream()
-                        .collect(Collectors.toMap(Map.Entry::getKey, field -> n(field.getValue()))))));
-        String update = "SET meetingState = :meetingState, meetingEventAt = :eventAt, " + EVENTS_APPLIED + " = :applied, "
-                + FIELD_TIMES + " = :fieldTimes";
-        String condition = "attribute_exists(" + KEY + ") AND ";
-        if (seenApplied == 0) {
-            condition += "attribute_not_exists(" + EVENTS_APPLIED + ")";
-        } else {
-            condition += EVENTS_APPLIED + " = :seenApplied";
-            values.put(":seenApplied", n(seenApplied));
-        }
-        if (resultBody != null && seen.resultBody() != null) {
-            values.put(":resultBody", s(resultBody));
-            values.put(":seenBody", s(seen.resultBody()));
-            update += ", resultBody = :resultBody";
-            condition += " AND resultBody = :seenBody";
-        }
-        String expression = update;
-        String required = condition;
-        try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(seen.key())).updateExpression(expression)
-                    .conditionExpression(required).expressionAttributeValues(values)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
-            return new MeetingEventWrite(true, null);
-        } catch (ConditionalCheckFailedException newerOrChanged) {
-            Map<String, AttributeValue> found = newerOrChanged.item();
-            return new MeetingEventWrite(false, found == null || found.isEmpty() ? null : toRecord(found));
-        }
-    }
-
-    @Override
     public boolean fail(String key, String attempt, RequestRecord.StoredProblem problem, OutcomeEvent event, long nowMillis) {
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(
-                ":status", s(RequestStatus.FAILED.attributeValue()),
-                ":problemType", s(problem.type()),
-                ":problemStatus", n(problem.status()),
-                ":problemDetail", s(problem.detail()),
-                ":now", n(nowMillis)));
-        String update = "SET #status = :status, problemType = :problemType, problemStatus = :problemStatus,"
-                + " problemDetail = :problemDetail, completedAt = :now" + withEvent(event, values);
+        Update failure = withEvent(running(key, attempt)
+                .set(RequestItems.STATUS, s(RequestStatus.FAILED.attributeValue()))
+                .set("problemType", s(problem.type()))
+                .set("problemStatus", n(problem.status()))
+                .set("problemDetail", s(problem.detail()))
+                .set("completedAt", n(nowMillis)), event);
         if (problem.code() != null) {
-            values.put(":problemCode", n(problem.code()));
-            update += ", problemCode = :problemCode";
+            failure.set("problemCode", n(problem.code()));
         }
-        return runningUpdate(key, attempt, update, values);
+        return written(failure);
     }
 
-    /** The part of an ending that keeps its outcome event, in the same write. */
-    private static String withEvent(OutcomeEvent event, Map<String, AttributeValue> values) {
-        if (event == null) {
-            return "";
-        }
-        values.put(":eventType", s(event.detailType()));
-        values.put(":event", s(event.detail()));
-        return ", " + EVENT_TYPE + " = :eventType, " + EVENT + " = :event";
+    /** An ending keeps its outcome event in the same write. */
+    private static Update withEvent(Update ending, OutcomeEvent event) {
+        return event == null ? ending : ending.set(EVENT_TYPE, s(event.detailType())).set(EVENT, s(event.detail()));
     }
 
     @Override
     public void published(String key, OutcomeEvent event) {
-        try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(key)).updateExpression("REMOVE " + EVENT_TYPE + ", " + EVENT)
-                    .conditionExpression(EVENT + " = :event").expressionAttributeValues(Map.of(":event", s(event.detail()))));
-        } catch (ConditionalCheckFailedException alreadyNoted) {
-            // another attempt or instance published it and said so first
-        }
+        written(new Update(RequestItems.key(key)).remove(EVENT_TYPE).remove(EVENT)
+                .when("#" + EVENT + " = :event").value(":event", s(event.detail())));
+        // not written: another attempt or instance published it and said so first
     }
 
     @Override
     public void release(String key, String attempt) {
         try {
-            dynamo.deleteItem(r -> r.tableName(table).key(key(key)).conditionExpression(OWNED)
-                    .expressionAttributeValues(Map.of(":attempt", s(attempt))));
+            dynamo.deleteItem(r -> r.tableName(table).key(RequestItems.key(key)).conditionExpression("#" + ATTEMPT + " = :attempt")
+                    .expressionAttributeNames(Map.of("#" + ATTEMPT, ATTEMPT)).expressionAttributeValues(Map.of(":attempt", s(attempt))));
         } catch (ConditionalCheckFailedException taken) {
             // another attempt owns the record now, or this delete's own earlier attempt removed it
         }
@@ -251,34 +173,39 @@ public class DynamoDbRequestStore implements RequestStore {
 
     @Override
     public void abandon(String key, String attempt, long nowMillis, long inProgressUntil, boolean sent, long ambiguousAt) {
-        Map<String, AttributeValue> values = new HashMap<>(Map.of(":now", n(nowMillis), ":until", n(inProgressUntil)));
-        String update = "SET inProgressUntil = :until, abandonedAt = :now" + (sent ? ", sentAt = :now" : "");
-        if (ambiguousAt > 0) {
-            values.put(":ambiguousAt", n(ambiguousAt));
-            update += ", ambiguousAt = :ambiguousAt";
+        Update update = running(key, attempt).set("inProgressUntil", n(inProgressUntil)).set("abandonedAt", n(nowMillis));
+        if (sent) {
+            update.set("sentAt", n(nowMillis));
         }
-        runningUpdate(key, attempt, update, values);
+        if (ambiguousAt > 0) {
+            update.set("ambiguousAt", n(ambiguousAt));
+        }
+        written(update);
     }
 
-    /** An update of the attempt's record while it is in progress; false if the attempt no longer owns it or it has ended. */
-    private boolean runningUpdate(String key, String attempt, String update, Map<String, AttributeValue> values) {
-        Map<String, AttributeValue> all = new HashMap<>(values);
-        all.put(":attempt", s(attempt));
-        all.put(":inProgress", s(RequestStatus.IN_PROGRESS.attributeValue()));
+    /**
+     * An update of the attempt's own record while it is in progress: a late or repeated write of an ending it already wrote
+     * changes nothing.
+     */
+    private static Update running(String key, String attempt) {
+        return new Update(RequestItems.key(key)).when("#" + ATTEMPT + " = :attempt AND #" + RequestItems.STATUS + " = :inProgress")
+                .value(":attempt", s(attempt)).value(":inProgress", s(RequestStatus.IN_PROGRESS.attributeValue()));
+    }
+
+    /** Whether the conditional update was written. */
+    private boolean written(Update update) {
         try {
-            dynamo.updateItem(r -> r.tableName(table).key(key(key)).updateExpression(update).conditionExpression(RUNNING)
-                    .expressionAttributeNames(Map.of("#status", "status"))
-                    .expressionAttributeValues(all));
+            dynamo.updateItem(update.request(table, ReturnValue.NONE));
             return true;
-        } catch (ConditionalCheckFailedException taken) {
+        } catch (ConditionalCheckFailedException notNow) {
             return false;
         }
     }
 
     private static Map<String, AttributeValue> toItem(RequestRecord record) {
         Map<String, AttributeValue> item = new HashMap<>();
-        item.put(KEY, s(record.key()));
-        item.put("status", s(record.status().attributeValue()));
+        item.put(RequestItems.KEY, s(record.key()));
+        item.put(RequestItems.STATUS, s(record.status().attributeValue()));
         item.put("fingerprint", s(record.fingerprint()));
         item.put("operation", s(record.operation()));
         item.put("connectionId", s(record.connectionId()));
@@ -286,13 +213,13 @@ public class DynamoDbRequestStore implements RequestStore {
             item.put("meetingId", s(record.meetingId()));
         }
         if (record.occurrenceId() != null) {
-            item.put("occurrenceId", s(record.occurrenceId()));
+            item.put(RequestItems.OCCURRENCE_ID, s(record.occurrenceId()));
         }
         item.put("attempt", s(record.attempt()));
         item.put("startedAt", n(record.startedAt()));
         item.put("attemptDeadline", n(record.attemptDeadline()));
         item.put("inProgressUntil", n(record.inProgressUntil()));
-        item.put("expiresAt", n(record.expiresAt()));
+        item.put(RequestItems.EXPIRES_AT, n(record.expiresAt()));
         item.put("firstStartedAt", n(record.firstStartedAt()));
         item.put("attempts", n(record.attempts()));
         if (record.sentAt() > 0) {
@@ -324,13 +251,13 @@ public class DynamoDbRequestStore implements RequestStore {
                         string(item, "problemDetail"), item.containsKey("problemCode") ? (int) number(item, "problemCode") : null)
                 : null;
         return new RequestRecord(
-                string(item, KEY),
-                RequestStatus.fromAttribute(string(item, "status")),
+                string(item, RequestItems.KEY),
+                StoredEnum.read(RequestStatus.class, string(item, RequestItems.STATUS), null),
                 string(item, "fingerprint"),
                 string(item, "operation"),
                 string(item, "connectionId"),
                 string(item, "meetingId"),
-                string(item, "occurrenceId"),
+                string(item, RequestItems.OCCURRENCE_ID),
                 string(item, "attempt"),
                 number(item, "startedAt"),
                 item.containsKey("attemptDeadline") ? number(item, "attemptDeadline") : number(item, "inProgressUntil"),
@@ -338,32 +265,13 @@ public class DynamoDbRequestStore implements RequestStore {
                 number(item, "expiresAt"),
                 number(item, "completedAt"),
                 (int) number(item, "resultStatus"),
-                string(item, "resultBody"),
+                string(item, RequestItems.RESULT_BODY),
                 problem,
-                meetingEvents(item),
                 number(item, "firstStartedAt"),
                 (int) number(item, "attempts"),
                 number(item, "abandonedAt"),
                 number(item, "sentAt"),
                 number(item, "ambiguousAt"),
                 item.containsKey(EVENT) ? new OutcomeEvent(string(item, EVENT_TYPE), string(item, EVENT)) : null);
-    }
-
-    /** What Zoom's events said; records written before field times were kept have an empty map (every field counts as unset). */
-    private static RequestRecord.MeetingEvents meetingEvents(Map<String, AttributeValue> item) {
-        if (!item.containsKey("meetingState")) {
-            return null;
-        }
-        Map<String, Long> fieldTimes = new HashMap<>();
-        AttributeValue times = item.get(FIELD_TIMES);
-        if (times != null && times.hasM()) {
-            times.m().forEach((field, at) -> fieldTimes.put(field, Long.parseLong(at.n())));
-        }
-        return new RequestRecord.MeetingEvents(string(item, "meetingState"), number(item, "meetingEventAt"),
-                (int) number(item, EVENTS_APPLIED), fieldTimes);
-    }
-
-    private static Map<String, AttributeValue> key(String key) {
-        return Map.of(KEY, s(key));
     }
 }

@@ -13,13 +13,13 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.zoomscheduler.time.Backoff;
+import dev.zoomscheduler.outcomes.Outbox;
 import dev.zoomscheduler.outcomes.OutcomeEvent;
 import dev.zoomscheduler.outcomes.OutcomeEvents;
 import dev.zoomscheduler.problems.Finality;
 import dev.zoomscheduler.problems.Problem;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
-import dev.zoomscheduler.zoom.ZoomReply;
 
 /**
  * Runs a request at most once per idempotency key, for every entry point, by the rules of docs/events-and-idempotency.md
@@ -44,14 +44,14 @@ public class Idempotency {
     private final RequestStore store;
     private final Clock clock;
     private final IdempotencySettings settings;
-    private final Announcements announcements;
+    private final Outbox outbox;
     private final Backoff backoff;
 
-    public Idempotency(RequestStore store, Clock clock, IdempotencySettings settings, Announcements announcements, Backoff backoff) {
+    public Idempotency(RequestStore store, Clock clock, IdempotencySettings settings, Outbox outbox, Backoff backoff) {
         this.store = store;
         this.clock = clock;
         this.settings = settings;
-        this.announcements = announcements;
+        this.outbox = outbox;
         this.backoff = backoff;
     }
 
@@ -66,7 +66,7 @@ public class Idempotency {
     /** The request's work, done at most once per key. */
     public interface Attempt {
 
-        ZoomReply perform();
+        Reply perform();
 
         /**
          * What earlier attempts of the same request, the first begun at {@code startedAt}, did at Zoom, as the answer to
@@ -79,8 +79,13 @@ public class Idempotency {
             return Recovery.NOTHING;
         }
 
+        /** The id of the meeting a create's {@code reply} made, which the record is linked to and claims (null: none). */
+        default String meetingMadeBy(Reply reply) {
+            return null;
+        }
+
         /** What is known of the meeting after Zoom's {@code reply}, for the outcome event (which shows a few fields). */
-        default JsonNode meeting(ZoomReply reply) {
+        default JsonNode meeting(Reply reply) {
             return null;
         }
     }
@@ -90,24 +95,24 @@ public class Idempotency {
      *
      * @param guessed whether {@code found} was matched by what it shows (it could be another request's), not known to be it
      */
-    public record Recovery(ZoomReply found, boolean ambiguous, boolean guessed) {
+    public record Recovery(Reply found, boolean ambiguous, boolean guessed) {
 
         public static final Recovery NOTHING = new Recovery(null, false, false);
         public static final Recovery AMBIGUOUS = new Recovery(null, true, false);
 
         /** What an earlier attempt certainly did (the meeting it changed shows it). */
-        public static Recovery found(ZoomReply reply) {
+        public static Recovery found(Reply reply) {
             return new Recovery(reply, false, false);
         }
 
         /** A meeting that shows everything the request asked for: the earlier attempt's, or an identical request's. */
-        public static Recovery guessed(ZoomReply reply) {
+        public static Recovery guessed(Reply reply) {
             return new Recovery(reply, false, true);
         }
     }
 
     /** Zoom's answer, and whether it is the stored answer of an earlier attempt. */
-    public record Outcome(ZoomReply reply, boolean replayed) {
+    public record Outcome(Reply reply, boolean replayed) {
     }
 
     public Outcome run(String key, RequestDescription request, Instant deadline, Refusals refusals, Attempt attempt) {
@@ -126,11 +131,11 @@ public class Idempotency {
                         + "' was used for a different request; use a new key for a new request.");
             }
             if (existing != null && existing.status() == RequestStatus.COMPLETED) {
-                announcements.publishStored(existing, publishBudget(deadline));
-                return new Outcome(new ZoomReply(existing.resultStatus(), existing.resultBody()), true);
+                outbox.publishStored(existing.key(), existing.unpublishedEvent(), publishBudget(deadline));
+                return new Outcome(existing.reply(), true);
             }
             if (existing != null && existing.status() == RequestStatus.FAILED) {
-                announcements.publishStored(existing, publishBudget(deadline));
+                outbox.publishStored(existing.key(), existing.unpublishedEvent(), publishBudget(deadline));
                 throw replay(existing.problem());
             }
             if (existing != null && existing.abandonedAt(now)) {
@@ -160,19 +165,19 @@ public class Idempotency {
      */
     public void refuse(String key, RequestDescription request, ProblemException refusal, Instant deadline) {
         long now = clock.millis();
-        OutcomeEvent event = announcements.event(() -> OutcomeEvents.failed(new OutcomeEvents.Request(key, request.connectionId(),
+        OutcomeEvent event = outbox.event(() -> OutcomeEvents.failed(new OutcomeEvents.Request(key, request.connectionId(),
                 request.operation(), request.occurrenceId()), problemOf(refusal)));
         RequestRecord refused = RequestRecord.firstAttempt(key, request, UUID.randomUUID().toString(), now, deadline.toEpochMilli(), 0,
                 now / 1000 + settings.ttl().toSeconds());
         RequestRecord failed = new RequestRecord(key, RequestStatus.FAILED, refused.fingerprint(), refused.operation(),
                 refused.connectionId(), refused.meetingId(), refused.occurrenceId(), refused.attempt(), now, now, now, refused.expiresAt(), now, 0, null,
-                storedProblemOf(refusal), null, now, 1, 0, 0, 0, event);
+                storedProblemOf(refusal), now, 1, 0, 0, 0, event);
         if (store.refuse(failed, now)) {
-            announcements.publishEnded(key, event, publishBudget(deadline));
+            outbox.publishEnded(key, event, publishBudget(deadline));
             return;
         }
         store.read(key).filter(existing -> existing.fingerprint().equals(request.fingerprint()))
-                .ifPresent(existing -> announcements.publishStored(existing, publishBudget(deadline)));
+                .ifPresent(existing -> outbox.publishStored(key, existing.unpublishedEvent(), publishBudget(deadline)));
     }
 
     /** One attempt, from its record being written to its ending. */
@@ -195,18 +200,18 @@ public class Idempotency {
             this.attempt = attempt;
         }
 
-        ZoomReply go() {
+        Reply go() {
             try {
                 boolean waitedOut = abandoned != null && abandoned.ambiguousAt() > 0
                         && clock.millis() > abandoned.ambiguousAt() + inDoubt().toMillis();
-                ZoomReply reply = abandoned == null ? send() : recoverOrSend(waitedOut);
+                Reply reply = abandoned == null ? send() : recoverOrSend(waitedOut);
                 for (int claim = 1;; claim++) {
                     if (end(reply) != RequestStore.Completion.MEETING_TAKEN) {
                         return reply;
                     }
                     // Another key holds the meeting: it claimed it first, having lost the answer to its own create.
                     LOG.warnf("Request %s: meeting %s belongs to another idempotency key; looking for this request's own", mine.key(),
-                            CreatedMeeting.idOf(reply.body()));
+                            attempt.meetingMadeBy(reply));
                     if (claim == CLAIM_ATTEMPTS) {
                         throw new ProblemException(ProblemType.REQUEST_IN_PROGRESS, 409, "The meeting of idempotency key '" + mine.key()
                                 + "' could not be told apart from another key's yet; ask again shortly.", null, null, RUNNING_RETRY_AFTER);
@@ -223,7 +228,7 @@ public class Idempotency {
             }
         }
 
-        private ZoomReply send() {
+        private Reply send() {
             sent = true;
             return attempt.perform();
         }
@@ -233,7 +238,7 @@ public class Idempotency {
          * is known to have sent the request (the last crashed), wait one in-doubt period: an identical request of another key
          * that knows it sent its own claims it meanwhile.
          */
-        private ZoomReply recoverOrSend(boolean chooseAmongSeveral) {
+        private Reply recoverOrSend(boolean chooseAmongSeveral) {
             Recovery recovery = attempt.recover(Instant.ofEpochMilli(mine.requestStartedAt()), chooseAmongSeveral);
             if (recovery.ambiguous() || recovery.guessed() && mine.sentAt() == 0 && !chooseAmongSeveral) {
                 long now = clock.millis();
@@ -253,19 +258,19 @@ public class Idempotency {
         }
 
         /** Rule 6 for Zoom's answer: the record, with the claim of a created meeting and the outcome event; then the publish. */
-        private RequestStore.Completion end(ZoomReply reply) {
-            String meetingId = mine.meetingId() != null ? mine.meetingId() : CreatedMeeting.idOf(reply.body());
+        private RequestStore.Completion end(Reply reply) {
+            String meetingId = mine.meetingId() != null ? mine.meetingId() : attempt.meetingMadeBy(reply);
             boolean claims = mine.meetingId() == null && meetingId != null;
-            OutcomeEvent event = announcements.event(
+            OutcomeEvent event = outbox.event(
                     () -> OutcomeEvents.succeeded(mine.outcomeRequest(), attempt.meeting(reply)));
-            RequestStore.Completion completion = finalWrite(() -> store.complete(mine.key(), mine.attempt(), reply.status(),
-                    reply.body(), meetingId, claims, event, clock.millis()));
+            RequestStore.Completion completion = finalWrite(() -> store.complete(mine.key(), mine.attempt(), reply, meetingId, claims,
+                    event, clock.millis()));
             if (completion == RequestStore.Completion.MEETING_TAKEN) {
                 return completion;
             }
             ended = true;
             // Not written (DynamoDB failed): the record runs out in doubt, and the next attempt adopts the meeting again.
-            announcements.publishEnded(mine.key(), event, publishBudget(Instant.ofEpochMilli(mine.attemptDeadline())));
+            outbox.publishEnded(mine.key(), event, publishBudget(Instant.ofEpochMilli(mine.attemptDeadline())));
             return completion;
         }
 
@@ -291,10 +296,10 @@ public class Idempotency {
         }
 
         private void failForGood(ProblemException failure) {
-            OutcomeEvent event = announcements.event(
+            OutcomeEvent event = outbox.event(
                     () -> OutcomeEvents.failed(mine.outcomeRequest(), problemOf(failure)));
             finalWrite(() -> store.fail(mine.key(), mine.attempt(), storedProblemOf(failure), event, clock.millis()));
-            announcements.publishEnded(mine.key(), event, publishBudget(Instant.ofEpochMilli(mine.attemptDeadline())));
+            outbox.publishEnded(mine.key(), event, publishBudget(Instant.ofEpochMilli(mine.attemptDeadline())));
         }
 
         /** Ends this attempt's time: after the in-doubt period if what it sent may still land, else at once. */

@@ -1,6 +1,5 @@
 package dev.zoomscheduler.idempotency;
 
-import java.util.Map;
 
 import dev.zoomscheduler.outcomes.OutcomeEvent;
 import dev.zoomscheduler.outcomes.OutcomeEvents;
@@ -20,7 +19,6 @@ import dev.zoomscheduler.outcomes.OutcomeEvents;
  * @param resultStatus Zoom's status, once completed
  * @param resultBody Zoom's body, once completed
  * @param problem the failure, once failed
- * @param meetingEvents what Zoom's events said of the meeting since, or null if none was recorded
  * @param firstStartedAt epoch milliseconds at which the request's first attempt began (0 in records older than it:
  *        then {@code startedAt})
  * @param attempts how many attempts began (0 in records older than it: then one)
@@ -48,7 +46,6 @@ public record RequestRecord(
         int resultStatus,
         String resultBody,
         StoredProblem problem,
-        MeetingEvents meetingEvents,
         long firstStartedAt,
         int attempts,
         long abandonedAt,
@@ -65,13 +62,13 @@ public record RequestRecord(
             long deadlineMillis, long inDoubtMillis, long expiresAt) {
         return new RequestRecord(key, RequestStatus.IN_PROGRESS, request.fingerprint(), request.operation(), request.connectionId(),
                 request.meetingId(), request.occurrenceId(), attempt, nowMillis, deadlineMillis, deadlineMillis + inDoubtMillis, expiresAt, 0, 0, null, null,
-                null, nowMillis, 1, 0, 0, 0, null);
+                nowMillis, 1, 0, 0, 0, null);
     }
 
     /** This attempt's record as the successor of {@code abandoned}: it keeps the request's first start and counts on. */
     public RequestRecord succeeding(RequestRecord abandoned) {
         return new RequestRecord(key, status, fingerprint, operation, connectionId, meetingId, occurrenceId, attempt, startedAt, attemptDeadline,
-                inProgressUntil, expiresAt, completedAt, resultStatus, resultBody, problem, meetingEvents,
+                inProgressUntil, expiresAt, completedAt, resultStatus, resultBody, problem,
                 abandoned.requestStartedAt(), abandoned.attemptCount() + 1, 0, abandoned.sentAt(), abandoned.ambiguousAt(), unpublishedEvent);
     }
 
@@ -93,6 +90,11 @@ public record RequestRecord(
         return new OutcomeEvents.Request(key, connectionId, operation, occurrenceId);
     }
 
+    /** The answer a completed request got. */
+    public Reply reply() {
+        return new Reply(resultStatus, resultBody);
+    }
+
     /** When the request's first attempt began. */
     public long requestStartedAt() {
         return firstStartedAt > 0 ? firstStartedAt : startedAt;
@@ -111,17 +113,5 @@ public record RequestRecord(
 
     /** A failure as it was answered, kept so that a repeat gets the same answer. */
     public record StoredProblem(String type, int status, String detail, Integer code) {
-    }
-
-    /**
-     * What Zoom's meeting events said of the record's meeting.
-     *
-     * @param state {@code updated} or {@code deleted}: what the latest event said
-     * @param latestAt epoch milliseconds of the latest event (Zoom's {@code event_ts})
-     * @param applied how many events changed the record (the condition of the next write)
-     * @param fieldTimes for each field of the stored answer that an event set ({@code settings.x} for a nested one), the
-     *        {@code event_ts} of the event that set it: an older event changes only the fields no newer one set
-     */
-    public record MeetingEvents(String state, long latestAt, int applied, Map<String, Long> fieldTimes) {
     }
 }

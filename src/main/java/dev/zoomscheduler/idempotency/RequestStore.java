@@ -1,8 +1,8 @@
 package dev.zoomscheduler.idempotency;
 
-import java.util.List;
 import java.util.Optional;
 
+import dev.zoomscheduler.outcomes.OutboxRecords;
 import dev.zoomscheduler.outcomes.OutcomeEvent;
 
 /**
@@ -10,7 +10,7 @@ import dev.zoomscheduler.outcomes.OutcomeEvent;
  * {@link #begin} is conditional on its attempt id, so a write that is sent again after its answer was lost meets its own
  * result and changes nothing more.
  */
-public interface RequestStore {
+public interface RequestStore extends OutboxRecords {
 
     /**
      * Starts a request's first attempt: writes {@code record} (status in progress) unless a record of the key exists
@@ -27,24 +27,12 @@ public interface RequestStore {
     Optional<RequestRecord> read(String key);
 
     /**
-     * Records Zoom's answer, the meeting it made or acted on (null if none), and the outcome event to publish (null if
-     * none). A create {@code claims} its meeting: it is linked to this key alone, in the same write, and if another key
-     * holds it already nothing is written.
+     * Records the answer, the meeting it made or acted on (null if none), and the outcome event to publish (null if none),
+     * if the attempt still owns the record and it is still in progress. A create {@code claims} its meeting: it is linked
+     * to this key alone, in the same write, and if another key holds it already nothing is written. Every record of a
+     * meeting is linked to it, for Zoom's events about it (the meeting index, which meetings/ reads).
      */
-    Completion complete(String key, String attempt, int status, String body, String meetingId, boolean claims, OutcomeEvent event,
-            long nowMillis);
-
-    /** The idempotency key whose create made (or adopted) the meeting, if any. */
-    Optional<String> meetingOwner(String meetingId);
-
-    /** The records of requests that made or acted on a meeting (for Zoom's meeting events), without scanning the table. */
-    List<RequestRecord> forMeeting(String meetingId);
-
-    /**
-     * Records what Zoom's events said of the record's meeting: {@code events} and the answer they leave ({@code resultBody},
-     * null: unchanged), if the record still holds the events {@code seen} holds and, for a new answer, the answer it holds.
-     */
-    MeetingEventWrite recordMeetingEvents(RequestRecord seen, RequestRecord.MeetingEvents events, String resultBody);
+    Completion complete(String key, String attempt, Reply reply, String meetingId, boolean claims, OutcomeEvent event, long nowMillis);
 
     /** Records a final failure, with its outcome event to publish (null if none); false if the attempt no longer owns the record. */
     boolean fail(String key, String attempt, RequestRecord.StoredProblem problem, OutcomeEvent event, long nowMillis);
@@ -54,9 +42,6 @@ public interface RequestStore {
      * unless the key has a record already; true if this wrote it.
      */
     boolean refuse(RequestRecord refused, long nowMillis);
-
-    /** Notes that the record's outcome event {@code event} was published (nothing if the record no longer holds it). */
-    void published(String key, OutcomeEvent event);
 
     /**
      * Removes the record of a first attempt that changed nothing at Zoom, so that the request can be tried again as new.
@@ -77,14 +62,6 @@ public interface RequestStore {
         NOT_OWNER,
         /** Another key holds the meeting: nothing was written. */
         MEETING_TAKEN
-    }
-
-    /**
-     * Outcome of {@link #recordMeetingEvents}.
-     *
-     * @param found if not applied: the record as the failed condition found it (null: gone)
-     */
-    record MeetingEventWrite(boolean applied, RequestRecord found) {
     }
 
     /**

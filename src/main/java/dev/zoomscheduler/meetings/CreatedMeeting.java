@@ -1,4 +1,4 @@
-package dev.zoomscheduler.idempotency;
+package dev.zoomscheduler.meetings;
 
 import java.io.IOException;
 

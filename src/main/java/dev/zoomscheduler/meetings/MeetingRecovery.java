@@ -21,10 +21,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.zoomscheduler.idempotency.Idempotency.Recovery;
-import dev.zoomscheduler.idempotency.RequestStore;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
-import dev.zoomscheduler.zoom.ZoomReply;
+import dev.zoomscheduler.idempotency.Reply;
 
 /**
  * Finds what abandoned attempts of a request (crashed, or with Zoom's answer lost) did at Zoom, so that the next one
@@ -43,24 +42,24 @@ import dev.zoomscheduler.zoom.ZoomReply;
  * </ul>
  */
 @ApplicationScoped
-public class MeetingAdoption {
+public class MeetingRecovery {
 
-    private static final Logger LOG = Logger.getLogger(MeetingAdoption.class);
+    private static final Logger LOG = Logger.getLogger(MeetingRecovery.class);
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
     private static final int PAGE_SIZE = 300;
     private static final int MAX_PAGES = 5;
     /** What Zoom's list shows of a meeting that a create sets; compared when the create set it. */
     private static final List<String> LISTED_FIELDS = List.of("topic", "duration", "timezone", "agenda");
     /** Zoom's answer to a done update or delete. */
-    private static final ZoomReply NO_CONTENT = new ZoomReply(204, "");
+    private static final Reply NO_CONTENT = new Reply(204, "");
 
     private final Meetings meetings;
-    private final RequestStore requests;
+    private final MeetingRecords records;
     private final ObjectMapper json;
 
-    public MeetingAdoption(Meetings meetings, RequestStore requests, ObjectMapper json) {
+    public MeetingRecovery(Meetings meetings, MeetingRecords records, ObjectMapper json) {
         this.meetings = meetings;
-        this.requests = requests;
+        this.records = records;
         this.json = json;
     }
 
@@ -95,7 +94,7 @@ public class MeetingAdoption {
                 break;
             }
         }
-        candidates.removeIf(candidate -> requests.meetingOwner(candidate.path("id").asText()).isPresent());
+        candidates.removeIf(candidate -> records.holder(candidate.path("id").asText()).isPresent());
         candidates.sort(Comparator.comparing(candidate -> instant(candidate.path("created_at").asText(null)).orElse(Instant.MAX)));
         List<JsonNode> matching = new ArrayList<>();
         for (JsonNode candidate : candidates) {
@@ -117,7 +116,7 @@ public class MeetingAdoption {
         }
         JsonNode adopted = matching.get(0);
         LOG.infof("Adopting meeting %s, made by an abandoned attempt of the same create", adopted.path("id").asText());
-        return Recovery.guessed(new ZoomReply(201, adopted.toString()));
+        return Recovery.guessed(new Reply(201, adopted.toString()));
     }
 
     /** Whether Zoom's list entry shows what the create set, as far as the list shows it. */
@@ -143,7 +142,7 @@ public class MeetingAdoption {
     }
 
     /** A delete is done if Zoom no longer has the meeting, or the occurrence it deletes. */
-    public Optional<ZoomReply> deleted(MeetingCommand delete, Instant deadline) {
+    public Optional<Reply> deleted(MeetingCommand delete, Instant deadline) {
         if (current(delete, deadline).isPresent()) {
             return Optional.empty();
         }
@@ -153,7 +152,7 @@ public class MeetingAdoption {
     }
 
     /** An update is done if the meeting shows every field it sets; a meeting Zoom does not know gets the update's own 404. */
-    public Optional<ZoomReply> applied(MeetingCommand update, Instant deadline) {
+    public Optional<Reply> applied(MeetingCommand update, Instant deadline) {
         Optional<JsonNode> meeting = current(update, deadline);
         if (meeting.isEmpty()) {
             return Optional.empty();

@@ -178,7 +178,7 @@ public class MeetingResource {
         requireValid(MeetingRules.forCreate(meeting));
         Idempotency.Outcome outcome = scheduler.schedule(idempotencyKey, MeetingCommand.create(connectionId, userId, meeting, body),
                 Idempotency.Refusals.LEAVE_NO_TRACE, deadline.of(lambda));
-        Response.ResponseBuilder answer = answer(outcome.reply());
+        Response.ResponseBuilder answer = answer(outcome.reply().status(), outcome.reply().body());
         return (outcome.replayed() ? answer.header(REPLAYED, "true") : answer).build();
     }
 
@@ -205,9 +205,14 @@ public class MeetingResource {
     }
 
     private static Response.ResponseBuilder answer(ZoomReply reply) {
-        if (reply.body() == null || reply.body().isEmpty()) {
-            return Response.status(reply.status());
+        return answer(reply.status(), reply.body());
+    }
+
+    /** Zoom's status and body as they are: JSON, or nothing. */
+    private static Response.ResponseBuilder answer(int status, String body) {
+        if (body == null || body.isEmpty()) {
+            return Response.status(status);
         }
-        return Response.status(reply.status()).entity(reply.body()).type(MediaType.APPLICATION_JSON_TYPE);
+        return Response.status(status).entity(body).type(MediaType.APPLICATION_JSON_TYPE);
     }
 }

@@ -15,6 +15,7 @@ import dev.zoomscheduler.idempotency.Idempotency;
 import dev.zoomscheduler.idempotency.Idempotency.Recovery;
 import dev.zoomscheduler.idempotency.Idempotency.Refusals;
 import dev.zoomscheduler.zoom.ZoomReply;
+import dev.zoomscheduler.idempotency.Reply;
 
 /** Carries out a meeting command, at most once per idempotency key when there is one. */
 @ApplicationScoped
@@ -22,13 +23,13 @@ public class MeetingScheduler {
 
     private final Meetings meetings;
     private final Idempotency idempotency;
-    private final MeetingAdoption adoption;
+    private final MeetingRecovery recovery;
     private final ObjectMapper json;
 
-    public MeetingScheduler(Meetings meetings, Idempotency idempotency, MeetingAdoption adoption, ObjectMapper json) {
+    public MeetingScheduler(Meetings meetings, Idempotency idempotency, MeetingRecovery recovery, ObjectMapper json) {
         this.meetings = meetings;
         this.idempotency = idempotency;
-        this.adoption = adoption;
+        this.recovery = recovery;
         this.json = json;
     }
 
@@ -39,36 +40,41 @@ public class MeetingScheduler {
      */
     public Idempotency.Outcome schedule(String idempotencyKey, MeetingCommand command, Refusals refusals, Instant deadline) {
         if (idempotencyKey == null) {
-            return new Idempotency.Outcome(execute(command, deadline), false);
+            return new Idempotency.Outcome(reply(execute(command, deadline)), false);
         }
         return idempotency.run(idempotencyKey, command.describe(), deadline, refusals, new Idempotency.Attempt() {
             @Override
-            public ZoomReply perform() {
-                return execute(command, deadline);
+            public Reply perform() {
+                return reply(execute(command, deadline));
             }
 
             @Override
             public Recovery recover(Instant startedAt, boolean chooseAmongSeveral) {
                 return switch (command.action()) {
-                    case CREATE -> adoption.find(command, startedAt, chooseAmongSeveral, deadline);
-                    case UPDATE -> recovered(adoption.applied(command, deadline));
-                    case DELETE -> recovered(adoption.deleted(command, deadline));
+                    case CREATE -> recovery.find(command, startedAt, chooseAmongSeveral, deadline);
+                    case UPDATE -> recovered(recovery.applied(command, deadline));
+                    case DELETE -> recovered(recovery.deleted(command, deadline));
                 };
             }
 
             @Override
-            public JsonNode meeting(ZoomReply reply) {
+            public String meetingMadeBy(Reply reply) {
+                return command.action() == MeetingCommand.Action.CREATE ? CreatedMeeting.idOf(reply.body()) : null;
+            }
+
+            @Override
+            public JsonNode meeting(Reply reply) {
                 return meetingAfter(command, reply);
             }
         });
     }
 
-    private static Recovery recovered(Optional<ZoomReply> done) {
+    private static Recovery recovered(Optional<Reply> done) {
         return done.map(Recovery::found).orElse(Recovery.NOTHING);
     }
 
     /** Zoom's meeting for a create; for an update, the fields it changed; the meeting's id in any case. */
-    private JsonNode meetingAfter(MeetingCommand command, ZoomReply reply) {
+    private JsonNode meetingAfter(MeetingCommand command, Reply reply) {
         if (command.action() == MeetingCommand.Action.CREATE) {
             try {
                 return json.readTree(reply.body());
@@ -80,6 +86,11 @@ public class MeetingScheduler {
                 ? changes.deepCopy()
                 : json.createObjectNode();
         return meeting.put("id", new BigInteger(command.meetingId()));
+    }
+
+    /** Zoom's answer as a request's record keeps it. */
+    private static Reply reply(ZoomReply zoom) {
+        return new Reply(zoom.status(), zoom.body());
     }
 
     private ZoomReply execute(MeetingCommand command, Instant deadline) {

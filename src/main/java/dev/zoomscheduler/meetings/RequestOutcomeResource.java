@@ -1,4 +1,4 @@
-package dev.zoomscheduler.idempotency;
+package dev.zoomscheduler.meetings;
 
 import java.io.IOException;
 import java.math.BigInteger;
@@ -21,6 +21,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.zoomscheduler.idempotency.IdempotencyKeys;
+import dev.zoomscheduler.idempotency.RequestRecord;
+import dev.zoomscheduler.idempotency.RequestStatus;
+import dev.zoomscheduler.idempotency.RequestStore;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 
@@ -35,11 +39,13 @@ public class RequestOutcomeResource {
     static final String IN_DOUBT = "in_doubt";
 
     private final RequestStore store;
+    private final MeetingRecords meetings;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public RequestOutcomeResource(RequestStore store, ObjectMapper json, Clock clock) {
+    public RequestOutcomeResource(RequestStore store, MeetingRecords meetings, ObjectMapper json, Clock clock) {
         this.store = store;
+        this.meetings = meetings;
         this.json = json;
         this.clock = clock;
     }
@@ -74,10 +80,10 @@ public class RequestOutcomeResource {
         if (meeting != null) {
             outcome.set("meeting", meeting);
         }
-        if (record.meetingEvents() != null) {
+        if (record.status() == RequestStatus.COMPLETED) {
             // Zoom's later events about the meeting (webhooks): "updated" (the meeting above shows the change) or "deleted"
-            outcome.put("meetingState", record.meetingEvents().state())
-                    .put("meetingEventAt", Instant.ofEpochMilli(record.meetingEvents().latestAt()).toString());
+            meetings.eventsOf(record.key()).ifPresent(events -> outcome.put("meetingState", events.state())
+                    .put("meetingEventAt", Instant.ofEpochMilli(events.latestAt()).toString()));
         }
         if (record.problem() != null) {
             RequestRecord.StoredProblem problem = record.problem();

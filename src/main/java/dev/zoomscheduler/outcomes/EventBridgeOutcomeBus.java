@@ -1,6 +1,5 @@
 package dev.zoomscheduler.outcomes;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -10,9 +9,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClientBuilder;
+
+import dev.zoomscheduler.aws.AwsClients;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
 /**
@@ -40,10 +39,7 @@ public class EventBridgeOutcomeBus implements OutcomeBus {
     }
 
     private static EventBridgeClient client(Optional<String> endpointOverride, Duration callTimeout) {
-        EventBridgeClientBuilder builder = EventBridgeClient.builder().httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> o.apiCallTimeout(callTimeout));
-        endpointOverride.ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)));
-        return builder.build();
+        return AwsClients.build(EventBridgeClient.builder(), endpointOverride, callTimeout);
     }
 
     @Override

@@ -1,4 +1,4 @@
-package dev.zoomscheduler.idempotency;
+package dev.zoomscheduler.outcomes;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,8 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.zoomscheduler.outcomes.OutcomeBus;
-import dev.zoomscheduler.outcomes.OutcomeEvent;
 
 /**
  * Gets every ended request's outcome event to EventBridge at least once (docs/events-and-idempotency.md, "Outcome events").
@@ -21,22 +19,22 @@ import dev.zoomscheduler.outcomes.OutcomeEvent;
  * memory, or a repeat of the key (its replay).
  */
 @ApplicationScoped
-public class Announcements {
+public class Outbox {
 
-    private static final Logger LOG = Logger.getLogger(Announcements.class);
+    private static final Logger LOG = Logger.getLogger(Outbox.class);
     /** Unpublished events an instance remembers; past that the oldest is left to its record (a repeat of its key). */
     private static final int REMEMBERED = 100;
     /** Events published again per invocation, so that a backlog does not hold one invocation long. */
     private static final int PER_INVOCATION = 10;
 
     private final OutcomeBus bus;
-    private final RequestStore store;
+    private final OutboxRecords records;
     private final Clock clock;
     private final ConcurrentLinkedDeque<Unpublished> remembered = new ConcurrentLinkedDeque<>();
 
-    public Announcements(OutcomeBus bus, RequestStore store, Clock clock) {
+    public Outbox(OutcomeBus bus, OutboxRecords records, Clock clock) {
         this.bus = bus;
-        this.store = store;
+        this.records = records;
         this.clock = clock;
     }
 
@@ -44,7 +42,7 @@ public class Announcements {
     }
 
     /** The event of an ending, to write with it; null if outcome events are not published at all. */
-    OutcomeEvent event(Supplier<OutcomeEvent> event) {
+    public OutcomeEvent event(Supplier<OutcomeEvent> event) {
         return bus.enabled() ? event.get() : null;
     }
 
@@ -52,7 +50,7 @@ public class Announcements {
      * Publishes the event of an ending just written with it (null: none), within {@code budget}; remembered if EventBridge did
      * not take it.
      */
-    void publishEnded(String key, OutcomeEvent event, Duration budget) {
+    public void publishEnded(String key, OutcomeEvent event, Duration budget) {
         if (event == null) {
             return;
         }
@@ -69,11 +67,11 @@ public class Announcements {
         }
     }
 
-    /** A repeat of a request that ended: its event is published now, within {@code budget}, if the record holds one. */
-    void publishStored(RequestRecord ended, Duration budget) {
-        if (ended.unpublishedEvent() != null && bus.enabled() && bus.publish(ended.unpublishedEvent(), budget)) {
-            remembered.removeIf(waiting -> waiting.key().equals(ended.key()));
-            noted(ended.key(), ended.unpublishedEvent());
+    /** A repeat of a request that ended: the event its record still holds (null: none) is published now, within {@code budget}. */
+    public void publishStored(String key, OutcomeEvent stored, Duration budget) {
+        if (stored != null && bus.enabled() && bus.publish(stored, budget)) {
+            remembered.removeIf(waiting -> waiting.key().equals(key));
+            noted(key, stored);
         }
     }
 
@@ -102,7 +100,7 @@ public class Announcements {
     /** If this write fails, the event stays in the record and is published again on a repeat: at least once, same eventId. */
     private void noted(String key, OutcomeEvent event) {
         try {
-            store.published(key, event);
+            records.published(key, event);
         } catch (RuntimeException e) {
             LOG.warnf("Request %s: its outcome event was published but its record still says otherwise (%s)", key,
                     e.getClass().getSimpleName());

@@ -1,4 +1,4 @@
-package dev.zoomscheduler.idempotency;
+package dev.zoomscheduler.outcomes;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
@@ -8,14 +8,14 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class RememberedOutcomes {
 
-    private final Announcements announcements;
+    private final Outbox outbox;
 
-    public RememberedOutcomes(Announcements announcements) {
-        this.announcements = announcements;
+    public RememberedOutcomes(Outbox outbox) {
+        this.outbox = outbox;
     }
 
     @ServerRequestFilter
     public void publishRemembered() {
-        announcements.publishRemembered();
+        outbox.publishRemembered();
     }
 }

@@ -1,7 +1,6 @@
 package dev.zoomscheduler.secrets;
 
 import java.io.IOException;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,9 +16,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
+
+import dev.zoomscheduler.aws.AwsClients;
 
 /**
  * Secrets Manager secrets, read with the AWS SDK's client (the URL-connection HTTP client, as every AWS client here) on
@@ -60,10 +59,7 @@ public class SecretsManagerSecrets {
     }
 
     private static SecretsManagerClient client(Optional<String> endpointOverride, Duration callTimeout) {
-        SecretsManagerClientBuilder builder = SecretsManagerClient.builder().httpClient(UrlConnectionHttpClient.create())
-                .overrideConfiguration(o -> o.apiCallTimeout(callTimeout));
-        endpointOverride.ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)));
-        return builder.build();
+        return AwsClients.build(SecretsManagerClient.builder(), endpointOverride, callTimeout);
     }
 
     /** Whether any secret is read from Secrets Manager (and so a client exists). */

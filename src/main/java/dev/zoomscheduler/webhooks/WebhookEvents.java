@@ -15,8 +15,9 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.idempotency.RequestRecord;
-import dev.zoomscheduler.idempotency.RequestStore;
+import dev.zoomscheduler.meetings.MeetingEvents;
+import dev.zoomscheduler.meetings.MeetingRecords;
+import dev.zoomscheduler.meetings.MeetingRecords.MeetingRecord;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.connections.ConnectionError;
 import dev.zoomscheduler.connections.ConnectionInfo;
@@ -51,7 +52,7 @@ public class WebhookEvents {
     private static final int WRITE_ATTEMPTS = 5;
 
     private final ConnectionStore connections;
-    private final RequestStore requests;
+    private final MeetingRecords meetings;
     private final TokenRotation rotation;
     private final ReauthorizationAlerts alerts;
     private final ObjectMapper json;
@@ -59,10 +60,10 @@ public class WebhookEvents {
     private final Metrics metrics;
     private final Optional<String> clientId;
 
-    public WebhookEvents(ConnectionStore connections, RequestStore requests, TokenRotation rotation, ReauthorizationAlerts alerts,
+    public WebhookEvents(ConnectionStore connections, MeetingRecords meetings, TokenRotation rotation, ReauthorizationAlerts alerts,
             ObjectMapper json, Clock clock, Metrics metrics, @ConfigProperty(name = "zoom.client-id") Optional<String> clientId) {
         this.connections = connections;
-        this.requests = requests;
+        this.meetings = meetings;
         this.rotation = rotation;
         this.alerts = alerts;
         this.json = json;
@@ -135,7 +136,7 @@ public class WebhookEvents {
             return;
         }
         MeetingChange change = MeetingChange.of(payload, deleted);
-        for (RequestRecord record : requests.forMeeting(Long.toString(id.asLong()))) {
+        for (MeetingRecord record : meetings.of(Long.toString(id.asLong()))) {
             if (change.concerns(record.occurrenceId())) {
                 record(record, change, eventAt);
             }
@@ -147,19 +148,19 @@ public class WebhookEvents {
      * no newer event set. Zoom's {@code meeting.updated} carries only the changed fields, so a late older event still
      * brings the fields it alone changed. A lost condition (another event recorded meanwhile) is tried again on the record as found.
      */
-    private void record(RequestRecord record, MeetingChange change, long eventAt) {
-        RequestRecord seen = record;
+    private void record(MeetingRecord record, MeetingChange change, long eventAt) {
+        MeetingRecord seen = record;
         for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
-            RequestRecord.MeetingEvents before = seen.meetingEvents();
+            MeetingEvents before = seen.events();
             boolean newest = before == null || eventAt > before.latestAt();
             Map<String, Long> fieldTimes = before == null ? new HashMap<>() : new HashMap<>(before.fieldTimes());
             String merged = change.mergedNewer(seen.resultBody(), eventAt, fieldTimes, json);
             if (!newest && merged == null) {
                 return; // a repeat, or older than what is recorded in every field it carries
             }
-            RequestRecord.MeetingEvents after = new RequestRecord.MeetingEvents(newest ? change.stateFor(record.occurrenceId()) : before.state(),
+            MeetingEvents after = new MeetingEvents(newest ? change.stateFor(record.occurrenceId()) : before.state(),
                     newest ? eventAt : before.latestAt(), (before == null ? 0 : before.applied()) + 1, fieldTimes);
-            RequestStore.MeetingEventWrite write = requests.recordMeetingEvents(seen, after, merged);
+            MeetingRecords.Revision write = meetings.revise(seen, after, merged);
             if (write.applied() || write.found() == null) {
                 return;
             }

@@ -22,8 +22,8 @@ final class FaultyStore implements InvocationHandler {
     /** DYNAMODB_CALL_TIMEOUT_MS: the SDK gives up on a call after this, whatever became of it. */
     private static final long CALL_TIMEOUT_MILLIS = 3000;
     /** Calls that change nothing: a lost answer is just a retry, a late one is just a timeout. */
-    private static final Set<String> READS = Set.of("read", "describe", "list", "authorizedBy", "keepAliveCandidates", "meetingOwner",
-            "forMeeting");
+    private static final Set<String> READS = Set.of("read", "describe", "list", "authorizedBy", "keepAliveCandidates", "holder", "of",
+            "eventsOf");
 
     private final Object target;
     private final Simulation sim;

@@ -8,20 +8,26 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import dev.zoomscheduler.idempotency.Reply;
 import dev.zoomscheduler.idempotency.RequestRecord;
 import dev.zoomscheduler.idempotency.RequestStatus;
 import dev.zoomscheduler.idempotency.RequestStore;
+import dev.zoomscheduler.meetings.MeetingEvents;
+import dev.zoomscheduler.meetings.MeetingRecords;
 import dev.zoomscheduler.outcomes.OutcomeEvent;
 
 /**
- * The request table in memory, with DynamoDB's semantics as DynamoDbRequestStore uses them: conditional puts and updates on
- * the owning attempt, and the completion of a meeting request as one transaction of the record and the meeting's link item
- * (all or nothing; a create's claim fails if another key holds the meeting).
+ * The request table in memory, with DynamoDB's semantics as DynamoDbRequestStore and DynamoDbMeetingRecords use them:
+ * conditional puts and updates on the owning attempt, the completion of a meeting request as one transaction of the record
+ * and the meeting's link item (all or nothing; a create's claim fails if another key holds the meeting), and the meeting
+ * events kept beside each record.
  */
-final class InMemoryRequestTable implements RequestStore {
+final class InMemoryRequestTable implements RequestStore, MeetingRecords {
 
     private final Map<String, RequestRecord> records = new TreeMap<>();
     private final Map<String, Link> links = new TreeMap<>();
+    /** What Zoom's meeting events said, kept beside each record's answer (the meeting index). */
+    private final Map<String, MeetingEvents> events = new TreeMap<>();
 
     /** The item {@code meeting#<id>}: the keys that acted on the meeting, and the one whose create holds it. */
     private record Link(Set<String> requestKeys, String createdBy) {
@@ -63,7 +69,7 @@ final class InMemoryRequestTable implements RequestStore {
     }
 
     @Override
-    public synchronized Completion complete(String key, String attempt, int status, String body, String meetingId, boolean claims,
+    public synchronized Completion complete(String key, String attempt, Reply reply, String meetingId, boolean claims,
             OutcomeEvent event, long nowMillis) {
         RequestRecord r = records.get(key);
         if (!running(r, attempt)) {
@@ -75,7 +81,7 @@ final class InMemoryRequestTable implements RequestStore {
         }
         records.put(key, new RequestRecord(key, RequestStatus.COMPLETED, r.fingerprint(), r.operation(), r.connectionId(),
                 meetingId != null ? meetingId : r.meetingId(), r.occurrenceId(), attempt, r.startedAt(), r.attemptDeadline(), r.inProgressUntil(),
-                r.expiresAt(), nowMillis, status, body, r.problem(), r.meetingEvents(), r.firstStartedAt(), r.attempts(), r.abandonedAt(),
+                r.expiresAt(), nowMillis, reply.status(), reply.body(), r.problem(), r.firstStartedAt(), r.attempts(), r.abandonedAt(),
                 r.sentAt(), r.ambiguousAt(), event != null ? event : r.unpublishedEvent()));
         if (meetingId != null) {
             Set<String> keys = new TreeSet<>(link == null ? Set.of() : link.requestKeys());
@@ -91,34 +97,45 @@ final class InMemoryRequestTable implements RequestStore {
     }
 
     @Override
-    public synchronized Optional<String> meetingOwner(String meetingId) {
+    public synchronized Optional<String> holder(String meetingId) {
         return Optional.ofNullable(links.get(meetingId)).map(Link::createdBy);
     }
 
     @Override
-    public synchronized List<RequestRecord> forMeeting(String meetingId) {
-        List<RequestRecord> found = new ArrayList<>();
+    public synchronized List<MeetingRecord> of(String meetingId) {
+        List<MeetingRecord> found = new ArrayList<>();
         Link link = links.get(meetingId);
         if (link != null) {
-            link.requestKeys().forEach(key -> read(key).ifPresent(found::add));
+            link.requestKeys().forEach(key -> read(key).map(this::asMeetingRecord).ifPresent(found::add));
         }
         return found;
     }
 
     @Override
-    public synchronized MeetingEventWrite recordMeetingEvents(RequestRecord seen, RequestRecord.MeetingEvents events, String resultBody) {
+    public synchronized Optional<MeetingEvents> eventsOf(String key) {
+        return Optional.ofNullable(events.get(key));
+    }
+
+    @Override
+    public synchronized Revision revise(MeetingRecord seen, MeetingEvents revised, String resultBody) {
         RequestRecord r = records.get(seen.key());
-        int seenApplied = seen.meetingEvents() == null ? 0 : seen.meetingEvents().applied();
-        int applied = r == null || r.meetingEvents() == null ? 0 : r.meetingEvents().applied();
+        int seenApplied = seen.events() == null ? 0 : seen.events().applied();
+        int applied = events.containsKey(seen.key()) ? events.get(seen.key()).applied() : 0;
         boolean bodyHeld = resultBody == null || seen.resultBody() == null || seen.resultBody().equals(r == null ? null : r.resultBody());
         if (r == null || applied != seenApplied || !bodyHeld) {
-            return new MeetingEventWrite(false, r);
+            return new Revision(false, r == null ? null : asMeetingRecord(r));
         }
         String body = resultBody != null && seen.resultBody() != null ? resultBody : r.resultBody();
         records.put(r.key(), new RequestRecord(r.key(), r.status(), r.fingerprint(), r.operation(), r.connectionId(), r.meetingId(),
-                r.occurrenceId(), r.attempt(), r.startedAt(), r.attemptDeadline(), r.inProgressUntil(), r.expiresAt(), r.completedAt(), r.resultStatus(), body,
-                r.problem(), events, r.firstStartedAt(), r.attempts(), r.abandonedAt(), r.sentAt(), r.ambiguousAt(), r.unpublishedEvent()));
-        return new MeetingEventWrite(true, null);
+                r.occurrenceId(), r.attempt(), r.startedAt(), r.attemptDeadline(), r.inProgressUntil(), r.expiresAt(), r.completedAt(),
+                r.resultStatus(), body, r.problem(), r.firstStartedAt(), r.attempts(), r.abandonedAt(), r.sentAt(), r.ambiguousAt(),
+                r.unpublishedEvent()));
+        events.put(r.key(), revised);
+        return new Revision(true, null);
+    }
+
+    private MeetingRecord asMeetingRecord(RequestRecord r) {
+        return new MeetingRecord(r.key(), r.occurrenceId(), r.resultBody(), events.get(r.key()));
     }
 
     @Override
@@ -129,7 +146,7 @@ final class InMemoryRequestTable implements RequestStore {
         }
         records.put(key, new RequestRecord(key, RequestStatus.FAILED, r.fingerprint(), r.operation(), r.connectionId(), r.meetingId(),
                 r.occurrenceId(), attempt, r.startedAt(), r.attemptDeadline(), r.inProgressUntil(), r.expiresAt(), nowMillis, r.resultStatus(), r.resultBody(),
-                problem, r.meetingEvents(), r.firstStartedAt(), r.attempts(), r.abandonedAt(), r.sentAt(), r.ambiguousAt(),
+                problem, r.firstStartedAt(), r.attempts(), r.abandonedAt(), r.sentAt(), r.ambiguousAt(),
                 event != null ? event : r.unpublishedEvent()));
         return true;
     }
@@ -140,7 +157,7 @@ final class InMemoryRequestTable implements RequestStore {
         if (r != null && event.equals(r.unpublishedEvent())) {
             records.put(key, new RequestRecord(key, r.status(), r.fingerprint(), r.operation(), r.connectionId(), r.meetingId(),
                     r.occurrenceId(), r.attempt(), r.startedAt(), r.attemptDeadline(), r.inProgressUntil(), r.expiresAt(), r.completedAt(), r.resultStatus(),
-                    r.resultBody(), r.problem(), r.meetingEvents(), r.firstStartedAt(), r.attempts(), r.abandonedAt(), r.sentAt(), r.ambiguousAt(),
+                    r.resultBody(), r.problem(), r.firstStartedAt(), r.attempts(), r.abandonedAt(), r.sentAt(), r.ambiguousAt(),
                     null));
         }
     }
@@ -159,7 +176,7 @@ final class InMemoryRequestTable implements RequestStore {
         if (running(r, attempt)) {
             records.put(key, new RequestRecord(key, r.status(), r.fingerprint(), r.operation(), r.connectionId(), r.meetingId(),
                     r.occurrenceId(), r.attempt(), r.startedAt(), r.attemptDeadline(), inProgressUntil, r.expiresAt(), r.completedAt(), r.resultStatus(),
-                    r.resultBody(), r.problem(), r.meetingEvents(), r.firstStartedAt(), r.attempts(), nowMillis, sent ? nowMillis : r.sentAt(),
+                    r.resultBody(), r.problem(), r.firstStartedAt(), r.attempts(), nowMillis, sent ? nowMillis : r.sentAt(),
                     ambiguousAt > 0 ? ambiguousAt : r.ambiguousAt(), r.unpublishedEvent()));
         }
     }

@@ -11,14 +11,15 @@ import dev.zoomscheduler.install.Installation;
 import dev.zoomscheduler.management.KeepAliveRun;
 import dev.zoomscheduler.management.KeepAliveSettings;
 import dev.zoomscheduler.install.PendingInstallStore;
-import dev.zoomscheduler.idempotency.Announcements;
 import dev.zoomscheduler.idempotency.Idempotency;
 import dev.zoomscheduler.idempotency.IdempotencySettings;
 import dev.zoomscheduler.idempotency.RequestStore;
-import dev.zoomscheduler.meetings.MeetingAdoption;
+import dev.zoomscheduler.meetings.MeetingRecords;
+import dev.zoomscheduler.meetings.MeetingRecovery;
 import dev.zoomscheduler.meetings.MeetingScheduler;
 import dev.zoomscheduler.meetings.Meetings;
 import dev.zoomscheduler.observability.Metrics;
+import dev.zoomscheduler.outcomes.Outbox;
 import dev.zoomscheduler.tokens.ClientSecret;
 import dev.zoomscheduler.tokens.ConnectionStore;
 import dev.zoomscheduler.tokens.DefaultAccountConnection;
@@ -46,7 +47,7 @@ final class Instance {
     final Meetings meetings;
     final Installation installation;
     final WebhookEvents webhooks;
-    final Announcements announcements;
+    final Outbox outbox;
     final KeepAliveRun keepAlive;
 
     Instance(String name, Duration skew, World world) {
@@ -58,6 +59,7 @@ final class Instance {
         TokenStore tokenStore = FaultyStore.of(TokenStore.class, world.tokens, sim, world.faults);
         ConnectionStore connectionStore = FaultyStore.of(ConnectionStore.class, world.tokens, sim, world.faults);
         RequestStore requestStore = FaultyStore.of(RequestStore.class, world.requests, sim, world.faults);
+        MeetingRecords meetingRecords = FaultyStore.of(MeetingRecords.class, world.requests, sim, world.faults);
         PendingInstallStore pending = FaultyStore.of(PendingInstallStore.class, world.pending, sim, world.faults);
         // the secret as a plain variable: Secrets Manager is never asked
         ClientSecret secret = new ClientSecret(Optional.of(SimulatedZoom.CLIENT_SECRET), Optional.empty(), null);
@@ -71,12 +73,12 @@ final class Instance {
         this.rotation = new TokenRotation(tokenStore, noAccount, tokenEndpoint, clock, TOKEN_SETTINGS, budget, metrics, alerts, backoff);
         ZoomCaller caller = new ZoomCaller(rotation, json, clock, CALL_SETTINGS, metrics, backoff);
         this.meetings = new Meetings(world.zoom.meetingsClient(), caller);
-        this.announcements = new Announcements(world.bus, requestStore, clock);
-        Idempotency idempotency = new Idempotency(requestStore, clock, world.idempotencySettings, announcements, backoff);
-        this.scheduler = new MeetingScheduler(meetings, idempotency, new MeetingAdoption(meetings, requestStore, json), json);
+        this.outbox = new Outbox(world.bus, requestStore, clock);
+        Idempotency idempotency = new Idempotency(requestStore, clock, world.idempotencySettings, outbox, backoff);
+        this.scheduler = new MeetingScheduler(meetings, idempotency, new MeetingRecovery(meetings, meetingRecords, json), json);
         this.installation = new Installation(pending, connectionStore, tokenStore, noAccount, tokenEndpoint, world.zoom.userClient(), rotation,
                 budget, json, clock, "https://zoom.example", Duration.ofSeconds(600));
-        this.webhooks = new WebhookEvents(connectionStore, requestStore, rotation, alerts, json, clock, metrics,
+        this.webhooks = new WebhookEvents(connectionStore, meetingRecords, rotation, alerts, json, clock, metrics,
                 Optional.of(SimulatedZoom.CLIENT_ID));
         this.keepAlive = new KeepAliveRun(connectionStore, rotation, alerts, noAccount, KEEP_ALIVE_SETTINGS, metrics, clock);
     }

@@ -310,7 +310,7 @@ final class World {
         actor.requestKey = requestKey;
         Answer answer;
         try {
-            instance.announcements.publishRemembered();
+            instance.outbox.publishRemembered();
             answer = work.apply(instance, instance.clock.instant().plusMillis(budget));
         } catch (ProblemException problem) {
             answer = new Answer(problem.status(), problem.retryAfter() == null ? 1000 : problem.retryAfter().toMillis(),

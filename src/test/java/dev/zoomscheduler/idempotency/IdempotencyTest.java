@@ -31,10 +31,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.idempotency.Idempotency.Refusals;
-import dev.zoomscheduler.meetings.MeetingAdoption;
+import dev.zoomscheduler.meetings.MeetingRecovery;
 import dev.zoomscheduler.meetings.MeetingCommand;
 import dev.zoomscheduler.meetings.MeetingScheduler;
 import dev.zoomscheduler.meetings.Meetings;
+import dev.zoomscheduler.outcomes.Outbox;
 import dev.zoomscheduler.outcomes.OutcomeBus;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
@@ -61,7 +62,7 @@ class IdempotencyTest {
     @Inject
     Meetings meetings;
     @Inject
-    MeetingAdoption adoption;
+    MeetingRecovery recovery;
     @Inject
     MeetingScheduler scheduler;
     @Inject
@@ -236,7 +237,7 @@ class IdempotencyTest {
         DynamoDbClient client = MotoServer.clientOf(dynamo.endpoint());
         DynamoDbRequestStore store = new DynamoDbRequestStore(client, settings);
         Idempotency idempotency = new Idempotency(store, Clock.systemUTC(), settings,
-                new Announcements(outcomes, store, Clock.systemUTC()), new Backoff(Clock.systemUTC()));
-        return new MeetingScheduler(meetings, idempotency, adoption, json);
+                new Outbox(outcomes, store, Clock.systemUTC()), new Backoff(Clock.systemUTC()));
+        return new MeetingScheduler(meetings, idempotency, recovery, json);
     }
 }

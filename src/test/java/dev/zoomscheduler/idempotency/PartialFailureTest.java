@@ -29,10 +29,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.idempotency.Idempotency.Refusals;
-import dev.zoomscheduler.meetings.MeetingAdoption;
+import dev.zoomscheduler.meetings.MeetingRecovery;
 import dev.zoomscheduler.meetings.MeetingCommand;
 import dev.zoomscheduler.meetings.MeetingScheduler;
 import dev.zoomscheduler.meetings.Meetings;
+import dev.zoomscheduler.outcomes.Outbox;
 import dev.zoomscheduler.outcomes.OutcomeBus;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.testing.MotoServer;
@@ -59,7 +60,7 @@ class PartialFailureTest {
     @Inject
     Meetings meetings;
     @Inject
-    MeetingAdoption adoption;
+    MeetingRecovery recovery;
     @Inject
     IdempotencySettings settings;
     @Inject
@@ -420,7 +421,7 @@ class PartialFailureTest {
     /** Another instance of the function: its own request store client and clock, sharing the table and Zoom. */
     private MeetingScheduler schedulerWithClock(Clock clock) {
         RequestStore own = new DynamoDbRequestStore(MotoServer.clientOf(ZoomAndDynamo.dynamo().endpoint()), settings);
-        return new MeetingScheduler(meetings, new Idempotency(own, clock, settings, new Announcements(outcomes, own, clock), new Backoff(clock)), adoption, json);
+        return new MeetingScheduler(meetings, new Idempotency(own, clock, settings, new Outbox(outcomes, own, clock), new Backoff(clock)), recovery, json);
     }
 
     private Response post() {

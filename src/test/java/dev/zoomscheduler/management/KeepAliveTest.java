@@ -38,6 +38,7 @@ import dev.zoomscheduler.connections.ConnectionError;
 import dev.zoomscheduler.connections.ConnectionHealth;
 import dev.zoomscheduler.connections.ConnectionInfo;
 import dev.zoomscheduler.tokens.DefaultAccountConnection;
+import dev.zoomscheduler.tokens.DynamoDbConnectionStore;
 import dev.zoomscheduler.tokens.DynamoDbTokenStore;
 import dev.zoomscheduler.tokens.ReauthorizationAlerts;
 import dev.zoomscheduler.tokens.RefreshBudget;
@@ -296,16 +297,16 @@ class KeepAliveTest {
     }
 
     /** One Lambda instance's keep-alive: its own DynamoDB client, rotation and memory, over the test's table. */
-    private record Instance(KeepAliveRun run, TokenRotation rotation, DynamoDbTokenStore store) {
+    private record Instance(KeepAliveRun run, TokenRotation rotation, DynamoDbConnectionStore store) {
     }
 
     private Instance instance(RefreshBudget instanceBudget, int maxConnections, DefaultAccountConnection defaultAccount) {
         DynamoDbClient client = MotoServer.clientOf(dynamo.endpoint());
         clients.add(client);
         TokenSettings own = onTheTestsTable();
-        DynamoDbTokenStore store = new DynamoDbTokenStore(client, own);
+        DynamoDbConnectionStore store = new DynamoDbConnectionStore(client, own);
         ReauthorizationAlerts alerts = new ReauthorizationAlerts(outcomes, store, metrics, Clock.systemUTC());
-        TokenRotation rotation = new TokenRotation(store, defaultAccount, tokenEndpoint, Clock.systemUTC(), own, instanceBudget, metrics,
+        TokenRotation rotation = new TokenRotation(new DynamoDbTokenStore(client, own), defaultAccount, tokenEndpoint, Clock.systemUTC(), own, instanceBudget, metrics,
                 alerts, new Backoff(Clock.systemUTC()));
         KeepAliveSettings keepAlive = new KeepAliveSettings() {
             @Override

@@ -124,7 +124,7 @@ class ServerToServerTest {
         DynamoDbClient client = MotoServer.clientOf(ZoomAndDynamo.dynamo().endpoint());
         clients.add(client);
         DynamoDbTokenStore store = new DynamoDbTokenStore(client, settings);
-        Connections connections = new Connections(store, store, configured,
+        Connections connections = new Connections(new DynamoDbConnectionStore(client, settings), store, configured,
                 tokenEndpoint, new TokenRotation(store, configured, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics, alerts, new Backoff(Clock.systemUTC())), budget,
                 Clock.systemUTC());
 
