@@ -39,12 +39,12 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * {@code ./mvnw -Pbench}: measures, in one run on one machine, what the packaged function adds to Zoom's own latency
- * (README.md, "Performance"). Everything runs as in the end-to-end tests: moto_server as DynamoDB behind a counting
+ * (docs/performance.md). Everything runs as in the end-to-end tests: moto_server as DynamoDB behind a counting
  * proxy, the strict Zoom fake answering after {@link #ZOOM_LATENCY}, and {@code target/function.zip} under AWS's
  * runtime interface client polling the Runtime API emulator. The baseline of the cold start is
  * {@code bench/minimal-function}, built here with the same Quarkus version and started with the same JVM options.
  * With {@code -Dbench.native=ZIP} (and {@code -Dbench.native-baseline=ZIP}) the native builds of both, made beforehand
- * with the project's native build kit, are measured beside them in the same run (README.md, "Performance").
+ * with the project's native build kit, are measured beside them in the same run (docs/performance.md).
  *
  * <p>Figures on a shared two-core machine are noisy, so every comparison is made within this run, with the two sides
  * interleaved request by request (or start by start), and reported as a ratio.
@@ -580,7 +580,7 @@ public final class Benchmark {
                 ZOOM_LATENCY.toMillis());
         if (nativeFunction == null) {
             line("native executable: not measured in this run (build it with the native kit and pass -Dbench.native=.../function.zip)");
-            summary("Cold start, native executable", "not measured", "run with -Dbench.native (README.md, \"Performance\")");
+            summary("Cold start, native executable", "not measured", "run with -Dbench.native (docs/performance.md)");
         }
         line("SnapStart: not measurable locally (a Lambda service feature: the snapshot is taken and restored by Lambda)");
     }

@@ -43,7 +43,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A strict stand-in for Zoom (OAuth and the meetings API), built from what Zoom really does (zoom-facts.md): refresh
+ * A strict stand-in for Zoom (OAuth and the meetings API), built from what Zoom really does: refresh
  * tokens rotate and the old one dies at once, reuse answers 400 {@code invalid_grant}, access tokens expire and are then
  * refused with 401 code 124, tokens are accepted only in the body and the Authorization header, meeting fields are
  * checked, the daily create/update limit answers 429. A recurring meeting with a fixed time (type 8) has occurrences, each
