@@ -31,6 +31,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -49,10 +51,12 @@ public class DynamoDbConnectionStore implements ConnectionStore {
 
     private final DynamoDbClient dynamo;
     private final String table;
+    private final Optional<String> userIndex;
 
     public DynamoDbConnectionStore(DynamoDbClient dynamo, TokenSettings settings) {
         this.dynamo = dynamo;
         this.table = settings.table();
+        this.userIndex = settings.userIndex();
     }
 
     @Override
@@ -144,9 +148,25 @@ public class DynamoDbConnectionStore implements ConnectionStore {
                 last == null || last.isEmpty() ? null : string(last, CONNECTION_ID));
     }
 
+    /**
+     * With the index on {@code zoomUserId}, a query of it; each connection it names is then read consistently, since
+     * an index lags its table (the item may have been authorised again by another user since). Without, a scan.
+     */
     @Override
     public List<ConnectionInfo> authorizedBy(String zoomUserId) {
         List<ConnectionInfo> found = new ArrayList<>();
+        if (userIndex.isPresent()) {
+            QueryRequest query = QueryRequest.builder().tableName(table).indexName(userIndex.get())
+                    .keyConditionExpression("#" + ZOOM_USER_ID + " = :zoomUserId")
+                    .expressionAttributeNames(Map.of("#" + ZOOM_USER_ID, ZOOM_USER_ID))
+                    .expressionAttributeValues(Map.of(":zoomUserId", s(zoomUserId))).build();
+            for (QueryResponse page : dynamo.queryPaginator(query)) {
+                page.items().forEach(key -> describe(string(key, CONNECTION_ID))
+                        .filter(connection -> zoomUserId.equals(connection.zoomUserId()))
+                        .ifPresent(found::add));
+            }
+            return found;
+        }
         ScanRequest.Builder request = TokenItems.describingScan(table).filterExpression("#" + ZOOM_USER_ID + " = :zoomUserId")
                 .expressionAttributeValues(Map.of(":zoomUserId", s(zoomUserId)));
         for (ScanResponse page : dynamo.scanPaginator(request.build())) {

@@ -1,6 +1,7 @@
 package dev.zoomscheduler.tokens;
 
 import java.time.Duration;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 
@@ -10,6 +11,12 @@ public interface TokenSettings {
 
     /** DynamoDB table of connections ({@code TOKEN_TABLE}). */
     String table();
+
+    /**
+     * The token table's index on {@code zoomUserId}, keys only ({@code TOKEN_TABLE_USER_INDEX}): how Zoom's
+     * {@code app_deauthorized} finds the connections of a user. Without one the table is scanned.
+     */
+    Optional<String> userIndex();
 
     /** Refresh this long before the access token expires ({@code TOKEN_REFRESH_MARGIN_SECONDS}). */
     Duration refreshMargin();

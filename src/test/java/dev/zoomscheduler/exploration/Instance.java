@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.testing.FixedTokenSettings;
 import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.install.Installation;
 import dev.zoomscheduler.management.KeepAliveRun;
@@ -88,27 +89,7 @@ final class Instance {
         return name;
     }
 
-    private static final TokenSettings TOKEN_SETTINGS = new TokenSettings() {
-        @Override
-        public String table() {
-            return "zoom-tokens";
-        }
-
-        @Override
-        public Duration refreshMargin() {
-            return Duration.ofSeconds(300);
-        }
-
-        @Override
-        public Duration leaseDuration() {
-            return Duration.ofSeconds(15);
-        }
-
-        @Override
-        public Duration waitTimeout() {
-            return Duration.ofSeconds(10);
-        }
-    };
+    private static final TokenSettings TOKEN_SETTINGS = FixedTokenSettings.defaults("zoom-tokens");
 
     /** KEEPALIVE_* with their defaults. */
     private static final KeepAliveSettings KEEP_ALIVE_SETTINGS = new KeepAliveSettings() {

@@ -46,6 +46,7 @@ import dev.zoomscheduler.tokens.TokenRotation;
 import dev.zoomscheduler.tokens.TokenSettings;
 import dev.zoomscheduler.tokens.ZoomTokenEndpoint;
 import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.FixedTokenSettings;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.OutcomeEventBus;
 import dev.zoomscheduler.testing.TokenTable;
@@ -325,28 +326,7 @@ class KeepAliveTest {
 
     /** The application's token settings, on the test's own table. */
     private TokenSettings onTheTestsTable() {
-        String name = tableName;
-        return new TokenSettings() {
-            @Override
-            public String table() {
-                return name;
-            }
-
-            @Override
-            public Duration refreshMargin() {
-                return settings.refreshMargin();
-            }
-
-            @Override
-            public Duration leaseDuration() {
-                return settings.leaseDuration();
-            }
-
-            @Override
-            public Duration waitTimeout() {
-                return settings.waitTimeout();
-            }
-        };
+        return FixedTokenSettings.onTable(tableName, settings);
     }
 
     /** A token request of 300 ms and DynamoDB calls of 100 ms at worst: about 1.3 s must be left to begin a refresh. */

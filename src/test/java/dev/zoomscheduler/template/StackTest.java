@@ -266,12 +266,15 @@ class StackTest {
                 values(statement(stack(), "IdempotencyTable").get("Action")));
     }
 
-    /** A resource's own ARN ({@code Fn::GetAtt} of it), or an ARN string with no wildcard but a secret name's suffix. */
+    /** A resource's own ARN ({@code Fn::GetAtt} of it, or a path under it), or an ARN string with no wildcard but a secret name's suffix. */
     static boolean isSpecificArn(JsonNode resource) {
         if (resource.has("Fn::GetAtt")) {
             return resource.get("Fn::GetAtt").get(1).asText().equals("Arn");
         }
         String arn = resource.isTextual() ? resource.asText() : resource.path("Fn::Sub").asText();
+        if (arn.matches("\\$\\{\\w+\\.Arn}(/[\\w.-]+)+")) {
+            return true; // a part of a resource of the stack, such as a table's index
+        }
         return arn.matches("arn:(aws|\\$\\{AWS::Partition}):[a-z0-9-]+:.+") && !arn.replace(":secret:", "").replaceAll("-\\?{6}$", "").matches(".*[*?].*");
     }
 
@@ -299,12 +302,24 @@ class StackTest {
         assertTrue(table.at("/Properties/DeletionProtectionEnabled").asBoolean());
         assertTrue(table.at("/Properties/PointInTimeRecoverySpecification/PointInTimeRecoveryEnabled").asBoolean());
         assertEquals("{\"Ref\":\"TokenTable\"}", created.properties("SchedulerFunction").at("/Environment/Variables/TOKEN_TABLE").toString());
+        assertEquals("byZoomUserId", table.at("/Properties/GlobalSecondaryIndexes/0/IndexName").asText());
+        assertEquals("zoomUserId", table.at("/Properties/GlobalSecondaryIndexes/0/KeySchema/0/AttributeName").asText());
+        assertEquals("KEYS_ONLY", table.at("/Properties/GlobalSecondaryIndexes/0/Projection/ProjectionType").asText());
+        assertEquals("byZoomUserId", created.properties("SchedulerFunction").at("/Environment/Variables/TOKEN_TABLE_USER_INDEX").asText());
+        assertEquals("{\"Fn::Sub\":\"${TokenTable.Arn}/index/byZoomUserId\"}", statement(created, "TokenTableUserIndex").get("Resource").toString());
 
         DeployedTemplate existing = stack("ExistingTokenTableName", "zoom-tokens-of-2026");
         assertFalse(existing.has("TokenTable"), "no second table");
         assertEquals("zoom-tokens-of-2026", existing.properties("SchedulerFunction").at("/Environment/Variables/TOKEN_TABLE").asText());
         assertEquals("arn:aws:dynamodb:us-east-1:123456789012:table/zoom-tokens-of-2026", statement(existing, "TokenTable").get("Resource").asText());
         assertEquals("zoom-tokens-of-2026", existing.outputs().at("/TokenTableName/Value").asText());
+        assertEquals("", existing.properties("SchedulerFunction").at("/Environment/Variables/TOKEN_TABLE_USER_INDEX").asText(),
+                "an existing table without an index is scanned");
+        assertFalse(sids(existing).contains("TokenTableUserIndex"));
+        DeployedTemplate indexed = stack("ExistingTokenTableName", "zoom-tokens-of-2026", "ExistingTokenTableUserIndex", "byZoomUserId");
+        assertEquals("byZoomUserId", indexed.properties("SchedulerFunction").at("/Environment/Variables/TOKEN_TABLE_USER_INDEX").asText());
+        assertEquals("arn:aws:dynamodb:us-east-1:123456789012:table/zoom-tokens-of-2026/index/byZoomUserId",
+                statement(indexed, "TokenTableUserIndex").get("Resource").asText());
     }
 
     /** Values an operator might give by mistake, each refused by the parameter's constraint before anything is created. */
@@ -317,6 +332,7 @@ class StackTest {
             "OutcomeEventBus", List.of("bus name", "arn:aws:sqs:us-east-1:123456789012:queue"),
             "AlarmTopicArn", List.of("operators", "arn:aws:sqs:us-east-1:123456789012:ops"),
             "ExistingTokenTableName", List.of("t", "zoom tokens"),
+            "ExistingTokenTableUserIndex", List.of("by user"),
             "SecretsKmsKeyArn", List.of("alias/zoom"));
 
     @Test

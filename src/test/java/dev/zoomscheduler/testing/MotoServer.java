@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -15,8 +17,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
+import software.amazon.awssdk.services.dynamodb.model.ProjectionType;
 import software.amazon.awssdk.services.dynamodb.model.ResourceInUseException;
 import software.amazon.awssdk.services.dynamodb.model.ScalarAttributeType;
 
@@ -28,6 +32,8 @@ public final class MotoServer {
 
     public static final String TOKEN_TABLE = "zoom-tokens";
     public static final String REQUEST_TABLE = "zoom-requests";
+    /** The token table's index on zoomUserId, named as the template names it. */
+    public static final String USER_INDEX = "byZoomUserId";
 
     private static MotoServer shared;
 
@@ -93,22 +99,36 @@ public final class MotoServer {
         return client;
     }
 
-    /** Creates the token table (key connectionId) and the request table (key idempotencyKey), unless they exist. */
+    /**
+     * Creates the token table (key connectionId, with the template's keys-only index {@value #USER_INDEX} on zoomUserId)
+     * and the request table (key idempotencyKey), unless they exist.
+     */
     public void createTables(String tokenTable, String requestTable) {
-        createTable(tokenTable, "connectionId");
+        createTable(tokenTable, "connectionId", GlobalSecondaryIndex.builder().indexName(USER_INDEX)
+                .keySchema(KeySchemaElement.builder().attributeName("zoomUserId").keyType(KeyType.HASH).build())
+                .projection(p -> p.projectionType(ProjectionType.KEYS_ONLY)).build());
         createTable(requestTable, "idempotencyKey");
         client.updateTimeToLive(r -> r.tableName(requestTable).timeToLiveSpecification(t -> t.attributeName("expiresAt").enabled(true)));
     }
 
-    private void createTable(String name, String key) {
+    private void createTable(String name, String key, GlobalSecondaryIndex... indexes) {
+        List<AttributeDefinition> attributes = new ArrayList<>(List.of(attribute(key)));
+        for (GlobalSecondaryIndex index : indexes) {
+            index.keySchema().forEach(element -> attributes.add(attribute(element.attributeName())));
+        }
         try {
             client.createTable(r -> r.tableName(name)
                     .billingMode(BillingMode.PAY_PER_REQUEST)
-                    .attributeDefinitions(AttributeDefinition.builder().attributeName(key).attributeType(ScalarAttributeType.S).build())
-                    .keySchema(KeySchemaElement.builder().attributeName(key).keyType(KeyType.HASH).build()));
+                    .attributeDefinitions(attributes)
+                    .keySchema(KeySchemaElement.builder().attributeName(key).keyType(KeyType.HASH).build())
+                    .globalSecondaryIndexes(indexes.length == 0 ? null : List.of(indexes)));
         } catch (ResourceInUseException alreadyThere) {
             // created by an earlier test of this JVM
         }
+    }
+
+    private static AttributeDefinition attribute(String name) {
+        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
     }
 
     public void kill() {
