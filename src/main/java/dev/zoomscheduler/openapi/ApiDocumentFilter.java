@@ -12,8 +12,8 @@ import dev.zoomscheduler.problems.Problem;
 
 /**
  * Finishes the OpenAPI document as {@code ./mvnw -Popenapi} makes it ({@code mp.openapi.filter}): every operation answers
- * problem documents for its errors, the three routes that a browser or Zoom calls carry no SigV4 requirement, and the
- * internal SQS seam is left out. Only that build has an OpenAPI implementation; the function never runs this class.
+ * problem documents for its errors, and the three routes that a browser or Zoom calls carry no SigV4 requirement. Only that
+ * build has an OpenAPI implementation; the function never runs this class.
  */
 public class ApiDocumentFilter implements OASFilter {
 
@@ -21,7 +21,6 @@ public class ApiDocumentFilter implements OASFilter {
 
     @Override
     public void filterOpenAPI(OpenAPI document) {
-        document.getPaths().removePathItem("/_internal/sqs-batch");
         document.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
             if (PUBLIC_PATHS.contains(path)) {
                 operation.setSecurity(List.of());
