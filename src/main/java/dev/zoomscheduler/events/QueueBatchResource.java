@@ -12,11 +12,10 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.zoomscheduler.time.InvocationDeadline;
 import io.quarkus.arc.ClientProxy;
@@ -33,14 +32,13 @@ public class QueueBatchResource {
 
     private final QueueProcessor processor;
     private final InvocationDeadline deadline;
-    private final ObjectMapper json;
 
-    public QueueBatchResource(QueueProcessor processor, InvocationDeadline deadline, ObjectMapper json) {
+    public QueueBatchResource(QueueProcessor processor, InvocationDeadline deadline) {
         this.processor = processor;
         this.deadline = deadline;
-        this.json = json;
     }
 
+    @Operation(hidden = true) // not a route of the API: only the seam reaches it
     @POST
     public Response process(@Context APIGatewayV2HTTPEvent event, @Context com.amazonaws.services.lambda.runtime.Context lambda) {
         // The injected event is a request-scoped proxy: its own type is only seen once unwrapped.
@@ -48,10 +46,8 @@ public class QueueBatchResource {
             throw new NotFoundException();
         }
         List<String> retry = processor.process(batch.messages(), deadline.of(lambda));
-        ObjectNode answer = json.createObjectNode();
-        ArrayNode failures = answer.putArray("batchItemFailures");
-        retry.forEach(messageId -> failures.addObject().put("itemIdentifier", messageId));
-        return Response.ok(answer.toString(), MediaType.APPLICATION_JSON_TYPE).header(BATCH_RESPONSE_HEADER, "true").build();
+        SqsBatchResponse answer = new SqsBatchResponse(retry.stream().map(SqsBatchResponse.BatchItemFailure::new).toList());
+        return Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).header(BATCH_RESPONSE_HEADER, "true").build();
     }
 
     /** The batch response this resource put in an HTTP response, or null if the response is anything else (an error). */

@@ -1,8 +1,6 @@
 package dev.zoomscheduler.install;
 
 import java.net.URI;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.Optional;
 
 import jakarta.ws.rs.GET;
@@ -19,13 +17,12 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.zoomscheduler.time.InvocationDeadline;
 import dev.zoomscheduler.problems.ProblemException;
@@ -46,20 +43,18 @@ public class InstallResource {
     private final Installation installation;
     private final Optional<String> configuredRedirectUri;
     private final InvocationDeadline deadline;
-    private final ObjectMapper json;
 
     public InstallResource(Installation installation, @ConfigProperty(name = "zoom.redirect-uri") Optional<String> configuredRedirectUri,
-            InvocationDeadline deadline, ObjectMapper json) {
+            InvocationDeadline deadline) {
         this.installation = installation;
         this.deadline = deadline;
-        this.json = json;
         this.configuredRedirectUri = configuredRedirectUri.map(String::trim).filter(uri -> !uri.isEmpty());
     }
 
     @Operation(summary = "Start installing the app", description = "Signed (IAM) callers only. Redirects to Zoom's authorise page"
             + " with a single-use, expiring state, and gives the same URL in the body for a backend to hand to its user's browser.")
-    @APIResponse(responseCode = "302", description = "To {ZOOM_OAUTH_URL}/oauth/authorize?response_type=code&client_id=...&redirect_uri=...&state=...;"
-            + " body {\"install_url\": ..., \"expires_at\": ...}", content = @Content(mediaType = MediaType.APPLICATION_JSON))
+    @APIResponse(responseCode = "302", description = "To {ZOOM_OAUTH_URL}/oauth/authorize?response_type=code&client_id=...&redirect_uri=...&state=...",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Installation.InstallLink.class)))
     @APIResponse(responseCode = "403", description = "The request was not signed (no IAM authorizer in the event)")
     @GET
     @Path("install")
@@ -72,13 +67,10 @@ public class InstallResource {
         String connectionId = ConnectionIds.orDefault(connection, "connection");
         String redirectUri = configuredRedirectUri.orElseGet(() -> derivedRedirectUri(forwardedProto, host, uri));
         Installation.InstallLink link = installation.begin(connectionId, redirectUri);
-        ObjectNode body = json.createObjectNode()
-                .put("install_url", link.url().toString())
-                .put("expires_at", DateTimeFormatter.ISO_INSTANT.format(link.expiresAt().truncatedTo(ChronoUnit.SECONDS)));
         return Response.status(Response.Status.FOUND)
                 .location(link.url())
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(body.toString())
+                .entity(link)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .header("Referrer-Policy", "no-referrer")
                 .build();

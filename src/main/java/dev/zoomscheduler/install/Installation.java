@@ -10,6 +10,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.UUID;
@@ -20,9 +21,11 @@ import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -41,6 +44,7 @@ import dev.zoomscheduler.tokens.TokenStore;
 import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
 import dev.zoomscheduler.connections.ZoomIdentity;
 import dev.zoomscheduler.tokens.ZoomTokenEndpoint;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.TimeoutException;
 
 /**
@@ -105,14 +109,19 @@ public class Installation {
         byte[] bits = new byte[32];
         random.nextBytes(bits);
         String state = Base64.getUrlEncoder().withoutPadding().encodeToString(bits);
-        Instant expiresAt = clock.instant().plus(stateLifetime);
+        Instant expiresAt = clock.instant().plus(stateLifetime).truncatedTo(ChronoUnit.SECONDS); // the store keeps seconds
         pending.save(new PendingInstall(hash(state), connectionId, redirectUri, expiresAt));
         return new InstallLink(URI.create(oauthUrl + "/oauth/authorize?response_type=code&client_id=" + encode(clientId)
                 + "&redirect_uri=" + encode(redirectUri) + "&state=" + state), expiresAt);
     }
 
-    /** Zoom's authorise URL with its single-use state, and the instant after which the state is refused. */
-    public record InstallLink(URI url, Instant expiresAt) {
+    /** Zoom's authorise URL with its single-use state, and the instant after which the state is refused; the body of the answer. */
+    @RegisterForReflection
+    @Schema(description = "The install link, for a backend to hand to its user's browser (the same URL as Location).")
+    public record InstallLink(
+            @JsonProperty("install_url") @Schema(required = true, description = "Zoom's authorise page, with a single-use state")
+            URI url,
+            @JsonProperty("expires_at") @Schema(required = true, description = "after it the state is refused") Instant expiresAt) {
 
         /** The URL carries the state, which connects an account until it is used. */
         @Override

@@ -19,14 +19,8 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.zoomscheduler.time.InvocationDeadline;
 import dev.zoomscheduler.problems.Problem.FieldError;
@@ -39,10 +33,7 @@ import dev.zoomscheduler.connections.ConnectionKind;
 import dev.zoomscheduler.connections.ConnectionStatus;
 import dev.zoomscheduler.tokens.ConnectionStore;
 
-/**
- * {@code GET /connections}, {@code GET /connections/{id}} and {@code DELETE /connections/{id}}: JSON in Zoom's snake_case, but
- * for {@code lastRefreshedAt}, {@code health} and {@code lastError} (docs/connecting-accounts.md, "Health").
- */
+/** {@code GET /connections}, {@code GET /connections/{id}} and {@code DELETE /connections/{id}}. */
 @Path("/connections")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "connections", description = "Zoom accounts connected to the function, never with their tokens")
@@ -51,37 +42,27 @@ public class ConnectionResource {
     private static final int DEFAULT_PAGE_SIZE = 30;
 
     private final Connections connections;
-    private final ObjectMapper json;
-
     private final InvocationDeadline deadline;
 
-    public ConnectionResource(Connections connections, ObjectMapper json, InvocationDeadline deadline) {
+    public ConnectionResource(Connections connections, InvocationDeadline deadline) {
         this.connections = connections;
         this.deadline = deadline;
-        this.json = json;
     }
 
     @Operation(summary = "List connections", description = "page_size 1 to 300 (default 30); next_page_token from the previous page.")
-    @APIResponse(responseCode = "200", description = "A page of connections", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(ref = "ConnectionPage")))
+    @APIResponse(responseCode = "200", description = "A page of connections")
     @GET
-    public String list(@QueryParam("page_size") String pageSize, @QueryParam("next_page_token") String nextPageToken) {
+    public ConnectionPage list(@QueryParam("page_size") String pageSize, @QueryParam("next_page_token") String nextPageToken) {
         ConnectionStore.Page page = connections.list(pageSize(pageSize), startAfter(nextPageToken));
-        ObjectNode answer = json.createObjectNode();
-        ArrayNode items = answer.putArray("connections");
-        page.connections().forEach(info -> items.add(view(info)));
-        answer.put("next_page_token", page.nextStartAfter() == null ? ""
-                : Base64.getUrlEncoder().withoutPadding().encodeToString(page.nextStartAfter().getBytes(StandardCharsets.UTF_8)));
-        return answer.toString();
+        return new ConnectionPage(page.connections().stream().map(ConnectionResource::view).toList(), nextPageToken(page.nextStartAfter()));
     }
 
     @Operation(summary = "Describe a connection")
-    @APIResponse(responseCode = "200", description = "The connection", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(ref = "Connection")))
+    @APIResponse(responseCode = "200", description = "The connection")
     @GET
     @Path("{connectionId}")
-    public String get(@PathParam("connectionId") String connectionId) {
-        return view(connections.describe(pathId(connectionId))).toString();
+    public ConnectionView get(@PathParam("connectionId") String connectionId) {
+        return view(connections.describe(pathId(connectionId)));
     }
 
     @Operation(summary = "Revoke a connection at Zoom, then delete it")
@@ -95,43 +76,20 @@ public class ConnectionResource {
         return Response.noContent().build();
     }
 
-    private ObjectNode view(ConnectionInfo info) {
-        ObjectNode view = json.createObjectNode()
-                .put("id", info.connectionId())
-                .put("kind", info.kind().attributeValue())
-                .put("status", info.status().attributeValue());
-        putIfPresent(view, "account_id", info.accountId());
-        putIfPresent(view, "zoom_user_id", info.zoomUserId());
-        putIfPresent(view, "zoom_account_id", info.zoomAccountId());
-        putIfPresent(view, "scope", info.scope());
-        putInstant(view, "expires_at", info.expiresAt());
-        putInstant(view, "authorized_at", info.authorizedAt());
-        if (info.refreshedAt() > 0) {
-            view.put("lastRefreshedAt", Instant.ofEpochSecond(info.refreshedAt()).toString()); // absent: never refreshed here
-        }
-        view.put("health", info.health().wireName());
+    private static ConnectionView view(ConnectionInfo info) {
         ConnectionError error = info.lastError();
-        if (error != null) {
-            view.putObject("lastError").put("reason", error.reason()).put("detail", error.detail()).put("when", error.at().toString());
-        }
-        if (info.status() != ConnectionStatus.ACTIVE && info.kind() == ConnectionKind.USER) {
-            view.put("reauthorize_url", "/oauth/install?connection=" + info.connectionId());
-        }
-        return view;
+        return new ConnectionView(info.connectionId(), info.kind().attributeValue(), info.status().attributeValue(), info.accountId(),
+                info.zoomUserId(), info.zoomAccountId(), info.scope(), instant(info.expiresAt()), instant(info.authorizedAt()),
+                instant(info.refreshedAt()), info.health().wireName(),
+                error == null ? null : new ConnectionView.LastError(error.reason(), error.detail(), error.at()),
+                info.status() != ConnectionStatus.ACTIVE && info.kind() == ConnectionKind.USER
+                        ? "/oauth/install?connection=" + info.connectionId()
+                        : null);
     }
 
-    private static void putIfPresent(ObjectNode view, String field, String value) {
-        if (value != null) {
-            view.put(field, value);
-        }
-    }
-
-    private static void putInstant(ObjectNode view, String field, long epochSeconds) {
-        if (epochSeconds > 0) {
-            view.put(field, Instant.ofEpochSecond(epochSeconds).toString());
-        } else {
-            view.putNull(field);
-        }
+    /** Epoch seconds as an instant; null for 0, which the item holds for "never" or "unknown". */
+    private static Instant instant(long epochSeconds) {
+        return epochSeconds > 0 ? Instant.ofEpochSecond(epochSeconds) : null;
     }
 
     private static String pathId(String connectionId) {
@@ -145,6 +103,11 @@ public class ConnectionResource {
             throw ProblemException.invalidRequest(errors);
         }
         return size;
+    }
+
+    /** The connection id the next page starts after, as base64url; empty on the last page. */
+    private static String nextPageToken(String startAfter) {
+        return startAfter == null ? "" : Base64.getUrlEncoder().withoutPadding().encodeToString(startAfter.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String startAfter(String token) {

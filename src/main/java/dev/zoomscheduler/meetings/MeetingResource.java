@@ -21,8 +21,6 @@ import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -45,6 +43,7 @@ import dev.zoomscheduler.zoom.ZoomReply;
  * The meeting routes of the HTTP API (docs/http-api.md). Each validates everything it was given, then makes one Zoom call,
  * and answers Zoom's own JSON. Bodies are taken as bytes (any content type) so that a wrong one gets a problem document.
  * A route that creates, changes or deletes refuses a query parameter it does not take: it never acts on more than was asked.
+ * Zoom's JSON is described once, in META-INF/openapi.yaml: the routes name its request bodies and responses by reference.
  */
 @Path("/")
 @Tag(name = "meetings", description = "Zoom meetings, forwarded to Zoom's REST API")
@@ -67,10 +66,8 @@ public class MeetingResource {
     }
 
     @Operation(summary = "Create a meeting for the connection's user", description = "Zoom: POST /users/me/meetings.")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Meeting"),
-            examples = @ExampleObject(name = "seedMeeting", ref = "seedMeeting")))
-    @APIResponse(responseCode = "201", description = "Zoom's meeting", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(ref = "ZoomMeeting"), examples = @ExampleObject(name = "createdMeeting", ref = "createdMeeting")))
+    @RequestBody(ref = "newMeeting")
+    @APIResponse(responseCode = "201", ref = "createdMeeting")
     @POST
     @Path("meetings")
     public Response createForMe(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @Parameter(ref = "idempotencyKey") @HeaderParam(IdempotencyKeys.HEADER) List<String> key,
@@ -81,10 +78,8 @@ public class MeetingResource {
     }
 
     @Operation(summary = "Create a meeting for a user of the connection's account", description = "Zoom: POST /users/{userId}/meetings.")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Meeting"),
-            examples = @ExampleObject(name = "seedMeeting", ref = "seedMeeting")))
-    @APIResponse(responseCode = "201", description = "Zoom's meeting", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(ref = "ZoomMeeting"), examples = @ExampleObject(name = "createdMeeting", ref = "createdMeeting")))
+    @RequestBody(ref = "newMeeting")
+    @APIResponse(responseCode = "201", ref = "createdMeeting")
     @POST
     @Path("users/{userId}/meetings")
     public Response createForUser(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @PathParam("userId") String userId,
@@ -96,8 +91,7 @@ public class MeetingResource {
 
     @Operation(summary = "Read a meeting", description = "Zoom: GET /meetings/{meetingId}; occurrence_id reads one occurrence of a"
             + " recurring meeting, show_previous_occurrences also lists those that have begun.")
-    @APIResponse(responseCode = "200", description = "Zoom's meeting", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(ref = "ZoomMeeting")))
+    @APIResponse(responseCode = "200", ref = "zoomMeeting")
     @GET
     @Path("meetings/{meetingId}")
     @Parameter(name = OCCURRENCE_ID, in = ParameterIn.QUERY, ref = "occurrenceId")
@@ -115,8 +109,7 @@ public class MeetingResource {
 
     @Operation(summary = "Reschedule or change a meeting", description = "Zoom: PATCH /meetings/{meetingId}; any updatable field."
             + " occurrence_id changes one occurrence of a recurring meeting; the series stays as it is.")
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Meeting"),
-            examples = @ExampleObject(name = "reschedule", ref = "reschedule")))
+    @RequestBody(ref = "meetingChange")
     @APIResponse(responseCode = "204", description = "Changed")
     @PATCH
     @Path("meetings/{meetingId}")
@@ -147,8 +140,7 @@ public class MeetingResource {
     }
 
     @Operation(summary = "List the connection user's meetings", description = "Zoom: GET /users/me/meetings; page_size and next_page_token pass through.")
-    @APIResponse(responseCode = "200", description = "Zoom's page", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(ref = "MeetingPage")))
+    @APIResponse(responseCode = "200", ref = "meetingPage")
     @GET
     @Path("meetings")
     public Response listMine(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @QueryParam("type") String type,
@@ -158,8 +150,7 @@ public class MeetingResource {
     }
 
     @Operation(summary = "List a user's meetings", description = "Zoom: GET /users/{userId}/meetings; page_size and next_page_token pass through.")
-    @APIResponse(responseCode = "200", description = "Zoom's page", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(ref = "MeetingPage")))
+    @APIResponse(responseCode = "200", ref = "meetingPage")
     @GET
     @Path("users/{userId}/meetings")
     public Response listForUser(@Parameter(ref = "connection") @HeaderParam(CONNECTION) List<String> connection, @PathParam("userId") String userId,

@@ -12,8 +12,9 @@ import dev.zoomscheduler.problems.Problem;
 
 /**
  * Finishes the OpenAPI document as {@code ./mvnw -Popenapi} makes it ({@code mp.openapi.filter}): every operation answers
- * problem documents for its errors, the three routes that a browser or Zoom calls carry no SigV4 requirement, and the
- * internal SQS seam is left out. Only that build has an OpenAPI implementation; the function never runs this class.
+ * problem documents for its errors, a response given by reference keeps the description it is defined with, and the three
+ * routes that a browser or Zoom calls carry no SigV4 requirement. Only that build has an OpenAPI implementation; the
+ * function never runs this class.
  */
 public class ApiDocumentFilter implements OASFilter {
 
@@ -21,13 +22,23 @@ public class ApiDocumentFilter implements OASFilter {
 
     @Override
     public void filterOpenAPI(OpenAPI document) {
-        document.getPaths().removePathItem("/_internal/sqs-batch");
         document.getPaths().getPathItems().forEach((path, item) -> item.getOperations().forEach((method, operation) -> {
             if (PUBLIC_PATHS.contains(path)) {
                 operation.setSecurity(List.of());
             }
             addProblemResponse(operation);
+            keepSharedDescriptions(operation);
         }));
+    }
+
+    /**
+     * A response given by reference ({@code @APIResponse(ref = ...)}, Zoom's answers of the meeting routes) has its
+     * description where it is defined; the one SmallRye adds beside the reference ("OK") would replace it.
+     */
+    private static void keepSharedDescriptions(Operation operation) {
+        operation.getResponses().getAPIResponses().values().stream()
+                .filter(response -> response.getRef() != null)
+                .forEach(response -> response.setDescription(null));
     }
 
     private static void addProblemResponse(Operation operation) {

@@ -17,7 +17,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.time.InvocationDeadline;
 import dev.zoomscheduler.meetings.JsonBody;
@@ -36,20 +35,18 @@ public class WebhookResource {
 
     private final WebhookSignature signature;
     private final WebhookEvents events;
-    private final ObjectMapper json;
     private final InvocationDeadline deadline;
 
-    public WebhookResource(WebhookSignature signature, WebhookEvents events, ObjectMapper json, InvocationDeadline deadline) {
+    public WebhookResource(WebhookSignature signature, WebhookEvents events, InvocationDeadline deadline) {
         this.signature = signature;
         this.events = events;
-        this.json = json;
         this.deadline = deadline;
     }
 
     @Operation(summary = "Receive a Zoom event", description = "x-zm-signature = v0=hex(HMAC-SHA256(secret token, \"v0:{x-zm-request-timestamp}:{body}\")).")
     @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ZoomEvent")))
     @APIResponse(responseCode = "200", description = "The URL validation challenge answered", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(ref = "UrlValidationAnswer")))
+            schema = @Schema(implementation = UrlValidationAnswer.class)))
     @APIResponse(responseCode = "204", description = "Event handled (or ignored)")
     @POST
     public Response receive(@HeaderParam(WebhookSignature.TIMESTAMP_HEADER) String timestamp,
@@ -63,9 +60,7 @@ public class WebhookResource {
             if (plainToken.isEmpty() || plainToken.length() > 256) {
                 throw ProblemException.invalidRequest("payload.plainToken", "Must be a string of 1 to 256 characters.");
             }
-            String answer = json.createObjectNode().put("plainToken", plainToken)
-                    .put("encryptedToken", signature.encrypt(plainToken)).toString();
-            return Response.ok(answer, MediaType.APPLICATION_JSON).build();
+            return Response.ok(new UrlValidationAnswer(plainToken, signature.encrypt(plainToken)), MediaType.APPLICATION_JSON).build();
         }
         events.handle(event, notification, deadline.of(lambda));
         return Response.noContent().build();
