@@ -19,7 +19,7 @@ import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
 import dev.zoomscheduler.testing.LocalHttpApi;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 
 /**
  * {@code ./mvnw -Plocal}: runs the packaged function on this machine as Lambda would (function.zip under AWS's runtime

@@ -23,7 +23,8 @@ import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomWebhooks;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -107,12 +108,12 @@ class SqsAndWebhookIT {
     void zoomsSignedUrlValidationChallengeIsAnsweredAndAnUnsignedOneRefused() throws Exception {
         String body = "{\"payload\":{\"plainToken\":\"packaged-plain-token\"},\"event_ts\":" + Instant.now().toEpochMilli()
                 + ",\"event\":\"endpoint.url_validation\"}";
-        Map<String, String> headers = new java.util.HashMap<>(ZoomFake.webhookHeaders(body, Instant.now().getEpochSecond()));
+        Map<String, String> headers = new java.util.HashMap<>(ZoomWebhooks.signedHeaders(body, Instant.now().getEpochSecond()));
         headers.put("content-type", "application/json");
 
         HttpApiEvents.Response answered = invoke(HttpApiEvents.request("POST", "/zoom/webhook", headers, body));
         assertEquals(200, answered.statusCode(), answered.body());
-        assertEquals(ZoomFake.encryptedToken("packaged-plain-token"), JSON.readTree(answered.body()).get("encryptedToken").asText());
+        assertEquals(ZoomWebhooks.encryptedToken("packaged-plain-token"), JSON.readTree(answered.body()).get("encryptedToken").asText());
 
         HttpApiEvents.Response refused = invoke(HttpApiEvents.request("POST", "/zoom/webhook", Map.of("content-type", "application/json"), body));
         assertEquals(401, refused.statusCode(), refused.body());

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import dev.zoomscheduler.testing.DynamoProxy;
 import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomAndDynamo;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomWebhooks;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -99,10 +100,10 @@ class HostileInputTest {
                 Map.of("x-zm-request-timestamp", "1", "x-zm-signature", "v0=00"), JSON, bytes("{}")));
         long now = System.currentTimeMillis() / 1000;
         String broken = "{\"event\": ";
-        corpus.add(new Case("signed webhook, broken JSON", "POST", "/zoom/webhook", ZoomFake.webhookHeaders(broken, now), JSON,
+        corpus.add(new Case("signed webhook, broken JSON", "POST", "/zoom/webhook", ZoomWebhooks.signedHeaders(broken, now), JSON,
                 bytes(broken)));
         String noToken = "{\"event\":\"endpoint.url_validation\",\"payload\":{}}";
-        corpus.add(new Case("signed challenge without a token", "POST", "/zoom/webhook", ZoomFake.webhookHeaders(noToken, now), JSON,
+        corpus.add(new Case("signed challenge without a token", "POST", "/zoom/webhook", ZoomWebhooks.signedHeaders(noToken, now), JSON,
                 bytes(noToken)));
     }
 

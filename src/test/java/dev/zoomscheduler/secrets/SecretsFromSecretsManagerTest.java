@@ -26,7 +26,8 @@ import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.testing.DynamoProxy;
 import dev.zoomscheduler.testing.MotoServer;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomWebhooks;
 import dev.zoomscheduler.tokens.ClientSecret;
 import dev.zoomscheduler.webhooks.WebhookSignature;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -104,9 +105,9 @@ class SecretsFromSecretsManagerTest {
 
         assertEquals(ZoomFake.CLIENT_SECRET, clientSecret.value());
         String body = "{\"event\":\"meeting.deleted\",\"event_ts\":" + System.currentTimeMillis() + "}";
-        Map<String, String> headers = ZoomFake.webhookHeaders(body, Instant.now().getEpochSecond());
+        Map<String, String> headers = ZoomWebhooks.signedHeaders(body, Instant.now().getEpochSecond());
         signature.verify(headers.get("x-zm-request-timestamp"), headers.get("x-zm-signature"), body.getBytes(StandardCharsets.UTF_8));
-        assertEquals(ZoomFake.encryptedToken("plain-token"), signature.encrypt("plain-token"));
+        assertEquals(ZoomWebhooks.encryptedToken("plain-token"), signature.encrypt("plain-token"));
         assertEquals(Map.of("GetSecretValue", 1), proxy.counts());
     }
 

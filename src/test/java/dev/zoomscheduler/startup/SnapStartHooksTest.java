@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import dev.zoomscheduler.testing.DynamoProxy;
 import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomAndDynamo;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import dev.zoomscheduler.tokens.TokenRotation;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -2,6 +2,7 @@ package dev.zoomscheduler.testing;
 
 import java.util.Map;
 
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
