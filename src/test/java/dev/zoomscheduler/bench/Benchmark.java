@@ -27,7 +27,7 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.FunctionProcess;
 import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
@@ -78,7 +78,7 @@ public final class Benchmark {
     private final List<String[]> summary = new ArrayList<>();
     private MotoServer moto;
     private ZoomFake zoom;
-    private DynamoProxy dynamo;
+    private AwsApiProxy dynamo;
     private TokenTable table;
     private long batchSequence;
 
@@ -120,7 +120,7 @@ public final class Benchmark {
         Build jvmFunction = new Build("JVM", target.resolve("function.zip"), JVM_MEMORY_MB);
         Build jvmBaseline = new Build("JVM", buildMinimalFunction().resolve("function.zip"), JVM_MEMORY_MB);
         moto = MotoServer.start();
-        try (ZoomFake zoomFake = ZoomFake.start(); DynamoProxy proxy = DynamoProxy.start(moto.endpoint())) {
+        try (ZoomFake zoomFake = ZoomFake.start(); AwsApiProxy proxy = AwsApiProxy.start(moto.endpoint())) {
             zoom = zoomFake;
             dynamo = proxy;
             moto.createTables(MotoServer.TOKEN_TABLE, MotoServer.REQUEST_TABLE);

@@ -29,14 +29,14 @@ import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.SqsEvents.Message;
 import dev.zoomscheduler.testing.TestClock;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** SQS batches through the real Lambda poll loop: raw events posted to the mock event server's {@code /_lambda_}. */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class QueueBatchTest {
 
     @Inject
@@ -46,7 +46,7 @@ class QueueBatchTest {
     @Inject
     ObjectMapper mapper;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final ZoomFake zoom = ZoomAndAws.zoom();
     final TokenTable table = TokenTable.shared();
     final ObjectMapper json = new ObjectMapper();
     String connection;

@@ -39,11 +39,11 @@ import dev.zoomscheduler.outcomes.Outbox;
 import dev.zoomscheduler.outcomes.OutcomeBus;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.TestClock;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -52,7 +52,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Idempotency-Key on HTTP, against moto_server and the Zoom fake: repeats, reuse, concurrency, crashes, lost answers. */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class IdempotencyTest {
 
     static final String MEETING = "{\"topic\":\"Onboarding\",\"type\":2,\"start_time\":\"2026-12-10T09:00:00\",\"timezone\":\"Asia/Tokyo\",\"duration\":45}";
@@ -72,8 +72,8 @@ class IdempotencyTest {
     @Inject
     OutcomeBus outcomes;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
-    final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
+    final ZoomFake zoom = ZoomAndAws.zoom();
+    final AwsApiProxy dynamo = ZoomAndAws.dynamo();
     final TokenTable table = TokenTable.shared();
     final ObjectMapper json = new ObjectMapper();
     String connection;

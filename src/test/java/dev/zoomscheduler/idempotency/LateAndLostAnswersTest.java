@@ -22,11 +22,11 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TestClock;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,7 +39,7 @@ import io.restassured.response.Response;
  * meeting, a finished request left in progress, a record that could not be read).
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class LateAndLostAnswersTest {
 
     static final String CREATE = "/v2/users/me/meetings";
@@ -49,8 +49,8 @@ class LateAndLostAnswersTest {
     @Inject
     IdempotencySettings settings;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
-    final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
+    final ZoomFake zoom = ZoomAndAws.zoom();
+    final AwsApiProxy dynamo = ZoomAndAws.dynamo();
     final ObjectMapper json = new ObjectMapper();
     String connection;
     String topic;

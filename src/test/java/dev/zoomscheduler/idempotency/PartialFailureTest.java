@@ -40,7 +40,7 @@ import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TestClock;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import dev.zoomscheduler.tokens.TokenRotation;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -52,7 +52,7 @@ import io.restassured.response.Response;
  * attempts spread over time, passing failures, a lost DELETE or PATCH answer; over HTTP and SQS redelivery.
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class PartialFailureTest {
 
     static final String CREATE = "/v2/users/me/meetings";
@@ -72,7 +72,7 @@ class PartialFailureTest {
     @Inject
     TestClock clock;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final ZoomFake zoom = ZoomAndAws.zoom();
     final TokenTable table = TokenTable.shared();
     final ObjectMapper json = new ObjectMapper();
     String connection;
@@ -369,7 +369,7 @@ class PartialFailureTest {
 
     @Test
     void aRecordWrittenWhoseAnswerWasLostIsFoundOwnByTheSdksRetry() {
-        ZoomAndDynamo.dynamo().loseAnswerNextMatching("PutItem", key, 1);
+        ZoomAndAws.dynamo().loseAnswerNextMatching("PutItem", key, 1);
 
         post().then().statusCode(201).header("Idempotent-Replayed", (String) null);
         assertEquals(1, meetingsOfTopic());
@@ -420,7 +420,7 @@ class PartialFailureTest {
 
     /** Another instance of the function: its own request store client and clock, sharing the table and Zoom. */
     private MeetingScheduler schedulerWithClock(Clock clock) {
-        RequestStore own = new DynamoDbRequestStore(MotoServer.clientOf(ZoomAndDynamo.dynamo().endpoint()), settings);
+        RequestStore own = new DynamoDbRequestStore(MotoServer.clientOf(ZoomAndAws.dynamo().endpoint()), settings);
         return new MeetingScheduler(meetings, new Idempotency(own, clock, settings, new Outbox(outcomes, own, clock), new Backoff(clock)), recovery, json);
     }
 

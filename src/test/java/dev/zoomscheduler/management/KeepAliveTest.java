@@ -45,11 +45,11 @@ import dev.zoomscheduler.tokens.RefreshBudget;
 import dev.zoomscheduler.tokens.TokenRotation;
 import dev.zoomscheduler.tokens.TokenSettings;
 import dev.zoomscheduler.tokens.ZoomTokenEndpoint;
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.OutcomeEventBus;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -62,7 +62,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * run the schedule's message at once would be.
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class KeepAliveTest {
 
     /** The invocation has time for anything these tests do. */
@@ -83,9 +83,9 @@ class KeepAliveTest {
     @Inject
     ObjectMapper json;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
-    final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
-    final DynamoProxy eventBridge = ZoomAndDynamo.eventBridge();
+    final ZoomFake zoom = ZoomAndAws.zoom();
+    final AwsApiProxy dynamo = ZoomAndAws.dynamo();
+    final AwsApiProxy eventBridge = ZoomAndAws.eventBridge();
     final List<DynamoDbClient> clients = new ArrayList<>();
     final ByteArrayOutputStream metricLines = new ByteArrayOutputStream();
     ExecutorService pool;

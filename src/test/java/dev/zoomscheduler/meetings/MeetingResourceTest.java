@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,7 +30,7 @@ import io.restassured.specification.RequestSpecification;
 
 /** The meeting routes through the real Lambda poll loop (the mock event server), against the Zoom fake and moto_server. */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class MeetingResourceTest {
 
     /** The seed article's example, every field of it. */
@@ -54,7 +54,7 @@ class MeetingResourceTest {
               }
             }""";
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final ZoomFake zoom = ZoomAndAws.zoom();
     final TokenTable table = TokenTable.shared();
     final ObjectMapper json = new ObjectMapper();
     String connection;

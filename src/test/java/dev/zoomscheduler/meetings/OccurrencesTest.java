@@ -27,7 +27,7 @@ import dev.zoomscheduler.testing.OutcomeEventBus;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TestClock;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,7 +38,7 @@ import io.restassured.response.Response;
  * recurring meetings (type 8: weekly on Mondays, four occurrences): the series and the other occurrences stay as they were.
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class OccurrencesTest {
 
     static final String SERIES = """
@@ -50,7 +50,7 @@ class OccurrencesTest {
     @Inject
     IdempotencySettings settings;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final ZoomFake zoom = ZoomAndAws.zoom();
     final ObjectMapper json = new ObjectMapper();
     String connection;
     long meetingId;

@@ -23,13 +23,13 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.OutcomeEventBus;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.SqsEvents.Message;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * subscriber would. Publishes are failed at the proxy in front of moto's EventBridge.
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class OutcomeEventsTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(10);
@@ -51,8 +51,8 @@ class OutcomeEventsTest {
     @Inject
     OutcomeBus outcomes;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
-    final DynamoProxy eventBridge = ZoomAndDynamo.eventBridge();
+    final ZoomFake zoom = ZoomAndAws.zoom();
+    final AwsApiProxy eventBridge = ZoomAndAws.eventBridge();
     final OutcomeEventBus bus = new OutcomeEventBus(MotoServer.shared().endpoint());
     final ObjectMapper json = new ObjectMapper();
     /** Each test's own connection, whose events only its subscriber receives. */
@@ -179,7 +179,7 @@ class OutcomeEventsTest {
 
     @Test
     void anOutcomeRidesInItsEndingsWriteAndIsNotedPublishedByOneUpdate() throws Exception {
-        DynamoProxy dynamo = ZoomAndDynamo.dynamo();
+        AwsApiProxy dynamo = ZoomAndAws.dynamo();
         post("warm-" + UUID.randomUUID(), meeting("Warm")).then().statusCode(201); // the connection's token is read once
         dynamo.resetCounts();
         eventBridge.resetCounts();

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.FunctionProcess;
 import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.testing.LocalHttpApi;
@@ -50,7 +50,7 @@ class FunctionZipIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static ZoomFake zoom;
-    static DynamoProxy dynamo;
+    static AwsApiProxy dynamo;
     static LambdaRuntimeEmulator runtime;
     static final List<FunctionProcess> functions = new ArrayList<>();
     static final TokenTable table = TokenTable.shared();
@@ -59,7 +59,7 @@ class FunctionZipIT {
     @BeforeAll
     static void start() {
         zoom = ZoomFake.start();
-        dynamo = DynamoProxy.start(MotoServer.shared().endpoint());
+        dynamo = AwsApiProxy.start(MotoServer.shared().endpoint());
         outcomes = new OutcomeEventBus(MotoServer.shared().endpoint()).create();
         runtime = LambdaRuntimeEmulator.start();
         functions.add(FunctionProcess.start(TARGET, runtime.address(), environment(), List.of()));

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.FunctionProcess;
 import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
@@ -39,7 +39,7 @@ class SnapStartIT {
     static final String CONNECTION = "snapstart";
 
     static ZoomFake zoom;
-    static DynamoProxy dynamo;
+    static AwsApiProxy dynamo;
 
     @BeforeAll
     static void start() {
@@ -47,7 +47,7 @@ class SnapStartIT {
         Assumptions.assumeFalse(FunctionProcess.isCustomRuntime(FunctionProcess.packagedFunction(TARGET)),
                 "SnapStart applies to the JVM function.zip only");
         zoom = ZoomFake.start();
-        dynamo = DynamoProxy.start(MotoServer.shared().endpoint());
+        dynamo = AwsApiProxy.start(MotoServer.shared().endpoint());
         TokenTable.shared().seed(CONNECTION, zoom.authorize());
     }
 

@@ -12,9 +12,9 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import dev.zoomscheduler.testing.zoom.ZoomWebhooks;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -27,7 +27,7 @@ import io.restassured.specification.RequestSpecification;
  * reach Zoom or write to DynamoDB (the proxy in front of moto_server counts the writes).
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class HostileInputTest {
 
     static final String JSON = "application/json";
@@ -37,8 +37,8 @@ class HostileInputTest {
     record Case(String name, String method, String path, Map<String, String> headers, String contentType, byte[] body) {
     }
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
-    final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
+    final ZoomFake zoom = ZoomAndAws.zoom();
+    final AwsApiProxy dynamo = ZoomAndAws.dynamo();
     final List<Case> corpus = new ArrayList<>();
 
     @Test

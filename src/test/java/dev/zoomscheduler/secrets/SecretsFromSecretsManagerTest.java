@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import dev.zoomscheduler.testing.zoom.ZoomWebhooks;
@@ -43,14 +43,14 @@ class SecretsFromSecretsManagerTest {
     static final Duration MAX_AGE = Duration.ofMinutes(5);
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
 
-    static DynamoProxy proxy;
+    static AwsApiProxy proxy;
     static SecretsManagerClient admin;
     final String run = UUID.randomUUID().toString().substring(0, 8);
     final SettableClock clock = new SettableClock(Instant.parse("2026-12-05T09:00:00Z"));
 
     @BeforeAll
     static void start() {
-        proxy = DynamoProxy.start(MotoServer.shared().endpoint());
+        proxy = AwsApiProxy.start(MotoServer.shared().endpoint());
         admin = SecretsManagerClient.builder().endpointOverride(URI.create(MotoServer.shared().endpoint()))
                 .httpClient(UrlConnectionHttpClient.create()).build();
     }

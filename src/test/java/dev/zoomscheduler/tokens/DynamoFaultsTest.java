@@ -21,11 +21,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.observability.Metrics;
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,7 +33,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** DynamoDB throttling and failing, injected by the proxy in front of moto_server: nothing lost, clear answers. */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class DynamoFaultsTest {
 
     /** The invocation has time for anything these tests do. */
@@ -56,8 +56,8 @@ class DynamoFaultsTest {
     @Inject
     ReauthorizationAlerts alerts;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
-    final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
+    final ZoomFake zoom = ZoomAndAws.zoom();
+    final AwsApiProxy dynamo = ZoomAndAws.dynamo();
     final TokenTable table = TokenTable.shared();
     String connection;
     ZoomFake.Grant grant;

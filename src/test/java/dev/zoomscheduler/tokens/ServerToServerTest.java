@@ -36,7 +36,7 @@ import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -49,7 +49,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * DynamoDB client.
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class ServerToServerTest {
 
     /** The invocation has time for anything these tests do. */
@@ -66,7 +66,7 @@ class ServerToServerTest {
     @Inject
     ReauthorizationAlerts alerts;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final ZoomFake zoom = ZoomAndAws.zoom();
     final TokenTable table = TokenTable.shared();
     final List<DynamoDbClient> clients = new ArrayList<>();
     final ExecutorService pool = Executors.newCachedThreadPool();
@@ -121,7 +121,7 @@ class ServerToServerTest {
     void theConfiguredDefaultIsDescribedAndListedBeforeItHasAnItem() {
         DefaultAccountConnection configured = new DefaultAccountConnection(Optional.of("acct-described"));
         table.delete(ConnectionIds.DEFAULT);
-        DynamoDbClient client = MotoServer.clientOf(ZoomAndDynamo.dynamo().endpoint());
+        DynamoDbClient client = MotoServer.clientOf(ZoomAndAws.dynamo().endpoint());
         clients.add(client);
         DynamoDbTokenStore store = new DynamoDbTokenStore(client, settings);
         Connections connections = new Connections(new DynamoDbConnectionStore(client, settings), store, configured,
@@ -194,7 +194,7 @@ class ServerToServerTest {
     }
 
     private TokenRotation instance(DefaultAccountConnection defaultAccount) {
-        DynamoDbClient client = MotoServer.clientOf(ZoomAndDynamo.dynamo().endpoint());
+        DynamoDbClient client = MotoServer.clientOf(ZoomAndAws.dynamo().endpoint());
         clients.add(client);
         return new TokenRotation(new DynamoDbTokenStore(client, settings), defaultAccount, tokenEndpoint, Clock.systemUTC(), settings, budget,
                 metrics, alerts, new Backoff(Clock.systemUTC()));

@@ -28,10 +28,10 @@ import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -43,7 +43,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * instances would have; they share only the table and Zoom.
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class TokenRotationTest {
 
     /** The invocation has time for anything these tests do. */
@@ -65,8 +65,8 @@ class TokenRotationTest {
     @Inject
     ReauthorizationAlerts alerts;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
-    final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
+    final ZoomFake zoom = ZoomAndAws.zoom();
+    final AwsApiProxy dynamo = ZoomAndAws.dynamo();
     final TokenTable table = TokenTable.shared();
     final List<DynamoDbClient> clients = new ArrayList<>();
     ExecutorService pool;

@@ -26,7 +26,7 @@ import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.OutcomeEventBus;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import dev.zoomscheduler.testing.zoom.ZoomWebhooks;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -36,7 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** {@code POST /zoom/webhook}: Zoom's signature scheme, its URL validation challenge, and what its events change. */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class WebhookTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,7 +44,7 @@ class WebhookTest {
     @Inject
     WebhookEvents webhookEvents;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final ZoomFake zoom = ZoomAndAws.zoom();
     final TokenTable table = TokenTable.shared();
 
     @Test

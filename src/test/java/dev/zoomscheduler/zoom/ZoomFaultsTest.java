@@ -28,7 +28,7 @@ import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
+import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /** Zoom misbehaving: rate limits in both Retry-After forms, the daily limit, 5xx, slow answers, dropped connections. */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class ZoomFaultsTest {
 
     static final String CREATE = "/v2/users/me/meetings";
@@ -51,7 +51,7 @@ class ZoomFaultsTest {
     @Inject
     Meetings meetings;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final ZoomFake zoom = ZoomAndAws.zoom();
     final TokenTable table = TokenTable.shared();
     String connection;
     long meetingId;
