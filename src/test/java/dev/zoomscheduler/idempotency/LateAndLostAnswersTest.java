@@ -16,16 +16,15 @@ import java.util.concurrent.CompletableFuture;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.testing.AuthorizedConnection;
 import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TestClock;
-import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -52,15 +51,8 @@ class LateAndLostAnswersTest {
     final ZoomFake zoom = ZoomAndAws.zoom();
     final AwsApiProxy dynamo = ZoomAndAws.dynamo();
     final ObjectMapper json = new ObjectMapper();
-    String connection;
-    String topic;
-
-    @BeforeEach
-    void connect() {
-        connection = "late-" + UUID.randomUUID();
-        topic = "Consultation " + UUID.randomUUID();
-        TokenTable.shared().seed(connection, zoom.authorize());
-    }
+    final AuthorizedConnection connection = AuthorizedConnection.seed("late");
+    final String topic = "Consultation " + UUID.randomUUID();
 
     @AfterEach
     void putTimeBack() {
@@ -130,10 +122,10 @@ class LateAndLostAnswersTest {
     @Test
     void aRecordIsReadBackWhateverItsKeyAndMeetingId() throws Exception {
         String slashed = "orders/" + UUID.randomUUID() + "/booking";
-        String create = "{\"action\":\"create\",\"idempotencyKey\":\"" + slashed + "\",\"connectionId\":\"" + connection
+        String create = "{\"action\":\"create\",\"idempotencyKey\":\"" + slashed + "\",\"connectionId\":\"" + connection.id()
                 + "\",\"meeting\":{\"topic\":\"" + topic + "\",\"type\":2,\"start_time\":\"2026-12-20T10:00:00Z\",\"duration\":30}}";
         String beyondALong = "9999999999999999999";
-        String update = "{\"action\":\"update\",\"idempotencyKey\":\"huge-" + UUID.randomUUID() + "\",\"connectionId\":\"" + connection
+        String update = "{\"action\":\"update\",\"idempotencyKey\":\"huge-" + UUID.randomUUID() + "\",\"connectionId\":\"" + connection.id()
                 + "\",\"meetingId\":\"" + beyondALong + "\",\"meeting\":{\"duration\":45}}";
         String updateKey = json.readTree(update).path("idempotencyKey").asText();
         invoke(List.of(new SqsEvents.Message("m1", create), new SqsEvents.Message("m2", update)));
@@ -146,7 +138,7 @@ class LateAndLostAnswersTest {
     }
 
     private Response post(String key) {
-        return given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("application/json")
+        return given().header("X-Zoom-Connection", connection.id()).header("Idempotency-Key", key).contentType("application/json")
                 .body("{\"topic\":\"" + topic + "\",\"type\":2,\"start_time\":\"2026-12-15T01:00:00Z\",\"duration\":30}")
                 .post("/meetings");
     }

@@ -25,9 +25,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zoomscheduler.meetings.Meetings;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
+import dev.zoomscheduler.testing.AuthorizedConnection;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.SqsEvents;
-import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -52,15 +52,12 @@ class ZoomFaultsTest {
     Meetings meetings;
 
     final ZoomFake zoom = ZoomAndAws.zoom();
-    final TokenTable table = TokenTable.shared();
-    String connection;
+    final AuthorizedConnection connection = AuthorizedConnection.seed("faults");
     long meetingId;
     String meetingPath;
 
     @BeforeEach
-    void connect() {
-        connection = "faults-" + UUID.randomUUID();
-        table.seed(connection, zoom.authorize());
+    void createMeeting() {
         meetingId = as().contentType("application/json").body(MEETING).post("/meetings").then().statusCode(201)
                 .extract().jsonPath().getLong("id");
         meetingPath = "/v2/meetings/" + meetingId;
@@ -174,7 +171,7 @@ class ZoomFaultsTest {
         zoom.delayNext("GET", meetingPath, 1, Duration.ofSeconds(5));
         long started = System.nanoTime();
         ProblemException timeout = assertThrows(ProblemException.class,
-                () -> meetings.get(connection, Long.toString(meetingId), null, null, Instant.now().plusMillis(2500)));
+                () -> meetings.get(connection.id(), Long.toString(meetingId), null, null, Instant.now().plusMillis(2500)));
         long took = Duration.ofNanos(System.nanoTime() - started).toMillis();
         assertEquals(ProblemType.ZOOM_TIMEOUT, timeout.type());
         assertTrue(took < 2000, "answered before the deadline less its margin: " + took + " ms");
@@ -188,7 +185,7 @@ class ZoomFaultsTest {
             String queueUrl = sqs.createQueue(r -> r.queueName(queueName)).queueUrl();
             String arn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNamesWithStrings("QueueArn")).attributesAsStrings()
                     .get("QueueArn");
-            String request = "{\"action\":\"create\",\"idempotencyKey\":\"daily-" + UUID.randomUUID() + "\",\"connectionId\":\"" + connection
+            String request = "{\"action\":\"create\",\"idempotencyKey\":\"daily-" + UUID.randomUUID() + "\",\"connectionId\":\"" + connection.id()
                     + "\",\"meeting\":" + MEETING + "}";
             sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(request));
             Message received = sqs.receiveMessage(r -> r.queueUrl(queueUrl).visibilityTimeout(1).waitTimeSeconds(2)).messages().get(0);
@@ -207,6 +204,6 @@ class ZoomFaultsTest {
     }
 
     private RequestSpecification as() {
-        return given().header("X-Zoom-Connection", connection);
+        return given().header("X-Zoom-Connection", connection.id());
     }
 }
