@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
 """Every relative link of README.md and docs/*.md resolves: the file exists and, with a #fragment, the Markdown file
-has that heading (GitHub's anchors: lower case, punctuation dropped, spaces to hyphens, -1, -2... for repeats)."""
+has that heading (GitHub's anchors: lower case, punctuation dropped, spaces to hyphens, -1, -2... for repeats).
+Every page a Java source names (README.md or docs/<page>.md, with an optional section: `docs/x.md, "Section"`,
+`docs/x.md ("Section")` or `docs/x.md#anchor`) exists and has a heading that starts so."""
 import re
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)\)")
+# A page named in a Java comment or string, and the section it names if any (quotes may be escaped in a string).
+JAVA_REFERENCE = re.compile(r'((?:docs/)?[\w.-]+\.md)\b(?:#([\w-]+)|,? \(?\\?"([^"\\]+)\\?")?')
 FENCE = re.compile(r"^\s*(```|~~~)")
 
 
@@ -32,6 +36,28 @@ def anchors(path):
     return found
 
 
+def headings(path):
+    return {m.group(1).lower() for _, line in prose(path) if (m := re.match(r"^#{1,6}\s+(.*?)\s*#*\s*$", line))}
+
+
+def java_references(errors):
+    """The pages (and sections) Java sources point readers at."""
+    checked = 0
+    for source in sorted((ROOT / "src").rglob("*.java")):
+        for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
+            for page, anchor, section in JAVA_REFERENCE.findall(line):
+                checked += 1
+                where = f"{source.relative_to(ROOT)}:{number}: {page}"
+                resolved = ROOT / page
+                if page != "README.md" and not page.startswith("docs/") or not resolved.exists():
+                    errors.append(f"{where}: not a page of this repository")
+                elif anchor and anchor not in anchors(resolved):
+                    errors.append(f"{where}: no heading #{anchor}")
+                elif section and not any(h.startswith(section.lower()) for h in headings(resolved)):
+                    errors.append(f'{where}: no heading "{section}"')
+    return checked
+
+
 def main():
     pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
     errors, checked = [], 0
@@ -48,9 +74,10 @@ def main():
                     errors.append(f"{where}: no such file")
                 elif fragment and (resolved.suffix != ".md" or fragment not in anchors(resolved)):
                     errors.append(f"{where}: no heading #{fragment}")
+    from_java = java_references(errors)
     for error in errors:
         print(error, file=sys.stderr)
-    print(f"links: {checked} checked in {len(pages)} files, {len(errors)} broken")
+    print(f"links: {checked} checked in {len(pages)} files, {from_java} page references in Java sources, {len(errors)} broken")
     return 1 if errors else 0
 
 

@@ -23,7 +23,7 @@ import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.connections.ConnectionIds;
 
 /**
- * A queued scheduling request (interface.md, "Events"), read from an SQS message body: the request itself, or an
+ * A queued scheduling request (docs/events-and-idempotency.md, "Events"), read from an SQS message body: the request itself, or an
  * EventBridge event (from a rule or a Scheduler schedule) whose {@code detail} is the request.
  *
  * @param idempotencyKey the request's own key, or null (the SQS message id then stands in)

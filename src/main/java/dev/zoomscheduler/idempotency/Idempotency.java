@@ -22,10 +22,8 @@ import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 
 /**
- * Runs a request at most once per idempotency key, for every entry point, by the rules of docs/events-and-idempotency.md
- * ("Idempotency"): a conditional record per attempt; replays of ended requests; waiting for one in progress; an unknown
- * outcome kept in doubt until what the attempt began at Zoom has landed; the next attempt recovers what earlier ones did
- * before it acts, and claims a meeting it adopts for its key alone; the ending written with its outcome event, then published.
+ * Runs a request at most once per idempotency key, for every entry point. The rules are the numbered list of
+ * docs/events-and-idempotency.md ("Idempotency"); the comments below name the rule each step implements.
  */
 @ApplicationScoped
 public class Idempotency {
@@ -121,16 +119,16 @@ public class Idempotency {
             long now = clock.millis();
             RequestRecord mine = RequestRecord.firstAttempt(key, request, UUID.randomUUID().toString(), now, deadline.toEpochMilli(),
                     inDoubt().toMillis(), now / 1000 + settings.ttl().toSeconds());
-            RequestStore.Begin begin = store.begin(mine, now);
+            RequestStore.Begin begin = store.begin(mine, now); // rule 1
             if (begin.began()) {
                 return new Outcome(new Run(mine, null, refusals, attempt).go(), false);
             }
             RequestRecord existing = begin.previous();
-            if (existing != null && !existing.fingerprint().equals(request.fingerprint())) {
+            if (existing != null && !existing.fingerprint().equals(request.fingerprint())) { // rule 3
                 throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REUSED, "The idempotency key '" + key
                         + "' was used for a different request; use a new key for a new request.");
             }
-            if (existing != null && existing.status() == RequestStatus.COMPLETED) {
+            if (existing != null && existing.status() == RequestStatus.COMPLETED) { // rule 2
                 outbox.publishStored(existing.key(), existing.unpublishedEvent(), publishBudget(deadline));
                 return new Outcome(existing.reply(), true);
             }
@@ -138,14 +136,14 @@ public class Idempotency {
                 outbox.publishStored(existing.key(), existing.unpublishedEvent(), publishBudget(deadline));
                 throw replay(existing.problem());
             }
-            if (existing != null && existing.abandonedAt(now)) {
+            if (existing != null && existing.abandonedAt(now)) { // rule 6: take it over
                 RequestRecord successor = mine.succeeding(existing);
                 if (store.takeOver(existing.attempt(), successor, now).began()) {
                     return new Outcome(new Run(successor, existing, refusals, attempt).go(), false);
                 }
                 continue; // another attempt took it over, or it ended: look again
             }
-            if (existing != null && existing.inDoubtAt(now)) {
+            if (existing != null && existing.inDoubtAt(now)) { // rule 4
                 throw inDoubt(key, Duration.ofMillis(existing.inProgressUntil() - now));
             }
             if (!clock.instant().isBefore(waitUntil)) {
@@ -234,7 +232,7 @@ public class Idempotency {
         }
 
         /**
-         * Rule 5: what earlier attempts did at Zoom is adopted. Several candidates, or a guessed one while no attempt of this key
+         * Rule 6: what earlier attempts did at Zoom is adopted. Several candidates, or a guessed one while no attempt of this key
          * is known to have sent the request (the last crashed), wait one in-doubt period: an identical request of another key
          * that knows it sent its own claims it meanwhile.
          */
@@ -257,7 +255,7 @@ public class Idempotency {
             return send();
         }
 
-        /** Rule 6 for Zoom's answer: the record, with the claim of a created meeting and the outcome event; then the publish. */
+        /** Rule 8 for Zoom's answer: the record, with the claim of a created meeting and the outcome event; then the publish. */
         private RequestStore.Completion end(Reply reply) {
             String meetingId = mine.meetingId() != null ? mine.meetingId() : attempt.meetingMadeBy(reply);
             boolean claims = mine.meetingId() == null && meetingId != null;
@@ -275,9 +273,10 @@ public class Idempotency {
         }
 
         /**
-         * Rule 4 for a failed attempt: a final answer is stored. Otherwise the key stays retryable: in doubt for the in-doubt
-         * period if what was sent to Zoom may still land (the answer then says to retry after it); free at once if this
-         * attempt sent nothing (a first attempt's record is removed). Returns the problem to answer.
+         * Rules 5 and 7 for a failed attempt: a final answer is stored. Otherwise the key stays retryable: in doubt for the
+         * in-doubt period if what was sent to Zoom may still land (the answer then says to retry after it); free at once if
+         * this attempt sent nothing (a first attempt's record is removed, a taken-over one keeps its first start and count).
+         * Returns the problem to answer.
          */
         private ProblemException settle(ProblemException failure) {
             if (ended) {

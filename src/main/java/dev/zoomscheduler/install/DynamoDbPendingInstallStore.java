@@ -19,7 +19,7 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 import dev.zoomscheduler.idempotency.IdempotencySettings;
 
 /**
- * Pending installs live in the request table (interface.md: no third table), under keys {@code oauth-state#<hash>} that no
+ * Pending installs live in the request table (the stack has two tables, no third), under keys {@code oauth-state#<hash>} that no
  * idempotency key can take ({@code #} is not allowed in one). Its TTL attribute {@code expiresAt} removes them, used or not.
  * Consuming is one conditional update that marks the item taken by one consumption, so a state is used at most once even by
  * racing callbacks, and a consumption whose answer was lost recognises itself when it is sent again.

@@ -33,7 +33,7 @@ import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.connections.ConnectionIds;
 
 /**
- * The install flow (interface.md, "Connecting accounts"). Starting it names a connection, so only a signed caller may: API
+ * The install flow (docs/connecting-accounts.md, "A user connects"). Starting it names a connection, so only a signed caller may: API
  * Gateway's IAM authorisation checks the signature, and the route refuses an event that carries no authorizer (a route left
  * public by mistake), so that no unauthenticated caller can choose which Zoom user a connection acts as. The callback is
  * public, opened by a browser, so it answers a short HTML page, also for its errors, unless the caller asks for JSON (then

@@ -42,7 +42,7 @@ import dev.zoomscheduler.connections.ConnectionIds;
 import dev.zoomscheduler.zoom.ZoomReply;
 
 /**
- * The meeting routes of the HTTP API (interface.md). Each validates everything it was given, then makes one Zoom call,
+ * The meeting routes of the HTTP API (docs/http-api.md). Each validates everything it was given, then makes one Zoom call,
  * and answers Zoom's own JSON. Bodies are taken as bytes (any content type) so that a wrong one gets a problem document.
  * A route that creates, changes or deletes refuses a query parameter it does not take: it never acts on more than was asked.
  */

@@ -28,45 +28,11 @@ import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
 
 /**
  * Hands out a connection's Zoom access token and refreshes it so that the refresh-token chain survives any number of
- * concurrent instances. Zoom rotates the refresh token on every refresh and the old one dies at once, so exactly one
- * refresh may happen per expiry, and its result must be stored. The protocol:
- * <ol>
- * <li>Warm path: a token held in memory that stays valid beyond the refresh margin is used as is, with no I/O.</li>
- * <li>Within an instance, one thread per connection does the rest (single flight); the others wait and use its result.</li>
- * <li>Start from the item held in memory (or read it). A token valid beyond the margin, and not the one Zoom just
- * refused, is used.</li>
- * <li>If another instance holds an unexpired refresh lease, poll the item with backoff until a new token appears or the
- * lease runs out.</li>
- * <li>A refresh begins only if the invocation can finish it: take the lease, read the client secret (if not held), wait
- * out the token request's full timeout and every attempt at storing its result ({@link RefreshBudget}). Otherwise a token
- * that is still valid (inside the margin) is used as it is, or the caller gets 503 with Retry-After; Zoom is not called.</li>
- * <li>Take the lease with a write conditional on the version seen; the lease outlasts the holder's worst case. If the
- * condition fails, it returned the item as it now is: go to 3 with it.</li>
- * <li>Holding the lease, exchange the refresh token at Zoom, then store the new pair with a write conditional on the
- * version and the old refresh token. If that fails but the item still holds the old refresh token (the lease ran out and
- * another instance took it without storing anything), the new pair is the only live one: write it again on the version
- * found. If the item holds another chain (a new authorisation, a revocation) or is gone (the connection was deleted), the
- * new pair is revoked at Zoom so that nothing live is left dangling, and the item as found wins.</li>
- * <li>If Zoom refuses the refresh token ({@code invalid_grant}), read again: another refresh token stored meanwhile
- * explains it (go to 3). If this instance took over a lapsed lease, its former holder may have refreshed and not yet
- * stored: wait until that holder's worst case has passed (its lease end, plus clock skew); if this invocation ends
- * sooner, answer 503 and keep the lease, so that a later request decides. Otherwise mark the connection "reauthorization
- * required" (why and when, with its event pending) and answer so, now and for every later request, without calling Zoom,
- * until it is authorised again; the instance whose mark applied says so once ({@link ReauthorizationAlerts}).</li>
- * <li>If Zoom cannot be reached, give the lease back so the next request can try at once; that write records the failure
- * (the connection's health), and the store of the next refresh clears it.</li>
- * <li>When Zoom refuses an access token believed valid (401, code 124), steps 2 to 8 run with that token counted as
- * unusable, and the caller retries its call once.</li>
- * <li>If DynamoDB will not take the refreshed pair even after retries, the instance keeps it in memory, uses it, and
- * stores it before anything else at its next request: the refresh token it holds is the chain's only live one.</li>
- * </ol>
- * The keep-alive run ({@link #keepAlive}) goes through the same steps, with "refreshed lately" in place of "a usable access
- * token" as what step 3 looks for: a chain is refreshed under its lease however many runs and requests meet on it, and a run
- * that finds it refreshed meanwhile leaves it.
- * Every wait (the single flight, lease polls, store retries) ends before the invocation's deadline. A Server-to-Server
- * connection ({@link ConnectionKind#ACCOUNT}) follows the same steps with the {@code account_credentials} grant in place of
- * the refresh: it has no chain to lose, but the lease still makes one token request per expiry for all instances. The
- * {@code default} connection of {@code ZOOM_ACCOUNT_ID} needs no item: its first lease creates it.
+ * concurrent instances: Zoom rotates the refresh token on every refresh and the old one dies at once, so exactly one
+ * refresh may happen per expiry, and its result must be stored. The protocol is the numbered list of
+ * docs/token-refresh.md; the comments below name the steps each method implements. The keep-alive run
+ * ({@link #keepAlive}) goes through the same steps, with "refreshed lately" in place of "a usable access token" as what
+ * step 3 looks for.
  */
 @ApplicationScoped
 public class TokenRotation implements AccessTokens {
@@ -108,6 +74,7 @@ public class TokenRotation implements AccessTokens {
         this.waitTimeout = settings.waitTimeout();
     }
 
+    /** Step 1, else the rest from step 2. */
     @Override
     public String accessToken(String connectionId, Instant deadline) {
         StoredToken token = held.get(connectionId);
@@ -117,6 +84,7 @@ public class TokenRotation implements AccessTokens {
         return singleFlight(connectionId, new UsableToken(null), deadline).accessToken();
     }
 
+    /** Step 10. */
     @Override
     public String replaceRejected(String connectionId, String rejectedAccessToken, Instant deadline) {
         return singleFlight(connectionId, new UsableToken(rejectedAccessToken), deadline).accessToken();
@@ -161,6 +129,7 @@ public class TokenRotation implements AccessTokens {
         held.clear();
     }
 
+    /** Step 2, and step 11's pending store before anything else. */
     private StoredToken singleFlight(String connectionId, Goal goal, Instant deadline) {
         Instant waitLimit = earliest(clock.instant().plus(waitTimeout), budget.waitLimit(deadline));
         ReentrantLock lock = refreshLocks.computeIfAbsent(connectionId, id -> new ReentrantLock());
@@ -201,18 +170,18 @@ public class TokenRotation implements AccessTokens {
             if (now.isAfter(limits.waitUntil())) {
                 throw busy(connectionId);
             }
-            if (item.leasedAt(now)) {
+            if (item.leasedAt(now)) { // step 4
                 pause(round, limits.waitUntil());
                 metrics.millis("LeaseWait", Duration.between(now, clock.instant()).toMillis(), "Protocol", "refresh");
                 item = read(connectionId);
                 continue;
             }
-            if (!budget.fits(now, limits.deadline(), budget.refresh())) {
+            if (!budget.fits(now, limits.deadline(), budget.refresh())) { // step 5
                 return goal.withoutRefresh(item);
             }
             // a lapsed lease: its holder may still be at work until its lease end
             Instant formerLeaseEnd = item.refreshLeaseOwner() == null ? null : Instant.ofEpochMilli(item.refreshLeaseUntil());
-            WriteOutcome lease = store.acquireRefreshLease(item, instanceId, now.plus(budget.lease()), now, newWriteId());
+            WriteOutcome lease = store.acquireRefreshLease(item, instanceId, now.plus(budget.lease()), now, newWriteId()); // step 6
             if (!lease.applied()) {
                 item = existing(connectionId, lease.item());
                 continue;

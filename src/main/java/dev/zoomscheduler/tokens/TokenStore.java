@@ -6,7 +6,7 @@ import java.util.Optional;
 import dev.zoomscheduler.connections.ConnectionError;
 
 /**
- * Persistence of connections' tokens, for the rotation protocol. Every write is conditional: at least on the
+ * Persistence of connections' tokens, for the rotation protocol (docs/token-refresh.md). Every write is conditional: at least on the
  * {@code version} of the item it was computed from (an item without {@code version} counts as version 0, and version 0
  * also matches an item that does not exist yet), and on what each method adds below; it increments the version. A write
  * whose condition fails changes nothing and returns the item as the condition found it.
@@ -14,7 +14,7 @@ import dev.zoomscheduler.connections.ConnectionError;
  * <p>Every write carries a {@code writeId} and leaves it in the item. A write whose answer was lost is sent again (by the
  * AWS SDK, or by the protocol with the same id); its repeat then fails its condition on the write's own result. Such a
  * repeat counts as applied ({@link WriteOutcome#conditionFailed}), so that no protocol mistakes its own write for another
- * instance's and undoes it.
+ * instance's and undoes it (step 12).
  */
 public interface TokenStore {
 

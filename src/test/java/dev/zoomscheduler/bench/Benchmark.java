@@ -39,12 +39,14 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * {@code ./mvnw -Pbench}: measures, in one run on one machine, what the packaged function adds to Zoom's own latency
- * (README.md, "Performance"). Everything runs as in the end-to-end tests: moto_server as DynamoDB behind a counting
+ * (docs/performance.md). Everything runs as in the end-to-end tests: moto_server as DynamoDB behind a counting
  * proxy, the strict Zoom fake answering after {@link #ZOOM_LATENCY}, and {@code target/function.zip} under AWS's
  * runtime interface client polling the Runtime API emulator. The baseline of the cold start is
  * {@code bench/minimal-function}, built here with the same Quarkus version and started with the same JVM options.
  * With {@code -Dbench.native=ZIP} (and {@code -Dbench.native-baseline=ZIP}) the native builds of both, made beforehand
- * with the project's native build kit, are measured beside them in the same run (README.md, "Performance").
+ * with the project's native build kit, are measured beside them in the same run (docs/performance.md); with
+ * {@code -Dbench.native-reference=ZIP} also a second native build of the scheduler (the one before a change), so that
+ * the change is read as a ratio measured in one run.
  *
  * <p>Figures on a shared two-core machine are noisy, so every comparison is made within this run, with the two sides
  * interleaved request by request (or start by start), and reported as a ratio.
@@ -101,7 +103,7 @@ public final class Benchmark {
     }
 
     /** The native build named by a system property (a function.zip with bootstrap at its root), if any. */
-    private static Build nativeBuild(String property) {
+    private static Build nativeBuild(String property, String name) {
         String zip = System.getProperty(property, "");
         if (zip.isBlank()) {
             return null;
@@ -110,12 +112,16 @@ public final class Benchmark {
         if (!FunctionProcess.isCustomRuntime(path)) {
             throw new IllegalStateException(property + "=" + zip + " is not a native function.zip (no bootstrap at its root)");
         }
-        return new Build("native", path, NATIVE_MEMORY_MB);
+        return new Build(name, path, NATIVE_MEMORY_MB);
     }
 
     private void run() throws Exception {
-        Build nativeFunction = nativeBuild("bench.native");
-        Build nativeBaseline = nativeBuild("bench.native-baseline");
+        Build nativeFunction = nativeBuild("bench.native", "native");
+        Build nativeBaseline = nativeBuild("bench.native-baseline", "native");
+        Build nativeReference = nativeBuild("bench.native-reference", "native ref");
+        if (nativeReference != null && nativeFunction == null) {
+            throw new IllegalStateException("bench.native-reference is measured beside bench.native: set both");
+        }
         printMachine(nativeFunction != null);
         Build jvmFunction = new Build("JVM", target.resolve("function.zip"), JVM_MEMORY_MB);
         Build jvmBaseline = new Build("JVM", buildMinimalFunction().resolve("function.zip"), JVM_MEMORY_MB);
@@ -136,9 +142,12 @@ public final class Benchmark {
             if (nativeFunction != null) {
                 LatencyFloor nativeFloor = nativeBaseline != null ? minimalFunctionWarm(nativeBaseline) : floor;
                 warmInstance(nativeFunction, grant, nativeFloor, false);
+                if (nativeReference != null) {
+                    warmInstance(nativeReference, grant, nativeFloor, false);
+                }
             }
             racingInstances(jvmFunction);
-            coldStarts(jvmBaseline, jvmFunction, nativeBaseline, nativeFunction);
+            coldStarts(jvmBaseline, jvmFunction, nativeBaseline, nativeFunction, nativeReference);
         } finally {
             moto.kill();
         }
@@ -523,7 +532,8 @@ public final class Benchmark {
         String next() throws IOException;
     }
 
-    private void coldStarts(Build jvmBaseline, Build jvmFunction, Build nativeBaseline, Build nativeFunction) throws Exception {
+    private void coldStarts(Build jvmBaseline, Build jvmFunction, Build nativeBaseline, Build nativeFunction, Build nativeReference)
+            throws Exception {
         section("Cold starts: process start to first answered invocation, " + COLD_STARTS + " of each, interleaved");
         zoom.accessTokenLifetime(Duration.ofSeconds(3599));
         table.seed("default", zoom.authorize());
@@ -531,9 +541,9 @@ public final class Benchmark {
         String helloEvent = HttpApiEvents.request("GET", "/hello");
         Consumer<LambdaRuntimeEmulator.Result> hello = result -> requireStatus(200, HttpApiEvents.parseResponse(result.body()));
         Consumer<LambdaRuntimeEmulator.Result> created = result -> requireStatus(201, HttpApiEvents.parseResponse(result.body()));
-        // Per build: its baseline (if built), POST /meetings, an SQS batch; JVM first, then native.
+        // Per build: its baseline (if built), POST /meetings, an SQS batch; JVM first, then native, then the native reference.
         List<List<ColdSubject>> builds = new ArrayList<>();
-        for (Build[] pair : new Build[][] {{jvmBaseline, jvmFunction}, {nativeBaseline, nativeFunction}}) {
+        for (Build[] pair : new Build[][] {{jvmBaseline, jvmFunction}, {nativeBaseline, nativeFunction}, {null, nativeReference}}) {
             if (pair[1] == null) {
                 continue;
             }
@@ -558,7 +568,7 @@ public final class Benchmark {
             ColdSubject baseline = subjects.get(0).name().startsWith("baseline") ? subjects.get(0) : null;
             for (ColdSubject subject : subjects) {
                 ColdStart median = subject.median();
-                line("%-6s %-34s median total %s = init %s + first invocation %s   (all: %s)", subject.build().name(), subject.name(),
+                line("%-10s %-34s median total %s = init %s + first invocation %s   (all: %s)", subject.build().name(), subject.name(),
                         ms(median.totalNanos()), ms(median.initNanos()), ms(median.firstInvocationNanos()), totals(subject.starts()));
                 String note = "median of " + COLD_STARTS;
                 if (baseline != null && subject != baseline) {
@@ -571,7 +581,13 @@ public final class Benchmark {
                     ColdSubject jvmTwin = builds.get(0).stream().filter(j -> j.name().equals(subject.name())).findFirst().orElseThrow();
                     note += String.format(Locale.ROOT, "; %.2f of the JVM's", ratio(median.totalNanos(), jvmTwin.median().totalNanos()));
                 }
-                line("       %s", note);
+                if (nativeReference != null && subject.build() == nativeFunction) {
+                    ColdStart reference = builds.get(builds.size() - 1).stream().filter(r -> r.name().equals(subject.name())).findFirst()
+                            .orElseThrow().median();
+                    note += String.format(Locale.ROOT, "; %.2f of the native reference's (init alone %.2f)",
+                            ratio(median.totalNanos(), reference.totalNanos()), ratio(median.initNanos(), reference.initNanos()));
+                }
+                line("           %s", note);
                 summary("Cold start, " + subject.name() + " (" + subject.build().name() + ")", ms(median.totalNanos()) + " (init "
                         + ms(median.initNanos()) + " + first invocation " + ms(median.firstInvocationNanos()) + ")", note);
             }
@@ -580,7 +596,7 @@ public final class Benchmark {
                 ZOOM_LATENCY.toMillis());
         if (nativeFunction == null) {
             line("native executable: not measured in this run (build it with the native kit and pass -Dbench.native=.../function.zip)");
-            summary("Cold start, native executable", "not measured", "run with -Dbench.native (README.md, \"Performance\")");
+            summary("Cold start, native executable", "not measured", "run with -Dbench.native (docs/performance.md)");
         }
         line("SnapStart: not measurable locally (a Lambda service feature: the snapshot is taken and restored by Lambda)");
     }
@@ -690,9 +706,9 @@ public final class Benchmark {
         summary.add(new String[] {what, figure, note});
     }
 
-    /** The results as the Markdown table of README.md. */
+    /** The results as the Markdown table of docs/performance.md. */
     private void printSummary() {
-        section("Summary (Markdown, for README.md)");
+        section("Summary (Markdown, for docs/performance.md)");
         System.out.println("| what | figure | target / note |");
         System.out.println("| --- | --- | --- |");
         summary.forEach(row -> System.out.println("| " + String.join(" | ", row) + " |"));

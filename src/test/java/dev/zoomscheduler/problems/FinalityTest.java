@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.zoomscheduler.zoom.ZoomFailures;
 
-/** Which failures are stored for an idempotency key, and which leave it retryable (README.md, "Idempotency"). */
+/** Which failures are stored for an idempotency key, and which leave it retryable (docs/events-and-idempotency.md, "Idempotency"). */
 class FinalityTest {
 
     @Test

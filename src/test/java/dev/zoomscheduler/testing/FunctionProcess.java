@@ -44,7 +44,7 @@ import java.util.zip.ZipFile;
  * </ul>
  * The project's packaged function is {@code target/function.zip}, or the zip named by the system property
  * {@value #ARTIFACT_PROPERTY}: the one switch that points every test starting the packaged function at another
- * artifact, such as the native build's (README.md, "Build and deploy").
+ * artifact, such as the native build's (docs/deployment.md, "The native executable on a machine without Docker").
  */
 public final class FunctionProcess implements AutoCloseable {
 

@@ -55,7 +55,7 @@ public final class MotoServer {
                 .build();
     }
 
-    /** The JVM's emulator, started on first use with both tables of interface.md. */
+    /** The JVM's emulator, started on first use with both tables of the stack (docs/configuration.md, "The token table"). */
     public static synchronized MotoServer shared() {
         if (shared == null) {
             shared = start();

@@ -17,11 +17,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A strict stand-in for Zoom on a loopback port, as the tests use it: its OAuth server ({@link OAuthServer}: rotating
- * refresh tokens, expiring access tokens refused with 401 code 124, the install flow's consent page, revocation), its
- * meetings API ({@link MeetingsApi}: checked fields, occurrences of recurring meetings, the daily limit), its users
- * ({@link Users}), and faults a test injects ({@link InjectedFaults}). Every token request and API call is counted, and
- * every API call recorded.
+ * A strict stand-in for Zoom on a loopback port, built from what Zoom really does, as the tests use it: its OAuth server
+ * ({@link OAuthServer}: rotating refresh tokens, expiring access tokens refused with 401 code 124, the install flow's
+ * consent page, revocation), its meetings API ({@link MeetingsApi}: checked fields, occurrences of recurring meetings, the
+ * daily limit), its users ({@link Users}), and faults a test injects ({@link InjectedFaults}). Every token request and API
+ * call is counted, and every API call recorded.
  */
 public final class ZoomFake implements AutoCloseable {
 
