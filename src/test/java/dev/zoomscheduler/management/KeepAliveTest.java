@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.outcomes.OutcomeBus;
 import dev.zoomscheduler.tokens.ClientSecret;
@@ -44,10 +43,10 @@ import dev.zoomscheduler.tokens.ReauthorizationAlerts;
 import dev.zoomscheduler.tokens.RefreshBudget;
 import dev.zoomscheduler.tokens.TokenRotation;
 import dev.zoomscheduler.tokens.TokenSettings;
-import dev.zoomscheduler.tokens.ZoomTokenEndpoint;
 import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.OutcomeEventBus;
+import dev.zoomscheduler.testing.TokenRotations;
 import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
@@ -71,7 +70,7 @@ class KeepAliveTest {
     private static final DefaultAccountConnection NO_DEFAULT_ACCOUNT = new DefaultAccountConnection(Optional.empty());
 
     @Inject
-    ZoomTokenEndpoint tokenEndpoint;
+    TokenRotations rotations;
     @Inject
     TokenSettings settings;
     @Inject
@@ -86,7 +85,6 @@ class KeepAliveTest {
     final ZoomFake zoom = ZoomAndAws.zoom();
     final AwsApiProxy dynamo = ZoomAndAws.dynamo();
     final AwsApiProxy eventBridge = ZoomAndAws.eventBridge();
-    final List<DynamoDbClient> clients = new ArrayList<>();
     final ByteArrayOutputStream metricLines = new ByteArrayOutputStream();
     ExecutorService pool;
     String tableName;
@@ -105,7 +103,7 @@ class KeepAliveTest {
     @AfterEach
     void tearDown() {
         pool.shutdownNow();
-        clients.forEach(DynamoDbClient::close);
+        rotations.closeClients();
         zoom.clearFaults();
         eventBridge.clearFaults();
     }
@@ -301,13 +299,12 @@ class KeepAliveTest {
     }
 
     private Instance instance(RefreshBudget instanceBudget, int maxConnections, DefaultAccountConnection defaultAccount) {
-        DynamoDbClient client = MotoServer.clientOf(dynamo.endpoint());
-        clients.add(client);
+        DynamoDbClient client = rotations.newClient();
         TokenSettings own = onTheTestsTable();
         DynamoDbConnectionStore store = new DynamoDbConnectionStore(client, own);
         ReauthorizationAlerts alerts = new ReauthorizationAlerts(outcomes, store, metrics, Clock.systemUTC());
-        TokenRotation rotation = new TokenRotation(new DynamoDbTokenStore(client, own), defaultAccount, tokenEndpoint, Clock.systemUTC(), own, instanceBudget, metrics,
-                alerts, new Backoff(Clock.systemUTC()));
+        TokenRotation rotation = rotations.instance().store(new DynamoDbTokenStore(client, own)).settings(own).defaultAccount(defaultAccount)
+                .budget(instanceBudget).metrics(metrics).alerts(alerts).build();
         KeepAliveSettings keepAlive = new KeepAliveSettings() {
             @Override
             public int afterDays() {

@@ -5,10 +5,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -18,18 +16,15 @@ import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.time.Backoff;
-import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.testing.AuthorizedConnection;
 import dev.zoomscheduler.testing.AwsApiProxy;
-import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.SqsEvents;
+import dev.zoomscheduler.testing.TokenRotations;
 import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** DynamoDB throttling and failing, injected by the proxy in front of moto_server: nothing lost, clear answers. */
 @QuarkusTest
@@ -39,22 +34,11 @@ class DynamoFaultsTest {
     /** The invocation has time for anything these tests do. */
     private static final java.time.Instant LATER = java.time.Instant.now().plus(Duration.ofHours(1));
 
-    /** These instances serve user connections only: no ZOOM_ACCOUNT_ID. */
-    private static final DefaultAccountConnection NO_DEFAULT_ACCOUNT = new DefaultAccountConnection(Optional.empty());
-
     static final String THROTTLED = "ProvisionedThroughputExceededException";
     static final String MEETING = "{\"topic\":\"Throttled\",\"type\":2,\"start_time\":\"2026-12-14T10:00:00Z\",\"duration\":30}";
 
     @Inject
-    ZoomTokenEndpoint tokenEndpoint;
-    @Inject
-    TokenSettings settings;
-    @Inject
-    RefreshBudget budget;
-    @Inject
-    Metrics metrics;
-    @Inject
-    ReauthorizationAlerts alerts;
+    TokenRotations rotations;
 
     final ZoomFake zoom = ZoomAndAws.zoom();
     final AwsApiProxy dynamo = ZoomAndAws.dynamo();
@@ -64,6 +48,7 @@ class DynamoFaultsTest {
     @AfterEach
     void heal() {
         dynamo.clearFaults();
+        rotations.closeClients();
     }
 
     @Test
@@ -96,8 +81,7 @@ class DynamoFaultsTest {
     @Test
     void aRefreshDynamoDbWillNotStoreIsKeptAndStoredAtTheNextRequest() {
         table.seedExpired(connection.id(), connection.grant());
-        DynamoDbClient client = MotoServer.clientOf(dynamo.endpoint());
-        TokenRotation instance = new TokenRotation(new DynamoDbTokenStore(client, settings), NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics, alerts, new Backoff(Clock.systemUTC()));
+        TokenRotation instance = rotations.instance().build();
         dynamo.failNextMatching("UpdateItem", "\"#accessToken\"", 1000, 400, THROTTLED);
 
         String token = instance.accessToken(connection.id(), LATER);
@@ -110,15 +94,12 @@ class DynamoFaultsTest {
         assertEquals(zoom.currentRefreshToken(connection.grant().chainId()), table.string(connection.id(), "refreshToken"), "stored: the chain lives");
         assertEquals("active", table.string(connection.id(), "status"));
         assertEquals(1, zoom.refreshCount(connection.grant().chainId()));
-        TokenRotation another = new TokenRotation(new DynamoDbTokenStore(MotoServer.clientOf(dynamo.endpoint()), settings),
-                NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics, alerts, new Backoff(Clock.systemUTC()));
+        TokenRotation another = rotations.instance().build();
         assertEquals(token, another.accessToken(connection.id(), LATER), "other instances find it");
-        client.close();
     }
 
     @Test
     void theRequestTableFailingAfterZoomAnsweredLosesNothing() {
-        table.seed(connection.id(), connection.grant());
         String key = "dynamo-" + UUID.randomUUID();
         dynamo.failNextMatching("UpdateItem", "resultBody", 1000, 500, "InternalServerError");
         dynamo.failNextMatching("TransactWriteItems", "resultBody", 1000, 500, "InternalServerError");
