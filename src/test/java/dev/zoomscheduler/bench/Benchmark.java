@@ -14,7 +14,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -28,6 +27,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.testing.AwsApiProxy;
+import dev.zoomscheduler.testing.FunctionEnvironment;
 import dev.zoomscheduler.testing.FunctionProcess;
 import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
@@ -196,18 +196,9 @@ public final class Benchmark {
     }
 
     private Map<String, String> functionEnvironment(Build build) {
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", build.memoryMb());
-        env.put("ZOOM_API_URL", zoom.apiUrl());
-        env.put("ZOOM_OAUTH_URL", zoom.oauthUrl());
-        env.put("ZOOM_CLIENT_ID", ZoomFake.CLIENT_ID);
-        env.put("ZOOM_CLIENT_SECRET", ZoomFake.CLIENT_SECRET);
-        env.put("TOKEN_TABLE", MotoServer.TOKEN_TABLE);
-        env.put("IDEMPOTENCY_TABLE", MotoServer.REQUEST_TABLE);
-        env.put("TOKEN_REFRESH_MARGIN_SECONDS", Long.toString(REFRESH_MARGIN.toSeconds()));
-        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamo.endpoint());
-        env.put("SQS_ENDPOINT_OVERRIDE", moto.endpoint());
-        return env;
+        return FunctionEnvironment.onTables(dynamo.endpoint()).zoom(zoom).sqs(moto.endpoint())
+                .with("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", build.memoryMb())
+                .with("TOKEN_REFRESH_MARGIN_SECONDS", Long.toString(REFRESH_MARGIN.toSeconds())).variables();
     }
 
     private static Map<String, String> baselineEnvironment(Build build) {

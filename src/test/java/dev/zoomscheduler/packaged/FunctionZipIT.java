@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.testing.AwsApiProxy;
+import dev.zoomscheduler.testing.FunctionEnvironment;
 import dev.zoomscheduler.testing.FunctionProcess;
 import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.testing.LocalHttpApi;
@@ -62,8 +63,8 @@ class FunctionZipIT {
         dynamo = AwsApiProxy.start(MotoServer.shared().endpoint());
         outcomes = new OutcomeEventBus(MotoServer.shared().endpoint()).create();
         runtime = LambdaRuntimeEmulator.start();
-        functions.add(FunctionProcess.start(TARGET, runtime.address(), environment(), List.of()));
-        functions.add(FunctionProcess.start(TARGET, runtime.address(), environment(), List.of()));
+        functions.add(FunctionProcess.start(TARGET, runtime.address(), environment().variables(), List.of()));
+        functions.add(FunctionProcess.start(TARGET, runtime.address(), environment().variables(), List.of()));
         runtime.awaitPollers(2, Duration.ofSeconds(60));
     }
 
@@ -75,19 +76,10 @@ class FunctionZipIT {
         zoom.close();
     }
 
-    static Map<String, String> environment() {
-        Map<String, String> env = new HashMap<>();
-        env.put("ZOOM_API_URL", zoom.apiUrl());
-        env.put("ZOOM_OAUTH_URL", zoom.oauthUrl());
-        env.put("ZOOM_CLIENT_ID", ZoomFake.CLIENT_ID);
-        env.put("ZOOM_CLIENT_SECRET", ZoomFake.CLIENT_SECRET);
-        env.put("TOKEN_TABLE", MotoServer.TOKEN_TABLE);
-        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamo.endpoint());
-        env.put("SQS_ENDPOINT_OVERRIDE", MotoServer.shared().endpoint());
-        env.put("OUTCOME_EVENT_BUS", OutcomeEventBus.BUS);
-        env.put("EVENTBRIDGE_ENDPOINT_OVERRIDE", MotoServer.shared().endpoint());
-        env.put("IDEMPOTENCY_IN_DOUBT_SECONDS", "1"); // short, so that a test waits out an in-doubt period in seconds
-        return env;
+    static FunctionEnvironment environment() {
+        String moto = MotoServer.shared().endpoint();
+        return FunctionEnvironment.onTables(dynamo.endpoint()).zoom(zoom).sqs(moto).outcomeEvents(moto)
+                .with("IDEMPOTENCY_IN_DOUBT_SECONDS", "1"); // short, so that a test waits out an in-doubt period in seconds
     }
 
     @AfterEach
@@ -231,9 +223,10 @@ class FunctionZipIT {
         String message = "{\"action\":\"create\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection
                 + "\",\"userId\":\"me\",\"meeting\":" + meeting + "}";
         // Each attempt on a process of its own choosing: one runtime emulator per process.
+        Map<String, String> env = environment().variables();
         try (LambdaRuntimeEmulator first = LambdaRuntimeEmulator.start(); LambdaRuntimeEmulator second = LambdaRuntimeEmulator.start();
-                FunctionProcess a = FunctionProcess.start(TARGET, first.address(), environment(), List.of());
-                FunctionProcess b = FunctionProcess.start(TARGET, second.address(), environment(), List.of())) {
+                FunctionProcess a = FunctionProcess.start(TARGET, first.address(), env, List.of());
+                FunctionProcess b = FunctionProcess.start(TARGET, second.address(), env, List.of())) {
             first.awaitPollers(1, Duration.ofSeconds(60));
             second.awaitPollers(1, Duration.ofSeconds(60));
 
@@ -340,10 +333,9 @@ class FunctionZipIT {
     void zoomAccountIdMakesTheDefaultConnectionServerToServer() throws Exception {
         String account = "packaged-account";
         zoom.addAccount(account);
-        Map<String, String> env = environment();
-        env.put("ZOOM_ACCOUNT_ID", account);
-        env.put("TOKEN_TABLE", MotoServer.TOKEN_TABLE + "-s2s"); // tables of its own: no item for "default" at all
-        env.put("IDEMPOTENCY_TABLE", MotoServer.REQUEST_TABLE + "-s2s");
+        Map<String, String> env = environment().with("ZOOM_ACCOUNT_ID", account)
+                .with("TOKEN_TABLE", MotoServer.TOKEN_TABLE + "-s2s") // tables of its own: no item for "default" at all
+                .with("IDEMPOTENCY_TABLE", MotoServer.REQUEST_TABLE + "-s2s").variables();
         MotoServer.shared().createTables(MotoServer.TOKEN_TABLE + "-s2s", MotoServer.REQUEST_TABLE + "-s2s");
         int tokenRequests = zoom.accountTokenCount();
         try (LambdaRuntimeEmulator own = LambdaRuntimeEmulator.start();
@@ -375,7 +367,7 @@ class FunctionZipIT {
         int tokenRequests = zoom.tokenRequestCount();
         String create = sample("http-create-meeting.json", SAMPLE_MEETING_ID, connection);
         try (LambdaRuntimeEmulator own = LambdaRuntimeEmulator.start()) {
-            FunctionProcess function = FunctionProcess.start(TARGET, own.address(), environment(), List.of());
+            FunctionProcess function = FunctionProcess.start(TARGET, own.address(), environment().variables(), List.of());
             own.awaitPollers(1, Duration.ofSeconds(60));
             try {
                 HttpApiEvents.Response hurried = HttpApiEvents.parseResponse(own.invoke(create, Duration.ofSeconds(3)).body());
@@ -390,7 +382,7 @@ class FunctionZipIT {
             assertEquals(tokenRequests, zoom.tokenRequestCount(), "no token request was begun");
             zoom.clearFaults();
 
-            try (FunctionProcess next = FunctionProcess.start(TARGET, own.address(), environment(), List.of())) {
+            try (FunctionProcess next = FunctionProcess.start(TARGET, own.address(), environment().variables(), List.of())) {
                 own.awaitPollers(1, Duration.ofSeconds(60));
                 HttpApiEvents.Response created = HttpApiEvents.parseResponse(own.invoke(create, TIMEOUT).body());
                 assertEquals(201, created.statusCode(), created.body());

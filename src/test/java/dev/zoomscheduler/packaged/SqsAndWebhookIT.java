@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.testing.FunctionEnvironment;
 import dev.zoomscheduler.testing.FunctionProcess;
 import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
@@ -59,10 +60,8 @@ class SqsAndWebhookIT {
         }
         zoom = ZoomFake.start();
         runtime = LambdaRuntimeEmulator.start();
-        function = FunctionProcess.start(FunctionZipIT.TARGET, runtime.address(), Map.of("ZOOM_API_URL", zoom.apiUrl(), "ZOOM_OAUTH_URL",
-                zoom.oauthUrl(), "ZOOM_CLIENT_ID", ZoomFake.CLIENT_ID, "ZOOM_CLIENT_SECRET_ID", secret, "ZOOM_WEBHOOK_SECRET_ID", secret,
-                "SECRETSMANAGER_ENDPOINT_OVERRIDE", endpoint, "TOKEN_TABLE", MotoServer.TOKEN_TABLE, "QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE",
-                endpoint, "SQS_ENDPOINT_OVERRIDE", endpoint), List.of());
+        function = FunctionProcess.start(FunctionZipIT.TARGET, runtime.address(),
+                FunctionEnvironment.onTables(endpoint).zoomWithSecret(zoom, secret, endpoint).sqs(endpoint).variables(), List.of());
         runtime.awaitPollers(1, Duration.ofSeconds(60));
     }
 
