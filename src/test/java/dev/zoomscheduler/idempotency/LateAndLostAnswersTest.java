@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +21,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.testing.AuthorizedConnection;
+import dev.zoomscheduler.testing.Await;
 import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TestClock;
@@ -63,12 +63,13 @@ class LateAndLostAnswersTest {
     }
 
     @Test
-    void aCreateZoomCarriesOutAfterTheTimeoutStaysInDoubtAndIsAdoptedNotMadeAgain() throws Exception {
+    void aCreateZoomCarriesOutAfterTheTimeoutStaysInDoubtAndIsAdoptedNotMadeAgain() {
         String key = "slow-" + UUID.randomUUID();
         // Zoom is slow, not failing: it creates the meeting 3.5 s after the request came, the function waits 2 s (test timeout)
         zoom.delayNext("POST", CREATE, 1, Duration.ofMillis(3500));
         CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> post(key));
-        Thread.sleep(300);
+        Await.until("the first attempt's create reached Zoom", Duration.ofSeconds(10), () -> zoom.apiRequests().stream()
+                .anyMatch(r -> r.method().equals("POST") && r.path().equals(CREATE) && r.body().contains(topic)));
         Response waiting = post(key); // a double submit: it waits for the first attempt, which then gives up
 
         first.join().then().statusCode(504).body("type", equalTo("/problems/zoom-timeout"));
@@ -165,11 +166,8 @@ class LateAndLostAnswersTest {
         return found.get(0);
     }
 
-    private void awaitMeetingsOfTopic(long count) throws InterruptedException {
-        Instant until = Instant.now().plusSeconds(10);
-        while (meetingsOfTopic() < count && Instant.now().isBefore(until)) {
-            Thread.sleep(50);
-        }
-        assertEquals(count, meetingsOfTopic());
+    private void awaitMeetingsOfTopic(long count) {
+        assertEquals(count, Await.until("Zoom has " + count + " meetings of the topic", Duration.ofSeconds(10), this::meetingsOfTopic,
+                found -> found >= count));
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.testing.Await;
 import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.FunctionEnvironment;
 import dev.zoomscheduler.testing.FunctionProcess;
@@ -252,14 +254,16 @@ class FunctionZipIT {
     }
 
     /** Asks the function for the key's record until it has {@code status} (the in-doubt period runs in the function's time). */
-    private static void awaitStatus(LambdaRuntimeEmulator runtime, String key, String status) throws Exception {
-        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        String seen;
-        do {
-            Thread.sleep(200);
-            seen = JSON.readTree(on(runtime, HttpApiEvents.request("GET", "/requests/" + key)).body()).path("status").asText();
-        } while (!status.equals(seen) && System.nanoTime() < until);
-        assertEquals(status, seen);
+    private static void awaitStatus(LambdaRuntimeEmulator runtime, String key, String status) {
+        Await.until("the record of " + key + " is " + status, Duration.ofSeconds(15), () -> statusOf(runtime, key), status::equals);
+    }
+
+    private static String statusOf(LambdaRuntimeEmulator runtime, String key) {
+        try {
+            return JSON.readTree(on(runtime, HttpApiEvents.request("GET", "/requests/" + key)).body()).path("status").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static HttpApiEvents.Response on(LambdaRuntimeEmulator runtime, String event) {

@@ -96,8 +96,9 @@ class SqsAndWebhookIT {
             assertFalse(result.error(), result.body());
             JsonNode failures = JSON.readTree(result.body()).get("batchItemFailures");
             assertEquals(received.messageId(), failures.get(0).get("itemIdentifier").asText(), result.body());
-            Thread.sleep(2000); // past the visibility it was received with
-            assertEquals(List.of(), sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1)).messages(),
+            // a long poll that lasts past the end of the 1 s visibility it was received with: had it not been held back, it
+            // would be received again within it
+            assertEquals(List.of(), sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(2)).messages(),
                     "still hidden: held back until after 00:00 UTC by the function's SQS client; its log:\n" + function.log());
             assertEquals(1, zoom.refreshCount(grant.chainId()), "the refresh authenticated with the secret from Secrets Manager");
         }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import dev.zoomscheduler.connections.ConnectionError;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
+import dev.zoomscheduler.testing.Await;
 import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.TokenRotations;
 import dev.zoomscheduler.testing.TokenTable;
@@ -200,7 +201,8 @@ class TokenRotationTest {
         TokenRotation taker = rotations.instance().budget(shortBudget(Duration.ofSeconds(5))).build();
 
         Future<String> stalledResult = pool.submit(() -> stalled.accessToken("stalled", LATER));
-        Thread.sleep(2000); // the stalled holder's lease has run out; its refresh is done but not stored
+        Await.until("the stalled holder's lease has run out, its refresh done but not stored", Duration.ofSeconds(10),
+                stallingStore::stalledPastItsLease);
         String takerToken = taker.accessToken("stalled", LATER);
 
         assertEquals(takerToken, stalledResult.get());
@@ -352,6 +354,7 @@ class TokenRotationTest {
         private final TokenStore store;
         private final Duration overrun;
         private volatile java.time.Instant leaseUntil;
+        private volatile boolean stalling;
 
         StallingStore(TokenStore store, Duration overrun) {
             this.store = store;
@@ -368,7 +371,13 @@ class TokenRotationTest {
             return store.acquireRefreshLease(seen, owner, until, now, writeId);
         }
 
+        /** Its refresh is done and not stored, and its lease has run out: another instance may take it over. */
+        boolean stalledPastItsLease() {
+            return stalling && Instant.now().isAfter(leaseUntil);
+        }
+
         public WriteOutcome storeRefreshed(StoredToken seen, TokenGrant grant, String writeId) {
+            stalling = true;
             try {
                 Thread.sleep(Math.max(0, leaseUntil.plus(overrun).toEpochMilli() - System.currentTimeMillis()));
             } catch (InterruptedException e) {

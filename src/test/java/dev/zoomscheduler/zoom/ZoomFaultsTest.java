@@ -197,8 +197,9 @@ class ZoomFaultsTest {
             String answer = given().body(event).post("/_lambda_").then().statusCode(200).extract().asString();
 
             assertEquals(received.messageId(), new ObjectMapper().readTree(answer).get("batchItemFailures").get(0).get("itemIdentifier").asText());
-            Thread.sleep(2000); // past the visibility it was received with
-            assertEquals(List.of(), sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1)).messages(),
+            // a long poll that lasts past the end of the 1 s visibility it was received with: had it not been held back, it
+            // would be received again within it
+            assertEquals(List.of(), sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(2)).messages(),
                     "still hidden: held back until after 00:00 UTC, not retried into the dead-letter queue");
         }
     }
