@@ -14,7 +14,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,14 +26,15 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
+import dev.zoomscheduler.testing.FunctionEnvironment;
 import dev.zoomscheduler.testing.FunctionProcess;
 import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -80,7 +80,7 @@ public final class Benchmark {
     private final List<String[]> summary = new ArrayList<>();
     private MotoServer moto;
     private ZoomFake zoom;
-    private DynamoProxy dynamo;
+    private AwsApiProxy dynamo;
     private TokenTable table;
     private long batchSequence;
 
@@ -126,7 +126,7 @@ public final class Benchmark {
         Build jvmFunction = new Build("JVM", target.resolve("function.zip"), JVM_MEMORY_MB);
         Build jvmBaseline = new Build("JVM", buildMinimalFunction().resolve("function.zip"), JVM_MEMORY_MB);
         moto = MotoServer.start();
-        try (ZoomFake zoomFake = ZoomFake.start(); DynamoProxy proxy = DynamoProxy.start(moto.endpoint())) {
+        try (ZoomFake zoomFake = ZoomFake.start(); AwsApiProxy proxy = AwsApiProxy.start(moto.endpoint())) {
             zoom = zoomFake;
             dynamo = proxy;
             moto.createTables(MotoServer.TOKEN_TABLE, MotoServer.REQUEST_TABLE);
@@ -196,18 +196,9 @@ public final class Benchmark {
     }
 
     private Map<String, String> functionEnvironment(Build build) {
-        Map<String, String> env = new HashMap<>();
-        env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", build.memoryMb());
-        env.put("ZOOM_API_URL", zoom.apiUrl());
-        env.put("ZOOM_OAUTH_URL", zoom.oauthUrl());
-        env.put("ZOOM_CLIENT_ID", ZoomFake.CLIENT_ID);
-        env.put("ZOOM_CLIENT_SECRET", ZoomFake.CLIENT_SECRET);
-        env.put("TOKEN_TABLE", MotoServer.TOKEN_TABLE);
-        env.put("IDEMPOTENCY_TABLE", MotoServer.REQUEST_TABLE);
-        env.put("TOKEN_REFRESH_MARGIN_SECONDS", Long.toString(REFRESH_MARGIN.toSeconds()));
-        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamo.endpoint());
-        env.put("SQS_ENDPOINT_OVERRIDE", moto.endpoint());
-        return env;
+        return FunctionEnvironment.onTables(dynamo.endpoint()).zoom(zoom).sqs(moto.endpoint())
+                .with("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", build.memoryMb())
+                .with("TOKEN_REFRESH_MARGIN_SECONDS", Long.toString(REFRESH_MARGIN.toSeconds())).variables();
     }
 
     private static Map<String, String> baselineEnvironment(Build build) {

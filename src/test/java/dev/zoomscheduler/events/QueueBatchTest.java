@@ -17,7 +17,6 @@ import java.util.stream.Collectors;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -25,18 +24,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.idempotency.IdempotencySettings;
+import dev.zoomscheduler.testing.AuthorizedConnection;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.SqsEvents.Message;
 import dev.zoomscheduler.testing.TestClock;
-import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.ZoomAndAws;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** SQS batches through the real Lambda poll loop: raw events posted to the mock event server's {@code /_lambda_}. */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class QueueBatchTest {
 
     @Inject
@@ -46,22 +45,13 @@ class QueueBatchTest {
     @Inject
     ObjectMapper mapper;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
-    final TokenTable table = TokenTable.shared();
+    final ZoomFake zoom = ZoomAndAws.zoom();
     final ObjectMapper json = new ObjectMapper();
-    String connection;
-    ZoomFake.Grant grant;
+    final AuthorizedConnection connection = AuthorizedConnection.seed("queue");
 
     @AfterEach
     void putTimeBack() {
         clock.reset();
-    }
-
-    @BeforeEach
-    void connect() {
-        connection = "queue-" + UUID.randomUUID();
-        grant = zoom.authorize();
-        table.seed(connection, grant);
     }
 
     @Test
@@ -76,7 +66,7 @@ class QueueBatchTest {
         }
         messages.add(new Message("m6-" + run, create("booking-1-" + run, "me", "Booking 1")));
         messages.add(new Message("m7-" + run, SqsEvents.eventBridgeEnvelope(create("booking-7-" + run, "me", "Booking 7"))));
-        messages.add(new Message("m8-" + run, "{\"action\":\"create\",\"connectionId\":\"" + connection + "\",\"meeting\":{\"type\":9}}"));
+        messages.add(new Message("m8-" + run, "{\"action\":\"create\",\"connectionId\":\"" + connection.id() + "\",\"meeting\":{\"type\":9}}"));
         messages.add(new Message("m9-" + run, create("booking-9-" + run, flakyUser, "Booking 9")));
         messages.add(new Message("m10-" + run, create("booking-10-" + run, flakyUser, "Booking 10")));
         int meetingsBefore = zoom.meetingCount();
@@ -101,12 +91,12 @@ class QueueBatchTest {
 
     @Test
     void updatesAndDeletesFromTheQueue() throws Exception {
-        long id = given().header("X-Zoom-Connection", connection).contentType("application/json")
+        long id = given().header("X-Zoom-Connection", connection.id()).contentType("application/json")
                 .body("{\"topic\":\"Queued\",\"type\":2,\"start_time\":\"2026-12-14T10:00:00Z\",\"duration\":30}")
                 .post("/meetings").then().statusCode(201).extract().jsonPath().getLong("id");
-        String update = "{\"action\":\"update\",\"connectionId\":\"" + connection + "\",\"meetingId\":\"" + id
+        String update = "{\"action\":\"update\",\"connectionId\":\"" + connection.id() + "\",\"meetingId\":\"" + id
                 + "\",\"meeting\":{\"start_time\":\"2026-12-15T10:00:00Z\"}}";
-        String delete = "{\"action\":\"delete\",\"connectionId\":\"" + connection + "\",\"meetingId\":" + id + "}";
+        String delete = "{\"action\":\"delete\",\"connectionId\":\"" + connection.id() + "\",\"meetingId\":" + id + "}";
 
         assertEquals(Set.of(), failedIds(invoke(SqsEvents.batch(List.of(new Message(UUID.randomUUID().toString(), update))))));
         assertEquals("2026-12-15T10:00:00Z", zoom.meeting(id).get("start_time").asText());
@@ -125,7 +115,7 @@ class QueueBatchTest {
                 new Message("bad-topic", "{\"action\":\"create\",\"meeting\":{\"topic\":" + "\"" + "x".repeat(201) + "\"}}"),
                 new Message("bad-key", "{\"action\":\"create\",\"idempotencyKey\":\"has space\",\"meeting\":{}}"),
                 new Message("keep-alive-and-more", "{\"action\":\"keep-alive\",\"connectionId\":\"default\"}"),
-                new Message("unknown-connection", create("k-" + UUID.randomUUID(), "me", "x").replace(connection, "nobody-" + UUID.randomUUID())));
+                new Message("unknown-connection", create("k-" + UUID.randomUUID(), "me", "x").replace(connection.id(), "nobody-" + UUID.randomUUID())));
         int calls = zoom.apiCallCount();
 
         assertEquals(Set.of(), failedIds(invoke(SqsEvents.batch(invalid))));
@@ -151,7 +141,7 @@ class QueueBatchTest {
     }
 
     private String create(String key, String userId, String topic) {
-        return "{\"action\":\"create\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection + "\",\"userId\":\"" + userId
+        return "{\"action\":\"create\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection.id() + "\",\"userId\":\"" + userId
                 + "\",\"meeting\":{\"topic\":\"" + topic + "\",\"type\":2,\"start_time\":\"2026-12-14T10:00:00Z\",\"duration\":30,"
                 + "\"timezone\":\"UTC\"}}";
     }

@@ -23,12 +23,12 @@ import java.util.concurrent.Future;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.testing.AuthorizedConnection;
 import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.idempotency.Idempotency.Refusals;
 import dev.zoomscheduler.meetings.MeetingRecovery;
@@ -39,12 +39,11 @@ import dev.zoomscheduler.outcomes.Outbox;
 import dev.zoomscheduler.outcomes.OutcomeBus;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.TestClock;
-import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.ZoomAndAws;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -52,7 +51,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Idempotency-Key on HTTP, against moto_server and the Zoom fake: repeats, reuse, concurrency, crashes, lost answers. */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class IdempotencyTest {
 
     static final String MEETING = "{\"topic\":\"Onboarding\",\"type\":2,\"start_time\":\"2026-12-10T09:00:00\",\"timezone\":\"Asia/Tokyo\",\"duration\":45}";
@@ -72,23 +71,15 @@ class IdempotencyTest {
     @Inject
     OutcomeBus outcomes;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
-    final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
-    final TokenTable table = TokenTable.shared();
+    final ZoomFake zoom = ZoomAndAws.zoom();
+    final AwsApiProxy dynamo = ZoomAndAws.dynamo();
     final ObjectMapper json = new ObjectMapper();
-    String connection;
-    String key;
+    final AuthorizedConnection connection = AuthorizedConnection.seed("idem");
+    final String key = "booking-" + UUID.randomUUID();
 
     @AfterEach
     void putTimeBack() {
         clock.reset();
-    }
-
-    @BeforeEach
-    void connect() {
-        connection = "idem-" + UUID.randomUUID();
-        key = "booking-" + UUID.randomUUID();
-        table.seed(connection, zoom.authorize());
     }
 
     @Test
@@ -136,7 +127,7 @@ class IdempotencyTest {
     @Test
     void fiveAtOnceAcrossTwoInstancesMakeOneMeeting() throws Exception {
         List<MeetingScheduler> instances = List.of(scheduler, independentScheduler());
-        MeetingCommand command = MeetingCommand.create(connection, "me", json.readTree(MEETING), MEETING.getBytes(StandardCharsets.UTF_8));
+        MeetingCommand command = MeetingCommand.create(connection.id(), "me", json.readTree(MEETING), MEETING.getBytes(StandardCharsets.UTF_8));
         int before = zoom.meetingCount();
         ExecutorService pool = Executors.newFixedThreadPool(5);
         CountDownLatch start = new CountDownLatch(1);
@@ -165,9 +156,9 @@ class IdempotencyTest {
 
     @Test
     void aRetryAfterAKilledAttemptAdoptsTheMeetingItMade() throws Exception {
-        long madeBeforeTheCrash = given().header("X-Zoom-Connection", connection).contentType("application/json").body(MEETING)
+        long madeBeforeTheCrash = given().header("X-Zoom-Connection", connection.id()).contentType("application/json").body(MEETING)
                 .post("/meetings").then().statusCode(201).extract().jsonPath().getLong("id");
-        MeetingCommand command = MeetingCommand.create(connection, "me", json.readTree(MEETING), MEETING.getBytes(StandardCharsets.UTF_8));
+        MeetingCommand command = MeetingCommand.create(connection.id(), "me", json.readTree(MEETING), MEETING.getBytes(StandardCharsets.UTF_8));
         long now = System.currentTimeMillis();
         // killed long enough ago that whatever it began at Zoom has landed: no in-doubt period left
         RequestRecord leftBehind = RequestRecord.firstAttempt(key, command.describe(), "killed-attempt", now - 10_000, now - 1_000, 0,
@@ -213,7 +204,7 @@ class IdempotencyTest {
 
     @Test
     void aRepeatWaitingForTheSameRequestAnswersWithTimeLeftInItsInvocation() throws Exception {
-        MeetingCommand command = MeetingCommand.create(connection, "me", json.readTree(MEETING), MEETING.getBytes(StandardCharsets.UTF_8));
+        MeetingCommand command = MeetingCommand.create(connection.id(), "me", json.readTree(MEETING), MEETING.getBytes(StandardCharsets.UTF_8));
         long now = System.currentTimeMillis();
         // another attempt of the key is running, its invocation far from over
         assertTrue(requests.begin(RequestRecord.firstAttempt(key, command.describe(), "running", now, now + 60_000, 0, now / 1000 + 3600),
@@ -228,7 +219,7 @@ class IdempotencyTest {
     }
 
     private Response post(String idempotencyKey, String body) {
-        return given().header("X-Zoom-Connection", connection).header("Idempotency-Key", idempotencyKey)
+        return given().header("X-Zoom-Connection", connection.id()).header("Idempotency-Key", idempotencyKey)
                 .contentType("application/json").body(body).post("/meetings");
     }
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.math.BigInteger;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -16,18 +15,18 @@ import java.util.concurrent.CompletableFuture;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AuthorizedConnection;
+import dev.zoomscheduler.testing.Await;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TestClock;
-import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.ZoomAndAws;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -39,7 +38,7 @@ import io.restassured.response.Response;
  * meeting, a finished request left in progress, a record that could not be read).
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class LateAndLostAnswersTest {
 
     static final String CREATE = "/v2/users/me/meetings";
@@ -49,18 +48,11 @@ class LateAndLostAnswersTest {
     @Inject
     IdempotencySettings settings;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
-    final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
+    final ZoomFake zoom = ZoomAndAws.zoom();
+    final AwsApiProxy dynamo = ZoomAndAws.dynamo();
     final ObjectMapper json = new ObjectMapper();
-    String connection;
-    String topic;
-
-    @BeforeEach
-    void connect() {
-        connection = "late-" + UUID.randomUUID();
-        topic = "Consultation " + UUID.randomUUID();
-        TokenTable.shared().seed(connection, zoom.authorize());
-    }
+    final AuthorizedConnection connection = AuthorizedConnection.seed("late");
+    final String topic = "Consultation " + UUID.randomUUID();
 
     @AfterEach
     void putTimeBack() {
@@ -71,12 +63,13 @@ class LateAndLostAnswersTest {
     }
 
     @Test
-    void aCreateZoomCarriesOutAfterTheTimeoutStaysInDoubtAndIsAdoptedNotMadeAgain() throws Exception {
+    void aCreateZoomCarriesOutAfterTheTimeoutStaysInDoubtAndIsAdoptedNotMadeAgain() {
         String key = "slow-" + UUID.randomUUID();
         // Zoom is slow, not failing: it creates the meeting 3.5 s after the request came, the function waits 2 s (test timeout)
         zoom.delayNext("POST", CREATE, 1, Duration.ofMillis(3500));
         CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> post(key));
-        Thread.sleep(300);
+        Await.until("the first attempt's create reached Zoom", Duration.ofSeconds(10), () -> zoom.apiRequests().stream()
+                .anyMatch(r -> r.method().equals("POST") && r.path().equals(CREATE) && r.body().contains(topic)));
         Response waiting = post(key); // a double submit: it waits for the first attempt, which then gives up
 
         first.join().then().statusCode(504).body("type", equalTo("/problems/zoom-timeout"));
@@ -130,10 +123,10 @@ class LateAndLostAnswersTest {
     @Test
     void aRecordIsReadBackWhateverItsKeyAndMeetingId() throws Exception {
         String slashed = "orders/" + UUID.randomUUID() + "/booking";
-        String create = "{\"action\":\"create\",\"idempotencyKey\":\"" + slashed + "\",\"connectionId\":\"" + connection
+        String create = "{\"action\":\"create\",\"idempotencyKey\":\"" + slashed + "\",\"connectionId\":\"" + connection.id()
                 + "\",\"meeting\":{\"topic\":\"" + topic + "\",\"type\":2,\"start_time\":\"2026-12-20T10:00:00Z\",\"duration\":30}}";
         String beyondALong = "9999999999999999999";
-        String update = "{\"action\":\"update\",\"idempotencyKey\":\"huge-" + UUID.randomUUID() + "\",\"connectionId\":\"" + connection
+        String update = "{\"action\":\"update\",\"idempotencyKey\":\"huge-" + UUID.randomUUID() + "\",\"connectionId\":\"" + connection.id()
                 + "\",\"meetingId\":\"" + beyondALong + "\",\"meeting\":{\"duration\":45}}";
         String updateKey = json.readTree(update).path("idempotencyKey").asText();
         invoke(List.of(new SqsEvents.Message("m1", create), new SqsEvents.Message("m2", update)));
@@ -146,7 +139,7 @@ class LateAndLostAnswersTest {
     }
 
     private Response post(String key) {
-        return given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("application/json")
+        return given().header("X-Zoom-Connection", connection.id()).header("Idempotency-Key", key).contentType("application/json")
                 .body("{\"topic\":\"" + topic + "\",\"type\":2,\"start_time\":\"2026-12-15T01:00:00Z\",\"duration\":30}")
                 .post("/meetings");
     }
@@ -173,11 +166,8 @@ class LateAndLostAnswersTest {
         return found.get(0);
     }
 
-    private void awaitMeetingsOfTopic(long count) throws InterruptedException {
-        Instant until = Instant.now().plusSeconds(10);
-        while (meetingsOfTopic() < count && Instant.now().isBefore(until)) {
-            Thread.sleep(50);
-        }
-        assertEquals(count, meetingsOfTopic());
+    private void awaitMeetingsOfTopic(long count) {
+        assertEquals(count, Await.until("Zoom has " + count + " meetings of the topic", Duration.ofSeconds(10), this::meetingsOfTopic,
+                found -> found >= count));
     }
 }

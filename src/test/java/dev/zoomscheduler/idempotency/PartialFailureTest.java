@@ -19,7 +19,6 @@ import java.util.UUID;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -27,6 +26,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.testing.AuthorizedConnection;
 import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.idempotency.Idempotency.Refusals;
 import dev.zoomscheduler.meetings.MeetingRecovery;
@@ -40,8 +40,8 @@ import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TestClock;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.ZoomAndAws;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import dev.zoomscheduler.tokens.TokenRotation;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -52,7 +52,7 @@ import io.restassured.response.Response;
  * attempts spread over time, passing failures, a lost DELETE or PATCH answer; over HTTP and SQS redelivery.
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class PartialFailureTest {
 
     static final String CREATE = "/v2/users/me/meetings";
@@ -72,22 +72,12 @@ class PartialFailureTest {
     @Inject
     TestClock clock;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final ZoomFake zoom = ZoomAndAws.zoom();
     final TokenTable table = TokenTable.shared();
     final ObjectMapper json = new ObjectMapper();
-    String connection;
-    ZoomFake.Grant grant;
-    String key;
-    String topic;
-
-    @BeforeEach
-    void connect() {
-        connection = "partial-" + UUID.randomUUID();
-        grant = zoom.authorize();
-        table.seed(connection, grant);
-        key = "booking-" + UUID.randomUUID();
-        topic = "Partial " + UUID.randomUUID();
-    }
+    final AuthorizedConnection connection = AuthorizedConnection.seed("partial");
+    final String key = "booking-" + UUID.randomUUID();
+    final String topic = "Partial " + UUID.randomUUID();
 
     @AfterEach
     void putTimeBack() {
@@ -251,7 +241,7 @@ class PartialFailureTest {
         long id = createWithoutKey();
         zoom.loseAnswerNext("DELETE", "/v2/meetings/" + id, 1);
 
-        given().header("X-Zoom-Connection", connection).delete("/meetings/" + id).then().statusCode(204);
+        given().header("X-Zoom-Connection", connection.id()).delete("/meetings/" + id).then().statusCode(204);
         assertNull(zoom.meeting(id));
         assertEquals(2, zoom.apiRequests().stream().filter(r -> r.method().equals("DELETE") && r.path().endsWith("/" + id)).count(),
                 "the lost one and its retry");
@@ -262,7 +252,7 @@ class PartialFailureTest {
         long id = createWithoutKey();
         zoom.loseAnswerNext("DELETE", "/v2/meetings/" + id, 1);
         zoom.dropNext("DELETE", "/v2/meetings/" + id, 2);
-        String delete = "{\"action\":\"delete\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection + "\",\"meetingId\":" + id + "}";
+        String delete = "{\"action\":\"delete\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection.id() + "\",\"meetingId\":" + id + "}";
 
         assertEquals(List.of("d1"), failedIds(batch(new SqsEvents.Message("d1", delete))), "its outcome is unknown: delivered again");
         assertNull(zoom.meeting(id), "the first try deleted it");
@@ -279,7 +269,7 @@ class PartialFailureTest {
         long id = createWithoutKey();
         zoom.loseAnswerNext("DELETE", "/v2/meetings/" + id, 1);
         zoom.failNext("DELETE", "/v2/meetings/" + id, 1, 429, Map.of("Retry-After", "120"), "{\"code\":429,\"message\":\"Too many requests.\"}");
-        String delete = "{\"action\":\"delete\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection + "\",\"meetingId\":" + id + "}";
+        String delete = "{\"action\":\"delete\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection.id() + "\",\"meetingId\":" + id + "}";
 
         assertEquals(List.of("d2"), failedIds(batch(new SqsEvents.Message("d2", delete))));
         assertEquals("in_doubt", outcome().path("status").asText(), "the 429 says nothing of the lost try: kept");
@@ -293,7 +283,7 @@ class PartialFailureTest {
         long id = createWithoutKey();
         zoom.loseAnswerNext("PATCH", "/v2/meetings/" + id, 1);
         zoom.dropNext("PATCH", "/v2/meetings/" + id, 2);
-        String update = "{\"action\":\"update\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection + "\",\"meetingId\":\""
+        String update = "{\"action\":\"update\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection.id() + "\",\"meetingId\":\""
                 + id + "\",\"meeting\":{\"start_time\":\"2026-12-15T19:30:00\",\"timezone\":\"Asia/Tokyo\",\"duration\":50,"
                 + "\"settings\":{\"waiting_room\":true}}}";
 
@@ -311,7 +301,7 @@ class PartialFailureTest {
     void aQueuedUpdateThatNeverReachedZoomIsSentOnRedelivery() throws Exception {
         long id = createWithoutKey();
         zoom.dropNext("PATCH", "/v2/meetings/" + id, 3);
-        String update = "{\"action\":\"update\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection + "\",\"meetingId\":\""
+        String update = "{\"action\":\"update\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection.id() + "\",\"meetingId\":\""
                 + id + "\",\"meeting\":{\"duration\":50,\"settings\":{\"waiting_room\":true}}}";
 
         assertEquals(List.of("u2"), failedIds(batch(new SqsEvents.Message("u2", update))));
@@ -327,7 +317,7 @@ class PartialFailureTest {
 
     @Test
     void aQueuedCreateThroughLostAnswerAndFailedLookUpMakesOneMeeting() throws Exception {
-        String message = "{\"action\":\"create\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection
+        String message = "{\"action\":\"create\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection.id()
                 + "\",\"userId\":\"me\",\"meeting\":" + meeting() + "}";
         zoom.loseAnswerNext("POST", CREATE, 1);
         assertEquals(List.of("c1"), failedIds(batch(new SqsEvents.Message("c1", message))));
@@ -347,7 +337,7 @@ class PartialFailureTest {
         zoom.loseAnswerNext("POST", CREATE, 1);
         post().then().statusCode(502);
         inDoubtPeriodPasses();
-        String message = "{\"action\":\"create\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection
+        String message = "{\"action\":\"create\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection.id()
                 + "\",\"userId\":\"me\",\"meeting\":" + meeting() + "}";
 
         assertEquals(List.of(), failedIds(batch(new SqsEvents.Message("h1", message))));
@@ -369,7 +359,7 @@ class PartialFailureTest {
 
     @Test
     void aRecordWrittenWhoseAnswerWasLostIsFoundOwnByTheSdksRetry() {
-        ZoomAndDynamo.dynamo().loseAnswerNextMatching("PutItem", key, 1);
+        ZoomAndAws.dynamo().loseAnswerNextMatching("PutItem", key, 1);
 
         post().then().statusCode(201).header("Idempotent-Replayed", (String) null);
         assertEquals(1, meetingsOfTopic());
@@ -378,10 +368,10 @@ class PartialFailureTest {
 
     @Test
     void badInputWritesNoRecord() {
-        given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("application/json")
+        given().header("X-Zoom-Connection", connection.id()).header("Idempotency-Key", key).contentType("application/json")
                 .body("{\"topic\":\"" + topic + "\",\"type\":2,\"duration\":-5}").post("/meetings")
                 .then().statusCode(400).contentType("application/problem+json");
-        given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("text/plain").body("x")
+        given().header("X-Zoom-Connection", connection.id()).header("Idempotency-Key", key).contentType("text/plain").body("x")
                 .post("/meetings").then().statusCode(415).contentType("application/problem+json");
         assertTrue(requests.read(key).isEmpty());
     }
@@ -392,21 +382,21 @@ class PartialFailureTest {
                     "{\"code\":429,\"message\":\"Too many requests.\"}");
             case ZOOM_5XX -> zoom.failNext("GET", CREATE, 3, 503, Map.of(), "{\"code\":503,\"message\":\"Service unavailable\"}");
             case TOKEN_REFRESH_BUSY -> {
-                table.seedExpired(connection, grant);
-                table.leaveLease(connection, "another-instance", System.currentTimeMillis() + 120_000);
-                tokens.forget(connection);
+                table.seedExpired(connection.id(), connection.grant());
+                table.leaveLease(connection.id(), "another-instance", System.currentTimeMillis() + 120_000);
+                tokens.forget(connection.id());
             }
             case REAUTHORIZATION_REQUIRED -> {
-                table.setStatus(connection, "reauthorization_required");
-                tokens.forget(connection);
+                table.setStatus(connection.id(), "reauthorization_required");
+                tokens.forget(connection.id());
             }
         }
     }
 
     private void undo(LookUpFailure failure) {
         if (failure == LookUpFailure.TOKEN_REFRESH_BUSY || failure == LookUpFailure.REAUTHORIZATION_REQUIRED) {
-            table.seed(connection, grant);
-            tokens.forget(connection);
+            table.seed(connection.id(), connection.grant());
+            tokens.forget(connection.id());
         }
     }
 
@@ -415,22 +405,22 @@ class PartialFailureTest {
     }
 
     private MeetingCommand createCommand() throws Exception {
-        return MeetingCommand.create(connection, "me", json.readTree(meeting()), meeting().getBytes(StandardCharsets.UTF_8));
+        return MeetingCommand.create(connection.id(), "me", json.readTree(meeting()), meeting().getBytes(StandardCharsets.UTF_8));
     }
 
     /** Another instance of the function: its own request store client and clock, sharing the table and Zoom. */
     private MeetingScheduler schedulerWithClock(Clock clock) {
-        RequestStore own = new DynamoDbRequestStore(MotoServer.clientOf(ZoomAndDynamo.dynamo().endpoint()), settings);
+        RequestStore own = new DynamoDbRequestStore(MotoServer.clientOf(ZoomAndAws.dynamo().endpoint()), settings);
         return new MeetingScheduler(meetings, new Idempotency(own, clock, settings, new Outbox(outcomes, own, clock), new Backoff(clock)), recovery, json);
     }
 
     private Response post() {
-        return given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key)
+        return given().header("X-Zoom-Connection", connection.id()).header("Idempotency-Key", key)
                 .contentType("application/json").body(meeting()).post("/meetings");
     }
 
     private long createWithoutKey() {
-        return given().header("X-Zoom-Connection", connection).contentType("application/json").body(meeting())
+        return given().header("X-Zoom-Connection", connection.id()).contentType("application/json").body(meeting())
                 .post("/meetings").then().statusCode(201).extract().jsonPath().getLong("id");
     }
 

@@ -34,8 +34,8 @@ import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.ZoomAndAws;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -47,13 +47,13 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * strict fake: it issues a single-use code bound to the redirect URI), and the redirect back to {@code GET /oauth/callback}.
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class InstallFlowTest {
 
     @Inject
     Installation installation;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final ZoomFake zoom = ZoomAndAws.zoom();
     final TokenTable table = TokenTable.shared();
     final HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     String connection;
@@ -245,7 +245,7 @@ class InstallFlowTest {
         // Zoom does not say who authorised (no user:read scope), and DynamoDB's answer to the store is lost: the SDK sends it again
         zoom.failNext("GET", "/v2/users/me", 1, 400, Map.of(),
                 "{\"code\":4711,\"message\":\"Invalid access token, does not contain scopes:[user:read:user].\"}");
-        ZoomAndDynamo.dynamo().loseAnswerNextMatching("UpdateItem", connection, 1);
+        ZoomAndAws.dynamo().loseAnswerNextMatching("UpdateItem", connection, 1);
         int revocations = zoom.revocationCount();
 
         callback(consent(install(connection))).then().statusCode(200);

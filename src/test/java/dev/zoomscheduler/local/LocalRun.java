@@ -7,19 +7,18 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.testing.FunctionEnvironment;
 import dev.zoomscheduler.testing.FunctionProcess;
 import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
 import dev.zoomscheduler.testing.LocalHttpApi;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 
 /**
  * {@code ./mvnw -Plocal}: runs the packaged function on this machine as Lambda would (function.zip under AWS's runtime
@@ -62,23 +61,19 @@ public final class LocalRun {
         LocalHttpApi api = null;
         try {
             moto.createTables(MotoServer.TOKEN_TABLE, MotoServer.REQUEST_TABLE);
-            Map<String, String> env = new HashMap<>();
-            env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", moto.endpoint());
+            FunctionEnvironment env = FunctionEnvironment.onTables(moto.endpoint());
             TokenTable table = new TokenTable(moto.client(), MotoServer.TOKEN_TABLE);
             if (realZoom) {
                 for (String name : List.of("ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_API_URL", "ZOOM_OAUTH_URL")) {
                     if (System.getenv(name) != null) {
-                        env.put(name, System.getenv(name));
+                        env.with(name, System.getenv(name));
                     }
                 }
                 table.seed("default", "", refreshToken, 0);
                 System.out.println("Zoom: the real one, with the refresh token from ZOOM_REFRESH_TOKEN (it is rotated now;"
                         + " the new one stays in the local table only)");
             } else {
-                env.put("ZOOM_API_URL", zoom.apiUrl());
-                env.put("ZOOM_OAUTH_URL", zoom.oauthUrl());
-                env.put("ZOOM_CLIENT_ID", ZoomFake.CLIENT_ID);
-                env.put("ZOOM_CLIENT_SECRET", ZoomFake.CLIENT_SECRET);
+                env.zoom(zoom);
                 table.seedExpired("default", zoom.authorize());
                 System.out.println("Zoom: the local stand-in at " + zoom.oauthUrl() + " (set ZOOM_CLIENT_ID, ZOOM_CLIENT_SECRET and"
                         + " ZOOM_REFRESH_TOKEN to use the real Zoom)");
@@ -95,9 +90,9 @@ public final class LocalRun {
             }
             if (serve) {
                 // The install flow's redirect back to this machine: plain HTTP, unlike API Gateway.
-                env.put("ZOOM_REDIRECT_URI", "http://127.0.0.1:" + port + "/oauth/callback");
+                env.with("ZOOM_REDIRECT_URI", "http://127.0.0.1:" + port + "/oauth/callback");
             }
-            function = FunctionProcess.start(target, runtime.address(), env, List.of());
+            function = FunctionProcess.start(target, runtime.address(), env.variables(), List.of());
             runtime.awaitPollers(1, Duration.ofSeconds(90));
             api = LocalHttpApi.start(port, runtime);
             System.out.println("Function: target/function.zip under AWS's runtime interface client, log " + function.logFile());

@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.outcomes.OutcomeBus;
 import dev.zoomscheduler.tokens.ClientSecret;
@@ -44,14 +43,14 @@ import dev.zoomscheduler.tokens.ReauthorizationAlerts;
 import dev.zoomscheduler.tokens.RefreshBudget;
 import dev.zoomscheduler.tokens.TokenRotation;
 import dev.zoomscheduler.tokens.TokenSettings;
-import dev.zoomscheduler.tokens.ZoomTokenEndpoint;
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.FixedTokenSettings;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.OutcomeEventBus;
+import dev.zoomscheduler.testing.TokenRotations;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.ZoomAndAws;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -63,7 +62,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * run the schedule's message at once would be.
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class KeepAliveTest {
 
     /** The invocation has time for anything these tests do. */
@@ -72,7 +71,7 @@ class KeepAliveTest {
     private static final DefaultAccountConnection NO_DEFAULT_ACCOUNT = new DefaultAccountConnection(Optional.empty());
 
     @Inject
-    ZoomTokenEndpoint tokenEndpoint;
+    TokenRotations rotations;
     @Inject
     TokenSettings settings;
     @Inject
@@ -84,10 +83,9 @@ class KeepAliveTest {
     @Inject
     ObjectMapper json;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
-    final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
-    final DynamoProxy eventBridge = ZoomAndDynamo.eventBridge();
-    final List<DynamoDbClient> clients = new ArrayList<>();
+    final ZoomFake zoom = ZoomAndAws.zoom();
+    final AwsApiProxy dynamo = ZoomAndAws.dynamo();
+    final AwsApiProxy eventBridge = ZoomAndAws.eventBridge();
     final ByteArrayOutputStream metricLines = new ByteArrayOutputStream();
     ExecutorService pool;
     String tableName;
@@ -106,7 +104,7 @@ class KeepAliveTest {
     @AfterEach
     void tearDown() {
         pool.shutdownNow();
-        clients.forEach(DynamoDbClient::close);
+        rotations.closeClients();
         zoom.clearFaults();
         eventBridge.clearFaults();
     }
@@ -302,13 +300,12 @@ class KeepAliveTest {
     }
 
     private Instance instance(RefreshBudget instanceBudget, int maxConnections, DefaultAccountConnection defaultAccount) {
-        DynamoDbClient client = MotoServer.clientOf(dynamo.endpoint());
-        clients.add(client);
+        DynamoDbClient client = rotations.newClient();
         TokenSettings own = onTheTestsTable();
         DynamoDbConnectionStore store = new DynamoDbConnectionStore(client, own);
         ReauthorizationAlerts alerts = new ReauthorizationAlerts(outcomes, store, metrics, Clock.systemUTC());
-        TokenRotation rotation = new TokenRotation(new DynamoDbTokenStore(client, own), defaultAccount, tokenEndpoint, Clock.systemUTC(), own, instanceBudget, metrics,
-                alerts, new Backoff(Clock.systemUTC()));
+        TokenRotation rotation = rotations.instance().store(new DynamoDbTokenStore(client, own)).settings(own).defaultAccount(defaultAccount)
+                .budget(instanceBudget).metrics(metrics).alerts(alerts).build();
         KeepAliveSettings keepAlive = new KeepAliveSettings() {
             @Override
             public int afterDays() {

@@ -14,15 +14,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.testing.AuthorizedConnection;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.ZoomAndAws;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -30,7 +30,7 @@ import io.restassured.specification.RequestSpecification;
 
 /** The meeting routes through the real Lambda poll loop (the mock event server), against the Zoom fake and moto_server. */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class MeetingResourceTest {
 
     /** The seed article's example, every field of it. */
@@ -54,18 +54,10 @@ class MeetingResourceTest {
               }
             }""";
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final ZoomFake zoom = ZoomAndAws.zoom();
     final TokenTable table = TokenTable.shared();
     final ObjectMapper json = new ObjectMapper();
-    String connection;
-    ZoomFake.Grant grant;
-
-    @BeforeEach
-    void connect() {
-        connection = "meetings-" + UUID.randomUUID();
-        grant = zoom.authorize();
-        table.seed(connection, grant);
-    }
+    final AuthorizedConnection connection = AuthorizedConnection.seed("meetings");
 
     @Test
     void createsTheSeedArticlesMeetingAndZoomReceivesTheBodyUnchanged() throws Exception {
@@ -78,7 +70,7 @@ class MeetingResourceTest {
         assertEquals("POST", sent.method());
         assertEquals("/v2/users/me/meetings", sent.path());
         assertEquals(SEED_MEETING, sent.body(), "the body reaches Zoom byte for byte");
-        assertEquals("Bearer " + grant.accessToken(), sent.headers().get("authorization"));
+        assertEquals("Bearer " + connection.grant().accessToken(), sent.headers().get("authorization"));
     }
 
     /**
@@ -91,7 +83,7 @@ class MeetingResourceTest {
 
         asConnection().contentType("application/json").body(bare).post("/meetings").then().statusCode(201);
         ZoomFake.RecordedRequest byHttp = lastApiRequest();
-        String queued = "{\"action\":\"create\",\"idempotencyKey\":\"bare-" + UUID.randomUUID() + "\",\"connectionId\":\"" + connection
+        String queued = "{\"action\":\"create\",\"idempotencyKey\":\"bare-" + UUID.randomUUID() + "\",\"connectionId\":\"" + connection.id()
                 + "\",\"meeting\":" + bare + "}";
         given().body(SqsEvents.batch(List.of(new SqsEvents.Message("bare", queued))))
                 .post("/_lambda_").then().statusCode(200);
@@ -162,14 +154,14 @@ class MeetingResourceTest {
     @Test
     void anAccessTokenZoomRefusesIsReplacedOnceAndTheCallRetriedOnce() {
         long id = createMeeting("Retried");
-        zoom.invalidateAccessTokens(grant.chainId());
+        zoom.invalidateAccessTokens(connection.grant().chainId());
         int calls = zoom.apiCallCount();
 
         asConnection().get("/meetings/" + id).then().statusCode(200);
 
         assertEquals(2, zoom.apiCallCount() - calls, "the refused call and its one retry");
-        assertEquals(1, zoom.refreshCount(grant.chainId()));
-        assertEquals(zoom.currentRefreshToken(grant.chainId()), table.string(connection, "refreshToken"));
+        assertEquals(1, zoom.refreshCount(connection.grant().chainId()));
+        assertEquals(zoom.currentRefreshToken(connection.grant().chainId()), table.string(connection.id(), "refreshToken"));
     }
 
     @Test
@@ -183,14 +175,14 @@ class MeetingResourceTest {
 
     @Test
     void aConnectionNeedingReauthorisationIsADistinctProblem() {
-        table.seedExpired(connection, grant);
-        zoom.revoke(grant.chainId());
+        table.seedExpired(connection.id(), connection.grant());
+        zoom.revoke(connection.grant().chainId());
         for (int i = 0; i < 3; i++) {
             asConnection().get("/meetings/1234567890").then().statusCode(409).contentType("application/problem+json")
                     .body("type", equalTo("/problems/reauthorization-required"));
         }
         assertEquals(0, zoom.apiRequests().stream().filter(r -> r.headers().getOrDefault("authorization", "")
-                .contains(grant.accessToken())).count());
+                .contains(connection.grant().accessToken())).count());
     }
 
     @Test
@@ -218,7 +210,7 @@ class MeetingResourceTest {
                 Map.entry("[1,2]", "body"),
                 Map.entry("{\"topic\":", "body"));
         int calls = zoom.apiCallCount() + zoom.tokenRequestCount();
-        long version = table.number(connection, "version");
+        long version = table.number(connection.id(), "version");
 
         cases.forEach((body, field) -> asConnection().contentType("application/json").body(body).post("/meetings")
                 .then().statusCode(400).contentType("application/problem+json")
@@ -235,7 +227,7 @@ class MeetingResourceTest {
                 .then().statusCode(413).contentType("application/problem+json");
 
         assertEquals(calls, zoom.apiCallCount() + zoom.tokenRequestCount(), "nothing reached Zoom");
-        assertEquals(version, table.number(connection, "version"), "nothing was written");
+        assertEquals(version, table.number(connection.id(), "version"), "nothing was written");
     }
 
     @Test
@@ -272,7 +264,7 @@ class MeetingResourceTest {
     }
 
     private RequestSpecification asConnection() {
-        return given().header("X-Zoom-Connection", connection);
+        return given().header("X-Zoom-Connection", connection.id());
     }
 
     private ZoomFake.RecordedRequest lastApiRequest() {

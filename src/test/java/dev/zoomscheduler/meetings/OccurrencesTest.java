@@ -22,13 +22,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.zoomscheduler.idempotency.IdempotencySettings;
+import dev.zoomscheduler.testing.AuthorizedConnection;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.OutcomeEventBus;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TestClock;
-import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.ZoomAndAws;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -38,7 +38,7 @@ import io.restassured.response.Response;
  * recurring meetings (type 8: weekly on Mondays, four occurrences): the series and the other occurrences stay as they were.
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class OccurrencesTest {
 
     static final String SERIES = """
@@ -50,17 +50,15 @@ class OccurrencesTest {
     @Inject
     IdempotencySettings settings;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final ZoomFake zoom = ZoomAndAws.zoom();
     final ObjectMapper json = new ObjectMapper();
-    String connection;
+    final AuthorizedConnection connection = AuthorizedConnection.seed("occurrences");
     long meetingId;
     /** The occurrence ids, in order: the epoch milliseconds of each Monday. */
     List<String> occurrences;
 
     @BeforeEach
     void createSeries() {
-        connection = "occurrences-" + UUID.randomUUID();
-        TokenTable.shared().seed(connection, zoom.authorize());
         meetingId = asConnection().contentType("application/json").body(SERIES).post("/meetings").then().statusCode(201)
                 .extract().jsonPath().getLong("id");
         occurrences = zoom.occurrences(meetingId).stream().map(o -> o.get("occurrence_id").asText()).toList();
@@ -113,16 +111,16 @@ class OccurrencesTest {
         refused(asConnection().queryParam("notify", "true").contentType("application/json").body(SERIES).post("/meetings"), "notify");
         refused(asConnection().queryParam("occurrence_id", "x").get(path), "occurrence_id");
         refused(asConnection().queryParam("show_previous_occurrences", "yes").get(path), "show_previous_occurrences");
-        refused(given().queryParam("force", "true").delete("/connections/" + connection), "force");
+        refused(given().queryParam("force", "true").delete("/connections/" + connection.id()), "force");
 
         assertEquals(calls, zoom.apiCallCount(), "Zoom was never called");
         assertEquals(4, zoom.occurrences(meetingId).stream().filter(o -> o.get("status").asText().equals("available")).count());
-        given().get("/connections/" + connection).then().statusCode(200);
+        given().get("/connections/" + connection.id()).then().statusCode(200);
     }
 
     @Test
     void throughTheQueueAnOccurrenceIsMovedAndDeletedAndTheEventsNameIt() throws Exception {
-        OutcomeEventBus.Subscriber subscriber = new OutcomeEventBus(MotoServer.shared().endpoint()).subscribe(connection);
+        OutcomeEventBus.Subscriber subscriber = new OutcomeEventBus(MotoServer.shared().endpoint()).subscribe(connection.id());
         String first = occurrences.get(0);
         String last = occurrences.get(3);
         String move = "move-" + UUID.randomUUID();
@@ -158,7 +156,7 @@ class OccurrencesTest {
     @Test
     void aQueuedUpdateOrDeleteWithAFieldItDoesNotKnowIsRefusedNotRunOnTheWholeSeries() throws Exception {
         int calls = zoom.apiCallCount();
-        String misspelt = "{\"action\":\"delete\",\"idempotencyKey\":\"typo-" + UUID.randomUUID() + "\",\"connectionId\":\"" + connection
+        String misspelt = "{\"action\":\"delete\",\"idempotencyKey\":\"typo-" + UUID.randomUUID() + "\",\"connectionId\":\"" + connection.id()
                 + "\",\"meetingId\":\"" + meetingId + "\",\"occurenceId\":\"" + occurrences.get(0) + "\"}";
 
         assertEquals(0, invoke(misspelt).get("batchItemFailures").size(), "invalid: dropped, not retried");
@@ -216,7 +214,7 @@ class OccurrencesTest {
 
     private String request(String action, String key, Object occurrenceId, String more) {
         String id = occurrenceId instanceof String text ? "\"" + text + "\"" : occurrenceId.toString();
-        return "{\"action\":\"" + action + "\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection + "\",\"meetingId\":\""
+        return "{\"action\":\"" + action + "\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection.id() + "\",\"meetingId\":\""
                 + meetingId + "\",\"occurrenceId\":" + id + more + "}";
     }
 
@@ -250,6 +248,6 @@ class OccurrencesTest {
     }
 
     private io.restassured.specification.RequestSpecification asConnection() {
-        return given().header("X-Zoom-Connection", connection);
+        return given().header("X-Zoom-Connection", connection.id());
     }
 }

@@ -23,14 +23,14 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AuthorizedConnection;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.OutcomeEventBus;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.SqsEvents.Message;
-import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.ZoomAndAws;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * subscriber would. Publishes are failed at the proxy in front of moto's EventBridge.
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class OutcomeEventsTest {
 
     private static final Duration PATIENCE = Duration.ofSeconds(10);
@@ -51,18 +51,17 @@ class OutcomeEventsTest {
     @Inject
     OutcomeBus outcomes;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
-    final DynamoProxy eventBridge = ZoomAndDynamo.eventBridge();
+    final ZoomFake zoom = ZoomAndAws.zoom();
+    final AwsApiProxy eventBridge = ZoomAndAws.eventBridge();
     final OutcomeEventBus bus = new OutcomeEventBus(MotoServer.shared().endpoint());
     final ObjectMapper json = new ObjectMapper();
     /** Each test's own connection, whose events only its subscriber receives. */
-    final String connection = "outcomes-" + UUID.randomUUID();
+    final AuthorizedConnection connection = AuthorizedConnection.seed("outcomes");
     OutcomeEventBus.Subscriber subscriber;
 
     @BeforeEach
-    void connectAndSubscribe() {
-        TokenTable.shared().seed(connection, zoom.authorize());
-        subscriber = bus.subscribe(connection);
+    void subscribe() {
+        subscriber = bus.subscribe(connection.id());
     }
 
     @AfterEach
@@ -76,9 +75,9 @@ class OutcomeEventsTest {
         String httpKey = "http-" + run;
         JsonNode created = json.readTree(post(httpKey, meeting("By HTTP")).then().statusCode(201).extract().asString());
         post(httpKey, meeting("By HTTP")).then().statusCode(201).header("Idempotent-Replayed", "true");
-        long unkeyed = given().header("X-Zoom-Connection", connection).contentType("application/json").body(meeting("No key"))
+        long unkeyed = given().header("X-Zoom-Connection", connection.id()).contentType("application/json").body(meeting("No key"))
                 .post("/meetings").then().statusCode(201).extract().jsonPath().getLong("id");
-        given().header("X-Zoom-Connection", connection).contentType("application/json").body("{\"duration\":50}")
+        given().header("X-Zoom-Connection", connection.id()).contentType("application/json").body("{\"duration\":50}")
                 .patch("/meetings/" + unkeyed).then().statusCode(204);
 
         List<Message> batch = List.of(
@@ -98,7 +97,7 @@ class OutcomeEventsTest {
         Set<String> eventIds = new HashSet<>();
         for (JsonNode event : subscriber.await(5, Duration.ZERO)) {
             assertEquals(OutcomeEventBus.SOURCE, event.get("source").asText());
-            assertEquals(connection, event.at("/detail/connectionId").asText());
+            assertEquals(connection.id(), event.at("/detail/connectionId").asText());
             byKey.put(event.at("/detail/idempotencyKey").asText(), event);
             eventIds.add(event.at("/detail/eventId").asText());
         }
@@ -179,7 +178,7 @@ class OutcomeEventsTest {
 
     @Test
     void anOutcomeRidesInItsEndingsWriteAndIsNotedPublishedByOneUpdate() throws Exception {
-        DynamoProxy dynamo = ZoomAndDynamo.dynamo();
+        AwsApiProxy dynamo = ZoomAndAws.dynamo();
         post("warm-" + UUID.randomUUID(), meeting("Warm")).then().statusCode(201); // the connection's token is read once
         dynamo.resetCounts();
         eventBridge.resetCounts();
@@ -229,7 +228,7 @@ class OutcomeEventsTest {
         String run = UUID.randomUUID().toString();
         String nobody = "nobody-" + run;
         OutcomeEventBus.Subscriber ofNobody = bus.subscribe(nobody);
-        String unknownConnection = request("create", "unknown-" + run, null, meeting("Nowhere")).replace(connection, nobody);
+        String unknownConnection = request("create", "unknown-" + run, null, meeting("Nowhere")).replace(connection.id(), nobody);
         String invalidMeeting = request("create", "invalid-" + run, null, "{\"topic\":\"Bad\",\"type\":2,\"duration\":-5}");
         int calls = zoom.apiCallCount();
 
@@ -258,7 +257,7 @@ class OutcomeEventsTest {
     }
 
     private Response post(String key, String body) {
-        return given().header("X-Zoom-Connection", connection).header("Idempotency-Key", key).contentType("application/json")
+        return given().header("X-Zoom-Connection", connection.id()).header("Idempotency-Key", key).contentType("application/json")
                 .body(body).post("/meetings");
     }
 
@@ -267,7 +266,7 @@ class OutcomeEventsTest {
     }
 
     private String request(String action, String key, String meetingId, String meeting) {
-        return "{\"action\":\"" + action + "\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection + "\""
+        return "{\"action\":\"" + action + "\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection.id() + "\""
                 + (meetingId != null ? ",\"meetingId\":\"" + meetingId + "\"" : ",\"userId\":\"me\"")
                 + (meeting != null ? ",\"meeting\":" + meeting : "") + "}";
     }

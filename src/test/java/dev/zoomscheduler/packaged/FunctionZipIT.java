@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,9 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.Await;
+import dev.zoomscheduler.testing.AwsApiProxy;
+import dev.zoomscheduler.testing.FunctionEnvironment;
 import dev.zoomscheduler.testing.FunctionProcess;
 import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.testing.LocalHttpApi;
@@ -32,7 +35,7 @@ import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.OutcomeEventBus;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 
 /**
  * The packaged artifact as Lambda runs it: {@code target/function.zip} under AWS's runtime interface client, polling a
@@ -50,7 +53,7 @@ class FunctionZipIT {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static ZoomFake zoom;
-    static DynamoProxy dynamo;
+    static AwsApiProxy dynamo;
     static LambdaRuntimeEmulator runtime;
     static final List<FunctionProcess> functions = new ArrayList<>();
     static final TokenTable table = TokenTable.shared();
@@ -59,11 +62,11 @@ class FunctionZipIT {
     @BeforeAll
     static void start() {
         zoom = ZoomFake.start();
-        dynamo = DynamoProxy.start(MotoServer.shared().endpoint());
+        dynamo = AwsApiProxy.start(MotoServer.shared().endpoint());
         outcomes = new OutcomeEventBus(MotoServer.shared().endpoint()).create();
         runtime = LambdaRuntimeEmulator.start();
-        functions.add(FunctionProcess.start(TARGET, runtime.address(), environment(), List.of()));
-        functions.add(FunctionProcess.start(TARGET, runtime.address(), environment(), List.of()));
+        functions.add(FunctionProcess.start(TARGET, runtime.address(), environment().variables(), List.of()));
+        functions.add(FunctionProcess.start(TARGET, runtime.address(), environment().variables(), List.of()));
         runtime.awaitPollers(2, Duration.ofSeconds(60));
     }
 
@@ -75,19 +78,10 @@ class FunctionZipIT {
         zoom.close();
     }
 
-    static Map<String, String> environment() {
-        Map<String, String> env = new HashMap<>();
-        env.put("ZOOM_API_URL", zoom.apiUrl());
-        env.put("ZOOM_OAUTH_URL", zoom.oauthUrl());
-        env.put("ZOOM_CLIENT_ID", ZoomFake.CLIENT_ID);
-        env.put("ZOOM_CLIENT_SECRET", ZoomFake.CLIENT_SECRET);
-        env.put("TOKEN_TABLE", MotoServer.TOKEN_TABLE);
-        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamo.endpoint());
-        env.put("SQS_ENDPOINT_OVERRIDE", MotoServer.shared().endpoint());
-        env.put("OUTCOME_EVENT_BUS", OutcomeEventBus.BUS);
-        env.put("EVENTBRIDGE_ENDPOINT_OVERRIDE", MotoServer.shared().endpoint());
-        env.put("IDEMPOTENCY_IN_DOUBT_SECONDS", "1"); // short, so that a test waits out an in-doubt period in seconds
-        return env;
+    static FunctionEnvironment environment() {
+        String moto = MotoServer.shared().endpoint();
+        return FunctionEnvironment.onTables(dynamo.endpoint()).zoom(zoom).sqs(moto).outcomeEvents(moto)
+                .with("IDEMPOTENCY_IN_DOUBT_SECONDS", "1"); // short, so that a test waits out an in-doubt period in seconds
     }
 
     @AfterEach
@@ -231,9 +225,10 @@ class FunctionZipIT {
         String message = "{\"action\":\"create\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection
                 + "\",\"userId\":\"me\",\"meeting\":" + meeting + "}";
         // Each attempt on a process of its own choosing: one runtime emulator per process.
+        Map<String, String> env = environment().variables();
         try (LambdaRuntimeEmulator first = LambdaRuntimeEmulator.start(); LambdaRuntimeEmulator second = LambdaRuntimeEmulator.start();
-                FunctionProcess a = FunctionProcess.start(TARGET, first.address(), environment(), List.of());
-                FunctionProcess b = FunctionProcess.start(TARGET, second.address(), environment(), List.of())) {
+                FunctionProcess a = FunctionProcess.start(TARGET, first.address(), env, List.of());
+                FunctionProcess b = FunctionProcess.start(TARGET, second.address(), env, List.of())) {
             first.awaitPollers(1, Duration.ofSeconds(60));
             second.awaitPollers(1, Duration.ofSeconds(60));
 
@@ -259,14 +254,16 @@ class FunctionZipIT {
     }
 
     /** Asks the function for the key's record until it has {@code status} (the in-doubt period runs in the function's time). */
-    private static void awaitStatus(LambdaRuntimeEmulator runtime, String key, String status) throws Exception {
-        long until = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        String seen;
-        do {
-            Thread.sleep(200);
-            seen = JSON.readTree(on(runtime, HttpApiEvents.request("GET", "/requests/" + key)).body()).path("status").asText();
-        } while (!status.equals(seen) && System.nanoTime() < until);
-        assertEquals(status, seen);
+    private static void awaitStatus(LambdaRuntimeEmulator runtime, String key, String status) {
+        Await.until("the record of " + key + " is " + status, Duration.ofSeconds(15), () -> statusOf(runtime, key), status::equals);
+    }
+
+    private static String statusOf(LambdaRuntimeEmulator runtime, String key) {
+        try {
+            return JSON.readTree(on(runtime, HttpApiEvents.request("GET", "/requests/" + key)).body()).path("status").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static HttpApiEvents.Response on(LambdaRuntimeEmulator runtime, String event) {
@@ -340,10 +337,9 @@ class FunctionZipIT {
     void zoomAccountIdMakesTheDefaultConnectionServerToServer() throws Exception {
         String account = "packaged-account";
         zoom.addAccount(account);
-        Map<String, String> env = environment();
-        env.put("ZOOM_ACCOUNT_ID", account);
-        env.put("TOKEN_TABLE", MotoServer.TOKEN_TABLE + "-s2s"); // tables of its own: no item for "default" at all
-        env.put("IDEMPOTENCY_TABLE", MotoServer.REQUEST_TABLE + "-s2s");
+        Map<String, String> env = environment().with("ZOOM_ACCOUNT_ID", account)
+                .with("TOKEN_TABLE", MotoServer.TOKEN_TABLE + "-s2s") // tables of its own: no item for "default" at all
+                .with("IDEMPOTENCY_TABLE", MotoServer.REQUEST_TABLE + "-s2s").variables();
         MotoServer.shared().createTables(MotoServer.TOKEN_TABLE + "-s2s", MotoServer.REQUEST_TABLE + "-s2s");
         int tokenRequests = zoom.accountTokenCount();
         try (LambdaRuntimeEmulator own = LambdaRuntimeEmulator.start();
@@ -375,7 +371,7 @@ class FunctionZipIT {
         int tokenRequests = zoom.tokenRequestCount();
         String create = sample("http-create-meeting.json", SAMPLE_MEETING_ID, connection);
         try (LambdaRuntimeEmulator own = LambdaRuntimeEmulator.start()) {
-            FunctionProcess function = FunctionProcess.start(TARGET, own.address(), environment(), List.of());
+            FunctionProcess function = FunctionProcess.start(TARGET, own.address(), environment().variables(), List.of());
             own.awaitPollers(1, Duration.ofSeconds(60));
             try {
                 HttpApiEvents.Response hurried = HttpApiEvents.parseResponse(own.invoke(create, Duration.ofSeconds(3)).body());
@@ -390,7 +386,7 @@ class FunctionZipIT {
             assertEquals(tokenRequests, zoom.tokenRequestCount(), "no token request was begun");
             zoom.clearFaults();
 
-            try (FunctionProcess next = FunctionProcess.start(TARGET, own.address(), environment(), List.of())) {
+            try (FunctionProcess next = FunctionProcess.start(TARGET, own.address(), environment().variables(), List.of())) {
                 own.awaitPollers(1, Duration.ofSeconds(60));
                 HttpApiEvents.Response created = HttpApiEvents.parseResponse(own.invoke(create, TIMEOUT).body());
                 assertEquals(201, created.statusCode(), created.body());

@@ -2,7 +2,6 @@ package dev.zoomscheduler.packaged;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.net.URI;
@@ -21,12 +20,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.testing.DeployedTemplate;
+import dev.zoomscheduler.testing.FunctionEnvironment;
 import dev.zoomscheduler.testing.FunctionProcess;
 import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -105,10 +105,9 @@ class QueueDeliveryIT {
             kinds.put(send(sqs, queueUrl, create(revokedConnection, "me", "revoked-" + run)), "revoked");
 
             Map<String, Integer> receives = new TreeMap<>();
-            try (FunctionProcess lambda = FunctionProcess.start(FunctionZipIT.TARGET, runtime.address(), Map.of("ZOOM_API_URL", zoom.apiUrl(),
-                    "ZOOM_OAUTH_URL", zoom.oauthUrl(), "ZOOM_CLIENT_ID", ZoomFake.CLIENT_ID, "ZOOM_CLIENT_SECRET", ZoomFake.CLIENT_SECRET,
-                    "TOKEN_TABLE", MotoServer.TOKEN_TABLE, "QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", endpoint, "SQS_ENDPOINT_OVERRIDE", endpoint,
-                    "METRICS_NAMESPACE", namespace), List.of())) {
+            Map<String, String> env = FunctionEnvironment.onTables(endpoint).zoom(zoom).sqs(endpoint).with("METRICS_NAMESPACE", namespace)
+                    .variables();
+            try (FunctionProcess lambda = FunctionProcess.start(FunctionZipIT.TARGET, runtime.address(), env, List.of())) {
                 runtime.awaitPollers(1, Duration.ofSeconds(60));
                 long started = System.nanoTime();
                 pollAsTheEventSourceMappingDoes(sqs, queueUrl, queueArn, batchSize, visibility, timeout, runtime, receives);

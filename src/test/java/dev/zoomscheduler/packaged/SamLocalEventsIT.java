@@ -31,7 +31,7 @@ import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.SamTemplate;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 
 /**
  * The {@code sam local invoke} steps of docs/deployment.md, run as SAM CLI would run them: the function's environment is the one SAM CLI

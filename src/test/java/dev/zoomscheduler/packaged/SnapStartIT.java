@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -17,13 +16,14 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
+import dev.zoomscheduler.testing.FunctionEnvironment;
 import dev.zoomscheduler.testing.FunctionProcess;
 import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 
 /**
  * The JVM option's SnapStart hooks in the packaged function, as the managed runtime drives them: started with
@@ -39,7 +39,7 @@ class SnapStartIT {
     static final String CONNECTION = "snapstart";
 
     static ZoomFake zoom;
-    static DynamoProxy dynamo;
+    static AwsApiProxy dynamo;
 
     @BeforeAll
     static void start() {
@@ -47,7 +47,7 @@ class SnapStartIT {
         Assumptions.assumeFalse(FunctionProcess.isCustomRuntime(FunctionProcess.packagedFunction(TARGET)),
                 "SnapStart applies to the JVM function.zip only");
         zoom = ZoomFake.start();
-        dynamo = DynamoProxy.start(MotoServer.shared().endpoint());
+        dynamo = AwsApiProxy.start(MotoServer.shared().endpoint());
         TokenTable.shared().seed(CONNECTION, zoom.authorize());
     }
 
@@ -60,16 +60,8 @@ class SnapStartIT {
     }
 
     static Map<String, String> environment(String initializationType) {
-        Map<String, String> env = new HashMap<>();
-        env.put("ZOOM_API_URL", zoom.apiUrl());
-        env.put("ZOOM_OAUTH_URL", zoom.oauthUrl());
-        env.put("ZOOM_CLIENT_ID", ZoomFake.CLIENT_ID);
-        env.put("ZOOM_CLIENT_SECRET", ZoomFake.CLIENT_SECRET);
-        env.put("TOKEN_TABLE", MotoServer.TOKEN_TABLE);
-        env.put("IDEMPOTENCY_TABLE", MotoServer.REQUEST_TABLE);
-        env.put("QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE", dynamo.endpoint());
-        env.put("AWS_LAMBDA_INITIALIZATION_TYPE", initializationType);
-        return env;
+        return FunctionEnvironment.onTables(dynamo.endpoint()).zoom(zoom).with("AWS_LAMBDA_INITIALIZATION_TYPE", initializationType)
+                .variables();
     }
 
     /** One fresh function process: what it did before its first invocation, and that invocation. */

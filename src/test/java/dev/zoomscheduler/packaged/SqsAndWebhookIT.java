@@ -17,13 +17,15 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.testing.FunctionEnvironment;
 import dev.zoomscheduler.testing.FunctionProcess;
 import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomWebhooks;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -58,10 +60,8 @@ class SqsAndWebhookIT {
         }
         zoom = ZoomFake.start();
         runtime = LambdaRuntimeEmulator.start();
-        function = FunctionProcess.start(FunctionZipIT.TARGET, runtime.address(), Map.of("ZOOM_API_URL", zoom.apiUrl(), "ZOOM_OAUTH_URL",
-                zoom.oauthUrl(), "ZOOM_CLIENT_ID", ZoomFake.CLIENT_ID, "ZOOM_CLIENT_SECRET_ID", secret, "ZOOM_WEBHOOK_SECRET_ID", secret,
-                "SECRETSMANAGER_ENDPOINT_OVERRIDE", endpoint, "TOKEN_TABLE", MotoServer.TOKEN_TABLE, "QUARKUS_DYNAMODB_ENDPOINT_OVERRIDE",
-                endpoint, "SQS_ENDPOINT_OVERRIDE", endpoint), List.of());
+        function = FunctionProcess.start(FunctionZipIT.TARGET, runtime.address(),
+                FunctionEnvironment.onTables(endpoint).zoomWithSecret(zoom, secret, endpoint).sqs(endpoint).variables(), List.of());
         runtime.awaitPollers(1, Duration.ofSeconds(60));
     }
 
@@ -96,8 +96,9 @@ class SqsAndWebhookIT {
             assertFalse(result.error(), result.body());
             JsonNode failures = JSON.readTree(result.body()).get("batchItemFailures");
             assertEquals(received.messageId(), failures.get(0).get("itemIdentifier").asText(), result.body());
-            Thread.sleep(2000); // past the visibility it was received with
-            assertEquals(List.of(), sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1)).messages(),
+            // a long poll that lasts past the end of the 1 s visibility it was received with: had it not been held back, it
+            // would be received again within it
+            assertEquals(List.of(), sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(2)).messages(),
                     "still hidden: held back until after 00:00 UTC by the function's SQS client; its log:\n" + function.log());
             assertEquals(1, zoom.refreshCount(grant.chainId()), "the refresh authenticated with the secret from Secrets Manager");
         }
@@ -107,12 +108,12 @@ class SqsAndWebhookIT {
     void zoomsSignedUrlValidationChallengeIsAnsweredAndAnUnsignedOneRefused() throws Exception {
         String body = "{\"payload\":{\"plainToken\":\"packaged-plain-token\"},\"event_ts\":" + Instant.now().toEpochMilli()
                 + ",\"event\":\"endpoint.url_validation\"}";
-        Map<String, String> headers = new java.util.HashMap<>(ZoomFake.webhookHeaders(body, Instant.now().getEpochSecond()));
+        Map<String, String> headers = new java.util.HashMap<>(ZoomWebhooks.signedHeaders(body, Instant.now().getEpochSecond()));
         headers.put("content-type", "application/json");
 
         HttpApiEvents.Response answered = invoke(HttpApiEvents.request("POST", "/zoom/webhook", headers, body));
         assertEquals(200, answered.statusCode(), answered.body());
-        assertEquals(ZoomFake.encryptedToken("packaged-plain-token"), JSON.readTree(answered.body()).get("encryptedToken").asText());
+        assertEquals(ZoomWebhooks.encryptedToken("packaged-plain-token"), JSON.readTree(answered.body()).get("encryptedToken").asText());
 
         HttpApiEvents.Response refused = invoke(HttpApiEvents.request("POST", "/zoom/webhook", Map.of("content-type", "application/json"), body));
         assertEquals(401, refused.statusCode(), refused.body());

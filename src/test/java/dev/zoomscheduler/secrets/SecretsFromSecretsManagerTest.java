@@ -24,9 +24,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.MotoServer;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomWebhooks;
 import dev.zoomscheduler.tokens.ClientSecret;
 import dev.zoomscheduler.webhooks.WebhookSignature;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -42,14 +43,14 @@ class SecretsFromSecretsManagerTest {
     static final Duration MAX_AGE = Duration.ofMinutes(5);
     static final Duration CALL_TIMEOUT = Duration.ofSeconds(3);
 
-    static DynamoProxy proxy;
+    static AwsApiProxy proxy;
     static SecretsManagerClient admin;
     final String run = UUID.randomUUID().toString().substring(0, 8);
     final SettableClock clock = new SettableClock(Instant.parse("2026-12-05T09:00:00Z"));
 
     @BeforeAll
     static void start() {
-        proxy = DynamoProxy.start(MotoServer.shared().endpoint());
+        proxy = AwsApiProxy.start(MotoServer.shared().endpoint());
         admin = SecretsManagerClient.builder().endpointOverride(URI.create(MotoServer.shared().endpoint()))
                 .httpClient(UrlConnectionHttpClient.create()).build();
     }
@@ -104,9 +105,9 @@ class SecretsFromSecretsManagerTest {
 
         assertEquals(ZoomFake.CLIENT_SECRET, clientSecret.value());
         String body = "{\"event\":\"meeting.deleted\",\"event_ts\":" + System.currentTimeMillis() + "}";
-        Map<String, String> headers = ZoomFake.webhookHeaders(body, Instant.now().getEpochSecond());
+        Map<String, String> headers = ZoomWebhooks.signedHeaders(body, Instant.now().getEpochSecond());
         signature.verify(headers.get("x-zm-request-timestamp"), headers.get("x-zm-signature"), body.getBytes(StandardCharsets.UTF_8));
-        assertEquals(ZoomFake.encryptedToken("plain-token"), signature.encrypt("plain-token"));
+        assertEquals(ZoomWebhooks.encryptedToken("plain-token"), signature.encrypt("plain-token"));
         assertEquals(Map.of("GetSecretValue", 1), proxy.counts());
     }
 

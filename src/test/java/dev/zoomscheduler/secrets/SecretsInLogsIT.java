@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 import dev.zoomscheduler.testing.FunctionProcess;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 
 /**
  * Runs after every other test (its own failsafe execution): searches all the log output of the whole suite (the Quarkus

@@ -8,10 +8,10 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
-import dev.zoomscheduler.testing.DynamoProxy;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.ZoomAndAws;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import dev.zoomscheduler.tokens.TokenRotation;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,7 +21,7 @@ import io.quarkus.test.junit.QuarkusTest;
  * and writes nothing; after either hook no access token is held, so the next request reads it from DynamoDB.
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class SnapStartHooksTest {
 
     @Inject
@@ -29,8 +29,8 @@ class SnapStartHooksTest {
     @Inject
     TokenRotation rotation;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
-    final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
+    final ZoomFake zoom = ZoomAndAws.zoom();
+    final AwsApiProxy dynamo = ZoomAndAws.dynamo();
 
     @Test
     void primingReadsEachTableOnceAndWritesNothing() {

@@ -3,6 +3,7 @@ package dev.zoomscheduler.testing;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 

@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -30,18 +29,15 @@ import dev.zoomscheduler.connections.ConnectionInfo;
 import dev.zoomscheduler.connections.ConnectionKind;
 import dev.zoomscheduler.connections.ConnectionStatus;
 import dev.zoomscheduler.management.Connections;
-import dev.zoomscheduler.time.Backoff;
-import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
-import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.TokenRotations;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.ZoomAndAws;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Server-to-Server OAuth connections ({@code account_credentials}): no refresh token, but still one token request per
@@ -49,32 +45,29 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * DynamoDB client.
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class ServerToServerTest {
 
     /** The invocation has time for anything these tests do. */
     private static final java.time.Instant LATER = java.time.Instant.now().plus(Duration.ofHours(1));
 
     @Inject
+    TokenRotations rotations;
+    @Inject
     ZoomTokenEndpoint tokenEndpoint;
     @Inject
     TokenSettings settings;
     @Inject
     RefreshBudget budget;
-    @Inject
-    Metrics metrics;
-    @Inject
-    ReauthorizationAlerts alerts;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final ZoomFake zoom = ZoomAndAws.zoom();
     final TokenTable table = TokenTable.shared();
-    final List<DynamoDbClient> clients = new ArrayList<>();
     final ExecutorService pool = Executors.newCachedThreadPool();
 
     @AfterEach
     void tearDown() {
         pool.shutdownNow();
-        clients.forEach(DynamoDbClient::close);
+        rotations.closeClients();
     }
 
     @Test
@@ -83,18 +76,17 @@ class ServerToServerTest {
         String connection = "s2s-" + UUID.randomUUID();
         zoom.addAccount(account);
         table.seedAccount(connection, account);
-        DefaultAccountConnection none = new DefaultAccountConnection(Optional.empty());
         int before = zoom.accountTokenCount();
 
-        Set<String> tokens = race(List.of(instance(none), instance(none), instance(none)), connection);
+        Set<String> tokens = race(List.of(rotations.instance().build(), rotations.instance().build(), rotations.instance().build()), connection);
 
         assertEquals(before + 1, zoom.accountTokenCount(), "one account_credentials request for 24 requests on 3 instances");
         assertEquals(Set.of(table.string(connection, "accessToken")), tokens);
         assertNull(table.string(connection, "refreshToken"), "there is no refresh token to store");
         assertEquals("account", table.string(connection, "kind"));
 
-        expire(connection);
-        race(List.of(instance(none), instance(none)), connection);
+        table.setNumber(connection, "expiresAt", 0);
+        race(List.of(rotations.instance().build(), rotations.instance().build()), connection);
         assertEquals(before + 2, zoom.accountTokenCount(), "the next expiry: one more request");
     }
 
@@ -106,7 +98,8 @@ class ServerToServerTest {
         table.delete(ConnectionIds.DEFAULT);
         int before = zoom.accountTokenCount();
         try {
-            Set<String> tokens = race(List.of(instance(configured), instance(configured)), ConnectionIds.DEFAULT);
+            Set<String> tokens = race(List.of(rotations.instance().defaultAccount(configured).build(),
+                    rotations.instance().defaultAccount(configured).build()), ConnectionIds.DEFAULT);
 
             assertEquals(before + 1, zoom.accountTokenCount());
             assertEquals(Set.of(table.string(ConnectionIds.DEFAULT, "accessToken")), tokens);
@@ -121,12 +114,10 @@ class ServerToServerTest {
     void theConfiguredDefaultIsDescribedAndListedBeforeItHasAnItem() {
         DefaultAccountConnection configured = new DefaultAccountConnection(Optional.of("acct-described"));
         table.delete(ConnectionIds.DEFAULT);
-        DynamoDbClient client = MotoServer.clientOf(ZoomAndDynamo.dynamo().endpoint());
-        clients.add(client);
+        DynamoDbClient client = rotations.newClient();
         DynamoDbTokenStore store = new DynamoDbTokenStore(client, settings);
-        Connections connections = new Connections(new DynamoDbConnectionStore(client, settings), store, configured,
-                tokenEndpoint, new TokenRotation(store, configured, tokenEndpoint, Clock.systemUTC(), settings, budget, metrics, alerts, new Backoff(Clock.systemUTC())), budget,
-                Clock.systemUTC());
+        Connections connections = new Connections(new DynamoDbConnectionStore(client, settings), store, configured, tokenEndpoint,
+                rotations.instance().store(store).defaultAccount(configured).build(), budget, Clock.systemUTC());
 
         ConnectionInfo described = connections.describe(ConnectionIds.DEFAULT);
         assertEquals(ConnectionKind.ACCOUNT, described.kind());
@@ -161,7 +152,7 @@ class ServerToServerTest {
         table.seedAccount(connection, "no-such-account");
 
         ProblemException e = assertThrows(ProblemException.class,
-                () -> instance(new DefaultAccountConnection(Optional.empty())).accessToken(connection, LATER));
+                () -> rotations.instance().build().accessToken(connection, LATER));
 
         assertEquals(ProblemType.ZOOM_NOT_CONFIGURED, e.type());
         assertNull(table.string(connection, "refreshLeaseOwner"), "the lease was given back");
@@ -187,16 +178,4 @@ class ServerToServerTest {
         return tokens;
     }
 
-    private void expire(String connection) {
-        MotoServer.shared().client().updateItem(r -> r.tableName(MotoServer.TOKEN_TABLE)
-                .key(Map.of("connectionId", AttributeValue.fromS(connection)))
-                .updateExpression("SET expiresAt = :zero").expressionAttributeValues(Map.of(":zero", AttributeValue.fromN("0"))));
-    }
-
-    private TokenRotation instance(DefaultAccountConnection defaultAccount) {
-        DynamoDbClient client = MotoServer.clientOf(ZoomAndDynamo.dynamo().endpoint());
-        clients.add(client);
-        return new TokenRotation(new DynamoDbTokenStore(client, settings), defaultAccount, tokenEndpoint, Clock.systemUTC(), settings, budget,
-                metrics, alerts, new Backoff(Clock.systemUTC()));
-    }
 }

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -24,18 +22,16 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.zoomscheduler.connections.ConnectionError;
-import dev.zoomscheduler.time.Backoff;
-import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
-import dev.zoomscheduler.testing.DynamoProxy;
-import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.Await;
+import dev.zoomscheduler.testing.AwsApiProxy;
+import dev.zoomscheduler.testing.TokenRotations;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.ZoomAndAws;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * The rotation protocol against the real pieces: moto_server (through the counting proxy) and the strict Zoom fake.
@@ -43,15 +39,14 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * instances would have; they share only the table and Zoom.
  */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class TokenRotationTest {
 
     /** The invocation has time for anything these tests do. */
     private static final Instant LATER = Instant.now().plus(Duration.ofHours(1));
 
-    /** These instances serve user connections only: no ZOOM_ACCOUNT_ID. */
-    private static final DefaultAccountConnection NO_DEFAULT_ACCOUNT = new DefaultAccountConnection(Optional.empty());
-
+    @Inject
+    TokenRotations rotations;
     @Inject
     ZoomTokenEndpoint tokenEndpoint;
     @Inject
@@ -60,15 +55,10 @@ class TokenRotationTest {
     RefreshBudget budget;
     @Inject
     ClientSecret secret;
-    @Inject
-    Metrics metrics;
-    @Inject
-    ReauthorizationAlerts alerts;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
-    final DynamoProxy dynamo = ZoomAndDynamo.dynamo();
+    final ZoomFake zoom = ZoomAndAws.zoom();
+    final AwsApiProxy dynamo = ZoomAndAws.dynamo();
     final TokenTable table = TokenTable.shared();
-    final List<DynamoDbClient> clients = new ArrayList<>();
     ExecutorService pool;
 
     @BeforeEach
@@ -79,14 +69,14 @@ class TokenRotationTest {
     @AfterEach
     void tearDown() {
         pool.shutdownNow();
-        clients.forEach(DynamoDbClient::close);
+        rotations.closeClients();
     }
 
     @Test
     void instancesRacingOnAnExpiredTokenRefreshItOnceAndStoreTheLiveRefreshToken() throws Exception {
         ZoomFake.Grant grant = zoom.authorize();
         table.seedExpired("race", grant);
-        List<TokenRotation> instances = List.of(instance(budget), instance(budget), instance(budget));
+        List<TokenRotation> instances = List.of(rotations.instance().build(), rotations.instance().build(), rotations.instance().build());
         int threadsPerInstance = 8;
         dynamo.resetCounts();
         int tokenRequests = zoom.tokenRequestCount();
@@ -131,7 +121,7 @@ class TokenRotationTest {
     void aWarmInstanceRefreshesWithTwoWritesAndNoRead() {
         ZoomFake.Grant grant = zoom.authorize();
         table.seed("warm", grant);
-        TokenRotation instance = instance(budget);
+        TokenRotation instance = rotations.instance().build();
         instance.accessToken("warm", LATER);
         zoom.invalidateAccessTokens(grant.chainId());
         dynamo.resetCounts();
@@ -150,7 +140,7 @@ class TokenRotationTest {
         long leaseRunsOut = System.currentTimeMillis() + 1500;
         table.leaveLease("crashed-holder", "instance-that-died", leaseRunsOut);
 
-        String token = instance(budget).accessToken("crashed-holder", LATER);
+        String token = rotations.instance().build().accessToken("crashed-holder", LATER);
 
         assertTrue(System.currentTimeMillis() >= leaseRunsOut, "waited for the lease to run out");
         assertEquals(zoom.currentAccessToken(grant.chainId()), token);
@@ -164,8 +154,8 @@ class TokenRotationTest {
         table.seedExpired("revoked", grant);
         zoom.revoke(grant.chainId());
         int tokenRequestsBefore = zoom.tokenRequestCount();
-        TokenRotation one = instance(budget);
-        TokenRotation other = instance(budget);
+        TokenRotation one = rotations.instance().build();
+        TokenRotation other = rotations.instance().build();
 
         ProblemException first = assertThrows(ProblemException.class, () -> one.accessToken("revoked", LATER));
         for (int i = 0; i < 5; i++) {
@@ -188,8 +178,8 @@ class TokenRotationTest {
     void aRejectedAccessTokenThatAnotherInstanceAlreadyReplacedIsNotRefreshedAgain() {
         ZoomFake.Grant grant = zoom.authorize();
         table.seed("replaced", grant);
-        TokenRotation one = instance(budget);
-        TokenRotation other = instance(budget);
+        TokenRotation one = rotations.instance().build();
+        TokenRotation other = rotations.instance().build();
         assertEquals(grant.accessToken(), one.accessToken("replaced", LATER));
         assertEquals(grant.accessToken(), other.accessToken("replaced", LATER));
         zoom.invalidateAccessTokens(grant.chainId());
@@ -206,13 +196,13 @@ class TokenRotationTest {
         ZoomFake.Grant grant = zoom.authorize();
         table.seedExpired("stalled", grant);
         int invalidGrantsBefore = zoom.invalidGrantCount();
-        TokenStore stallingStore = new StallingStore(store(), Duration.ofMillis(800));
-        TokenRotation stalled = new TokenRotation(stallingStore, NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings,
-                shortBudget(Duration.ofSeconds(1)), metrics, alerts, new Backoff(Clock.systemUTC()));
-        TokenRotation taker = instance(shortBudget(Duration.ofSeconds(5)));
+        StallingStore stallingStore = new StallingStore(rotations.newStore(), Duration.ofMillis(800));
+        TokenRotation stalled = rotations.instance().store(stallingStore).budget(shortBudget(Duration.ofSeconds(1))).build();
+        TokenRotation taker = rotations.instance().budget(shortBudget(Duration.ofSeconds(5))).build();
 
         Future<String> stalledResult = pool.submit(() -> stalled.accessToken("stalled", LATER));
-        Thread.sleep(2000); // the stalled holder's lease has run out; its refresh is done but not stored
+        Await.until("the stalled holder's lease has run out, its refresh done but not stored", Duration.ofSeconds(10),
+                stallingStore::stalledPastItsLease);
         String takerToken = taker.accessToken("stalled", LATER);
 
         assertEquals(takerToken, stalledResult.get());
@@ -230,7 +220,7 @@ class TokenRotationTest {
         int tokenRequests = zoom.tokenRequestCount();
         Instant soon = Instant.now().plusSeconds(2); // message 9 of a batch: less left than a token request's timeout
 
-        ProblemException e = assertThrows(ProblemException.class, () -> instance(budget).accessToken("hurried", soon));
+        ProblemException e = assertThrows(ProblemException.class, () -> rotations.instance().build().accessToken("hurried", soon));
 
         assertEquals(ProblemType.INVOCATION_TIME_SHORT, e.type());
         assertEquals(503, e.status());
@@ -238,7 +228,7 @@ class TokenRotationTest {
         assertEquals(tokenRequests, zoom.tokenRequestCount(), "Zoom's token endpoint was not called");
         assertEquals(1, table.number("hurried", "version"), "nothing written, not even a lease");
         assertTrue(zoom.isLive(grant.chainId()));
-        String later = instance(budget).accessToken("hurried", LATER);
+        String later = rotations.instance().build().accessToken("hurried", LATER);
         assertEquals(zoom.currentAccessToken(grant.chainId()), later, "later, with time, the chain goes on");
     }
 
@@ -248,7 +238,7 @@ class TokenRotationTest {
         table.seed("inside-margin", grant.accessToken(), grant.refreshToken(), Instant.now().getEpochSecond() + 60);
         int tokenRequests = zoom.tokenRequestCount();
 
-        assertEquals(grant.accessToken(), instance(budget).accessToken("inside-margin", Instant.now().plusSeconds(2)));
+        assertEquals(grant.accessToken(), rotations.instance().build().accessToken("inside-margin", Instant.now().plusSeconds(2)));
         assertEquals(tokenRequests, zoom.tokenRequestCount());
     }
 
@@ -272,15 +262,15 @@ class TokenRotationTest {
         Instant takerDeadline = Instant.now().plusMillis(2000); // enough for a refresh, not for the former holder's skew
 
         ProblemException e = assertThrows(ProblemException.class,
-                () -> instance(shortBudget(Duration.ofSeconds(1))).accessToken("undecided", takerDeadline));
+                () -> rotations.instance().budget(shortBudget(Duration.ofSeconds(1))).build().accessToken("undecided", takerDeadline));
 
         assertEquals(ProblemType.INVOCATION_TIME_SHORT, e.type());
         assertEquals(null, table.string("undecided", "status"), "not declared lost");
-        TokenStore former = store();
+        TokenStore former = rotations.newStore();
         StoredToken seen = former.read("undecided").orElseThrow();
         assertTrue(former.storeRefreshed(seen, refreshedByFormerHolder, "former-holder-store").applied(),
                 "the former holder's store still lands");
-        assertEquals(refreshedByFormerHolder.accessToken(), instance(budget).accessToken("undecided", LATER));
+        assertEquals(refreshedByFormerHolder.accessToken(), rotations.instance().build().accessToken("undecided", LATER));
         assertTrue(zoom.isLive(grant.chainId()), "the chain is intact");
     }
 
@@ -289,8 +279,7 @@ class TokenRotationTest {
         ZoomFake.Grant grant = zoom.authorize();
         table.seedExpired("deleted-midway", grant);
         int revocations = zoom.revocationCount();
-        TokenRotation instance = new TokenRotation(new DeletingStore(store(), table), NO_DEFAULT_ACCOUNT, tokenEndpoint,
-                Clock.systemUTC(), settings, budget, metrics, alerts, new Backoff(Clock.systemUTC()));
+        TokenRotation instance = rotations.instance().store(new DeletingStore(rotations.newStore(), table)).build();
 
         ProblemException e = assertThrows(ProblemException.class, () -> instance.accessToken("deleted-midway", LATER));
 
@@ -310,7 +299,7 @@ class TokenRotationTest {
         table.removeAttribute("no-version", "version");
         dynamo.resetCounts();
 
-        String token = instance(budget).accessToken("no-version", LATER);
+        String token = rotations.instance().build().accessToken("no-version", LATER);
 
         assertEquals(zoom.currentAccessToken(grant.chainId()), token);
         assertEquals(2, table.number("no-version", "version"), "the lease wrote 1, the store 2");
@@ -320,19 +309,9 @@ class TokenRotationTest {
     @Test
     void anUnknownConnectionIsAProblemWithoutAnyZoomCall() {
         int before = zoom.tokenRequestCount();
-        ProblemException e = assertThrows(ProblemException.class, () -> instance(budget).accessToken("nobody-here", LATER));
+        ProblemException e = assertThrows(ProblemException.class, () -> rotations.instance().build().accessToken("nobody-here", LATER));
         assertEquals(ProblemType.CONNECTION_NOT_FOUND, e.type());
         assertEquals(before, zoom.tokenRequestCount());
-    }
-
-    private TokenRotation instance(RefreshBudget instanceBudget) {
-        return new TokenRotation(store(), NO_DEFAULT_ACCOUNT, tokenEndpoint, Clock.systemUTC(), settings, instanceBudget, metrics, alerts, new Backoff(Clock.systemUTC()));
-    }
-
-    private DynamoDbTokenStore store() {
-        DynamoDbClient client = MotoServer.clientOf(dynamo.endpoint());
-        clients.add(client);
-        return new DynamoDbTokenStore(client, settings);
     }
 
     /**
@@ -375,6 +354,7 @@ class TokenRotationTest {
         private final TokenStore store;
         private final Duration overrun;
         private volatile java.time.Instant leaseUntil;
+        private volatile boolean stalling;
 
         StallingStore(TokenStore store, Duration overrun) {
             this.store = store;
@@ -391,7 +371,13 @@ class TokenRotationTest {
             return store.acquireRefreshLease(seen, owner, until, now, writeId);
         }
 
+        /** Its refresh is done and not stored, and its lease has run out: another instance may take it over. */
+        boolean stalledPastItsLease() {
+            return stalling && Instant.now().isAfter(leaseUntil);
+        }
+
         public WriteOutcome storeRefreshed(StoredToken seen, TokenGrant grant, String writeId) {
+            stalling = true;
             try {
                 Thread.sleep(Math.max(0, leaseUntil.plus(overrun).toEpochMilli() - System.currentTimeMillis()));
             } catch (InterruptedException e) {

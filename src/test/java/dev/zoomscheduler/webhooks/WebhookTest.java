@@ -26,8 +26,9 @@ import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.OutcomeEventBus;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.ZoomAndAws;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
+import dev.zoomscheduler.testing.zoom.ZoomWebhooks;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
@@ -35,7 +36,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** {@code POST /zoom/webhook}: Zoom's signature scheme, its URL validation challenge, and what its events change. */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class WebhookTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,7 +44,7 @@ class WebhookTest {
     @Inject
     WebhookEvents webhookEvents;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
+    final ZoomFake zoom = ZoomAndAws.zoom();
     final TokenTable table = TokenTable.shared();
 
     @Test
@@ -52,7 +53,7 @@ class WebhookTest {
 
         signed(body, nowSeconds()).post("/zoom/webhook").then().statusCode(200).contentType("application/json")
                 .body("plainToken", equalTo("qgg8vlvZRS6UYooatFL8Aw"))
-                .body("encryptedToken", equalTo(ZoomFake.encryptedToken("qgg8vlvZRS6UYooatFL8Aw")));
+                .body("encryptedToken", equalTo(ZoomWebhooks.encryptedToken("qgg8vlvZRS6UYooatFL8Aw")));
     }
 
     @Test
@@ -62,7 +63,7 @@ class WebhookTest {
 
         given().contentType("application/json").body(body).post("/zoom/webhook").then().statusCode(401)
                 .contentType("application/problem+json").body("type", equalTo("/problems/webhook-signature-invalid"));
-        Map<String, String> headers = ZoomFake.webhookHeaders(body, nowSeconds());
+        Map<String, String> headers = ZoomWebhooks.signedHeaders(body, nowSeconds());
         given().headers(headers).contentType("application/json").body(body.replace("app_deauthorized", "app_deauthorizeD"))
                 .post("/zoom/webhook").then().statusCode(401);
         given().headers(Map.of("x-zm-request-timestamp", headers.get("x-zm-request-timestamp"), "x-zm-signature", "v0=" + "0".repeat(64)))
@@ -296,7 +297,7 @@ class WebhookTest {
     }
 
     private static io.restassured.specification.RequestSpecification signed(String body, long timestamp) {
-        return given().headers(ZoomFake.webhookHeaders(body, timestamp)).contentType("application/json").body(body);
+        return given().headers(ZoomWebhooks.signedHeaders(body, timestamp)).contentType("application/json").body(body);
     }
 
     private static long now() {

@@ -25,11 +25,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zoomscheduler.meetings.Meetings;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
+import dev.zoomscheduler.testing.AuthorizedConnection;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.SqsEvents;
-import dev.zoomscheduler.testing.TokenTable;
-import dev.zoomscheduler.testing.ZoomAndDynamo;
-import dev.zoomscheduler.testing.ZoomFake;
+import dev.zoomscheduler.testing.ZoomAndAws;
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
@@ -39,7 +39,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 
 /** Zoom misbehaving: rate limits in both Retry-After forms, the daily limit, 5xx, slow answers, dropped connections. */
 @QuarkusTest
-@QuarkusTestResource(ZoomAndDynamo.class)
+@QuarkusTestResource(ZoomAndAws.class)
 class ZoomFaultsTest {
 
     static final String CREATE = "/v2/users/me/meetings";
@@ -51,16 +51,13 @@ class ZoomFaultsTest {
     @Inject
     Meetings meetings;
 
-    final ZoomFake zoom = ZoomAndDynamo.zoom();
-    final TokenTable table = TokenTable.shared();
-    String connection;
+    final ZoomFake zoom = ZoomAndAws.zoom();
+    final AuthorizedConnection connection = AuthorizedConnection.seed("faults");
     long meetingId;
     String meetingPath;
 
     @BeforeEach
-    void connect() {
-        connection = "faults-" + UUID.randomUUID();
-        table.seed(connection, zoom.authorize());
+    void createMeeting() {
         meetingId = as().contentType("application/json").body(MEETING).post("/meetings").then().statusCode(201)
                 .extract().jsonPath().getLong("id");
         meetingPath = "/v2/meetings/" + meetingId;
@@ -174,7 +171,7 @@ class ZoomFaultsTest {
         zoom.delayNext("GET", meetingPath, 1, Duration.ofSeconds(5));
         long started = System.nanoTime();
         ProblemException timeout = assertThrows(ProblemException.class,
-                () -> meetings.get(connection, Long.toString(meetingId), null, null, Instant.now().plusMillis(2500)));
+                () -> meetings.get(connection.id(), Long.toString(meetingId), null, null, Instant.now().plusMillis(2500)));
         long took = Duration.ofNanos(System.nanoTime() - started).toMillis();
         assertEquals(ProblemType.ZOOM_TIMEOUT, timeout.type());
         assertTrue(took < 2000, "answered before the deadline less its margin: " + took + " ms");
@@ -188,7 +185,7 @@ class ZoomFaultsTest {
             String queueUrl = sqs.createQueue(r -> r.queueName(queueName)).queueUrl();
             String arn = sqs.getQueueAttributes(r -> r.queueUrl(queueUrl).attributeNamesWithStrings("QueueArn")).attributesAsStrings()
                     .get("QueueArn");
-            String request = "{\"action\":\"create\",\"idempotencyKey\":\"daily-" + UUID.randomUUID() + "\",\"connectionId\":\"" + connection
+            String request = "{\"action\":\"create\",\"idempotencyKey\":\"daily-" + UUID.randomUUID() + "\",\"connectionId\":\"" + connection.id()
                     + "\",\"meeting\":" + MEETING + "}";
             sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(request));
             Message received = sqs.receiveMessage(r -> r.queueUrl(queueUrl).visibilityTimeout(1).waitTimeSeconds(2)).messages().get(0);
@@ -200,13 +197,14 @@ class ZoomFaultsTest {
             String answer = given().body(event).post("/_lambda_").then().statusCode(200).extract().asString();
 
             assertEquals(received.messageId(), new ObjectMapper().readTree(answer).get("batchItemFailures").get(0).get("itemIdentifier").asText());
-            Thread.sleep(2000); // past the visibility it was received with
-            assertEquals(List.of(), sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(1)).messages(),
+            // a long poll that lasts past the end of the 1 s visibility it was received with: had it not been held back, it
+            // would be received again within it
+            assertEquals(List.of(), sqs.receiveMessage(r -> r.queueUrl(queueUrl).waitTimeSeconds(2)).messages(),
                     "still hidden: held back until after 00:00 UTC, not retried into the dead-letter queue");
         }
     }
 
     private RequestSpecification as() {
-        return given().header("X-Zoom-Connection", connection);
+        return given().header("X-Zoom-Connection", connection.id());
     }
 }

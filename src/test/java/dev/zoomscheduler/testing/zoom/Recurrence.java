@@ -1,4 +1,4 @@
-package dev.zoomscheduler.testing;
+package dev.zoomscheduler.testing.zoom;
 
 import java.time.DayOfWeek;
 import java.time.Instant;
@@ -18,12 +18,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * weekly ({@code weekly_days}, 1 = Sunday) and monthly ({@code monthly_day}) recurrences, every {@code repeat_interval},
  * in the meeting's time zone, until {@code end_times} (Zoom's default 1, at most 60) or {@code end_date_time}.
  */
-final class FakeRecurrence {
+final class Recurrence {
 
     /** Zoom's most occurrences of one meeting. */
     private static final int MOST = 60;
 
-    private FakeRecurrence() {
+    private Recurrence() {
     }
 
     static ArrayNode occurrences(ObjectMapper json, JsonNode recurrence, Instant start, int duration, ZoneId zone) {

@@ -22,15 +22,16 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * An HTTP proxy in front of moto_server that counts the DynamoDB operations passing through it (by {@code X-Amz-Target})
- * and can answer some of them with DynamoDB's own errors or slow them down, to prove what the function does under faults.
+ * An HTTP proxy in front of moto_server for AWS's JSON APIs (DynamoDB, EventBridge, Secrets Manager): it counts the
+ * operations passing through it (by {@code X-Amz-Target}) and can answer some of them with the service's own errors, slow
+ * them down or lose their answers, to prove what the function does under faults.
  *
  * <p>It also forwards one operation at a time. DynamoDB evaluates a condition and applies its write atomically; moto_server
  * does not: under concurrent requests two conditional writes can both pass a condition only one should (measured: 11 of
  * 150 rounds of 16 concurrent {@code attribute_not_exists} updates had several winners). Serialising restores
  * DynamoDB's guarantee, which the token protocol relies on.
  */
-public final class DynamoProxy implements AutoCloseable {
+public final class AwsApiProxy implements AutoCloseable {
 
     private static final Set<String> HOP_BY_HOP = Set.of("host", "content-length", "connection", "transfer-encoding", "expect",
             "upgrade", "keep-alive");
@@ -44,7 +45,7 @@ public final class DynamoProxy implements AutoCloseable {
     /** moto_server gets one request at a time: its conditional writes are then atomic, as DynamoDB's are. */
     private final Object emulator = new Object();
 
-    private DynamoProxy(String targetEndpoint) throws IOException {
+    private AwsApiProxy(String targetEndpoint) throws IOException {
         this.target = URI.create(targetEndpoint);
         this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(executor);
@@ -52,9 +53,9 @@ public final class DynamoProxy implements AutoCloseable {
         server.start();
     }
 
-    public static DynamoProxy start(String targetEndpoint) {
+    public static AwsApiProxy start(String targetEndpoint) {
         try {
-            return new DynamoProxy(targetEndpoint);
+            return new AwsApiProxy(targetEndpoint);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -84,7 +85,7 @@ public final class DynamoProxy implements AutoCloseable {
         counts.clear();
     }
 
-    /** The next {@code times} calls of {@code operation} get DynamoDB's error {@code errorType} (e.g. ProvisionedThroughputExceededException). */
+    /** The next {@code times} calls of {@code operation} get the service's error {@code errorType} (e.g. ProvisionedThroughputExceededException). */
     public void failNext(String operation, int times, int status, String errorType) {
         failNextMatching(operation, "", times, status, errorType);
     }
@@ -200,7 +201,7 @@ public final class DynamoProxy implements AutoCloseable {
 
     private static java.util.concurrent.ThreadFactory daemon() {
         return runnable -> {
-            Thread thread = new Thread(runnable, "dynamo-proxy");
+            Thread thread = new Thread(runnable, "aws-api-proxy");
             thread.setDaemon(true);
             return thread;
         };

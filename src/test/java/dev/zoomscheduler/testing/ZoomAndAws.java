@@ -2,18 +2,19 @@ package dev.zoomscheduler.testing;
 
 import java.util.Map;
 
+import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * What a {@code @QuarkusTest} talks to: the strict Zoom fake, moto_server behind a counting, fault-injecting proxy as
- * DynamoDB, and moto_server as SQS and (through a proxy of its own, to fail a publish) as the EventBridge of outcome events.
- * All are shared by the JVM's tests, so the application starts once.
+ * Everything outside the function that a {@code @QuarkusTest} talks to: the strict Zoom fake, and AWS as moto_server
+ * (DynamoDB behind a counting, fault-injecting proxy; SQS directly; the EventBridge of outcome events behind a proxy of
+ * its own, to fail a publish). All are shared by the JVM's tests, so the application starts once.
  */
-public class ZoomAndDynamo implements QuarkusTestResourceLifecycleManager {
+public class ZoomAndAws implements QuarkusTestResourceLifecycleManager {
 
     private static ZoomFake zoom;
-    private static DynamoProxy dynamo;
-    private static DynamoProxy eventBridge;
+    private static AwsApiProxy dynamo;
+    private static AwsApiProxy eventBridge;
 
     public static synchronized ZoomFake zoom() {
         if (zoom == null) {
@@ -23,18 +24,18 @@ public class ZoomAndDynamo implements QuarkusTestResourceLifecycleManager {
     }
 
     /** The proxy the application's DynamoDB client goes through. */
-    public static synchronized DynamoProxy dynamo() {
+    public static synchronized AwsApiProxy dynamo() {
         if (dynamo == null) {
-            dynamo = DynamoProxy.start(MotoServer.shared().endpoint());
+            dynamo = AwsApiProxy.start(MotoServer.shared().endpoint());
         }
         return dynamo;
     }
 
     /** The proxy the application's EventBridge client goes through (its operations, such as PutEvents, can be failed). */
-    public static synchronized DynamoProxy eventBridge() {
+    public static synchronized AwsApiProxy eventBridge() {
         if (eventBridge == null) {
             new OutcomeEventBus(MotoServer.shared().endpoint()).create();
-            eventBridge = DynamoProxy.start(MotoServer.shared().endpoint());
+            eventBridge = AwsApiProxy.start(MotoServer.shared().endpoint());
         }
         return eventBridge;
     }
