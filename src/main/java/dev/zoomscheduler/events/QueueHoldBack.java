@@ -10,11 +10,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
+import dev.zoomscheduler.aws.AwsClients;
 import software.amazon.awssdk.regions.PartitionMetadata;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
-
-import dev.zoomscheduler.aws.AwsClients;
 
 /**
  * Keeps a queued message out of sight until a time (up to SQS's 12 hours), so that a request that cannot succeed before

@@ -10,9 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.zoomscheduler.management.KeepAliveRun;
 import dev.zoomscheduler.idempotency.Idempotency;
 import dev.zoomscheduler.idempotency.Idempotency.Refusals;
+import dev.zoomscheduler.management.KeepAliveRun;
 import dev.zoomscheduler.meetings.MeetingScheduler;
 import dev.zoomscheduler.observability.LogContext;
 import dev.zoomscheduler.observability.Metrics;

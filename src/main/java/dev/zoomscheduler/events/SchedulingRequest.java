@@ -3,8 +3,8 @@ package dev.zoomscheduler.events;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -12,6 +12,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.connections.ConnectionIds;
 import dev.zoomscheduler.idempotency.IdempotencyKeys;
 import dev.zoomscheduler.idempotency.RequestDescription;
 import dev.zoomscheduler.meetings.Identifiers;
@@ -20,7 +21,6 @@ import dev.zoomscheduler.meetings.MeetingCommand;
 import dev.zoomscheduler.meetings.MeetingRules;
 import dev.zoomscheduler.problems.Problem.FieldError;
 import dev.zoomscheduler.problems.ProblemException;
-import dev.zoomscheduler.connections.ConnectionIds;
 
 /**
  * A queued scheduling request (docs/events-and-idempotency.md, "Events"), read from an SQS message body: the request itself, or an

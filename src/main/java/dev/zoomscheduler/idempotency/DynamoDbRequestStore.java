@@ -18,7 +18,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import dev.zoomscheduler.dynamodb.StoredEnum;
 import dev.zoomscheduler.dynamodb.Update;
 import dev.zoomscheduler.outcomes.OutcomeEvent;
-
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;

@@ -12,7 +12,6 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.outcomes.Outbox;
 import dev.zoomscheduler.outcomes.OutcomeEvent;
 import dev.zoomscheduler.outcomes.OutcomeEvents;
@@ -20,6 +19,7 @@ import dev.zoomscheduler.problems.Finality;
 import dev.zoomscheduler.problems.Problem;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
+import dev.zoomscheduler.time.Backoff;
 
 /**
  * Runs a request at most once per idempotency key, for every entry point. The rules are the numbered list of

@@ -10,13 +10,12 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.zoomscheduler.idempotency.IdempotencySettings;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
-
-import dev.zoomscheduler.idempotency.IdempotencySettings;
 
 /**
  * Pending installs live in the request table (the stack has two tables, no third), under keys {@code oauth-state#<hash>} that no

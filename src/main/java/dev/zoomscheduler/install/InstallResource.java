@@ -14,7 +14,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -24,10 +23,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPEvent;
 
-import dev.zoomscheduler.time.InvocationDeadline;
+import dev.zoomscheduler.connections.ConnectionIds;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
-import dev.zoomscheduler.connections.ConnectionIds;
+import dev.zoomscheduler.time.InvocationDeadline;
 
 /**
  * The install flow (docs/connecting-accounts.md, "A user connects"). Starting it names a connection, so only a signed caller may: API

@@ -22,15 +22,15 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import dev.zoomscheduler.time.InvocationDeadline;
-import dev.zoomscheduler.problems.Problem.FieldError;
-import dev.zoomscheduler.problems.ProblemException;
-import dev.zoomscheduler.problems.QueryValues;
 import dev.zoomscheduler.connections.ConnectionError;
 import dev.zoomscheduler.connections.ConnectionIds;
 import dev.zoomscheduler.connections.ConnectionInfo;
 import dev.zoomscheduler.connections.ConnectionKind;
 import dev.zoomscheduler.connections.ConnectionStatus;
+import dev.zoomscheduler.problems.Problem.FieldError;
+import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.QueryValues;
+import dev.zoomscheduler.time.InvocationDeadline;
 import dev.zoomscheduler.tokens.ConnectionStore;
 
 /** {@code GET /connections}, {@code GET /connections/{id}} and {@code DELETE /connections/{id}}. */

@@ -11,12 +11,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
-import dev.zoomscheduler.problems.ProblemException;
-import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.connections.ConnectionIds;
 import dev.zoomscheduler.connections.ConnectionInfo;
 import dev.zoomscheduler.connections.ConnectionKind;
 import dev.zoomscheduler.connections.ConnectionStatus;
+import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.tokens.ConnectionStore;
 import dev.zoomscheduler.tokens.DefaultAccountConnection;
 import dev.zoomscheduler.tokens.RefreshBudget;

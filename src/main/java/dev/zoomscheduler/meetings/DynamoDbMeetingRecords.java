@@ -14,14 +14,13 @@ import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.zoomscheduler.dynamodb.Update;
+import dev.zoomscheduler.idempotency.IdempotencySettings;
+import dev.zoomscheduler.idempotency.RequestItems;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-
-import dev.zoomscheduler.dynamodb.Update;
-import dev.zoomscheduler.idempotency.IdempotencySettings;
-import dev.zoomscheduler.idempotency.RequestItems;
 
 /**
  * The meeting index in the request table ({@link RequestItems}): a meeting's link item lists the keys of its requests and

@@ -21,9 +21,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.zoomscheduler.idempotency.Idempotency.Recovery;
+import dev.zoomscheduler.idempotency.Reply;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
-import dev.zoomscheduler.idempotency.Reply;
 
 /**
  * Finds what abandoned attempts of a request (crashed, or with Zoom's answer lost) did at Zoom, so that the next one

@@ -29,14 +29,14 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.zoomscheduler.time.InvocationDeadline;
+import dev.zoomscheduler.connections.ConnectionIds;
 import dev.zoomscheduler.idempotency.Idempotency;
 import dev.zoomscheduler.idempotency.IdempotencyKeys;
 import dev.zoomscheduler.problems.HeaderValues;
 import dev.zoomscheduler.problems.Problem.FieldError;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.QueryValues;
-import dev.zoomscheduler.connections.ConnectionIds;
+import dev.zoomscheduler.time.InvocationDeadline;
 import dev.zoomscheduler.zoom.ZoomReply;
 
 /**

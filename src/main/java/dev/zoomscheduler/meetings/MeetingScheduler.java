@@ -14,8 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.zoomscheduler.idempotency.Idempotency;
 import dev.zoomscheduler.idempotency.Idempotency.Recovery;
 import dev.zoomscheduler.idempotency.Idempotency.Refusals;
-import dev.zoomscheduler.zoom.ZoomReply;
 import dev.zoomscheduler.idempotency.Reply;
+import dev.zoomscheduler.zoom.ZoomReply;
 
 /** Carries out a meeting command, at most once per idempotency key when there is one. */
 @ApplicationScoped

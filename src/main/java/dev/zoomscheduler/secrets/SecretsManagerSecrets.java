@@ -16,9 +16,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-
 import dev.zoomscheduler.aws.AwsClients;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * Secrets Manager secrets, read with the AWS SDK's client (the URL-connection HTTP client, as every AWS client here) on

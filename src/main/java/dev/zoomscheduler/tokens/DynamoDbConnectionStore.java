@@ -28,6 +28,13 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.zoomscheduler.connections.ConnectionError;
+import dev.zoomscheduler.connections.ConnectionInfo;
+import dev.zoomscheduler.connections.ConnectionKind;
+import dev.zoomscheduler.connections.ConnectionStatus;
+import dev.zoomscheduler.connections.ZoomIdentity;
+import dev.zoomscheduler.dynamodb.Update;
+import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -36,14 +43,6 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
-
-import dev.zoomscheduler.connections.ConnectionError;
-import dev.zoomscheduler.connections.ConnectionInfo;
-import dev.zoomscheduler.connections.ConnectionKind;
-import dev.zoomscheduler.connections.ConnectionStatus;
-import dev.zoomscheduler.connections.ZoomIdentity;
-import dev.zoomscheduler.dynamodb.Update;
-import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
 
 /** The token table in DynamoDB as connections are installed, described, revoked and deleted ({@link TokenItems}). */
 @ApplicationScoped

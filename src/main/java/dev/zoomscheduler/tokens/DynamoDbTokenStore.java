@@ -20,13 +20,12 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-
 import dev.zoomscheduler.connections.ConnectionError;
 import dev.zoomscheduler.connections.ConnectionKind;
 import dev.zoomscheduler.connections.ConnectionStatus;
 import dev.zoomscheduler.dynamodb.Update;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * The token table in DynamoDB as the rotation protocol reads and writes it ({@link TokenItems}). A failed condition

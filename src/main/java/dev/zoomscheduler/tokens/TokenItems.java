@@ -10,12 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
-
 import dev.zoomscheduler.connections.ConnectionError;
 import dev.zoomscheduler.connections.ConnectionInfo;
 import dev.zoomscheduler.connections.ConnectionKind;
@@ -23,6 +17,11 @@ import dev.zoomscheduler.connections.ConnectionStatus;
 import dev.zoomscheduler.dynamodb.StoredEnum;
 import dev.zoomscheduler.dynamodb.Update;
 import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 
 /**
  * The token table's items (layout in docs/configuration.md): attribute names, keys, the versioned write every store of the

@@ -19,12 +19,12 @@ import dev.zoomscheduler.connections.ConnectionError;
 import dev.zoomscheduler.connections.ConnectionHealth;
 import dev.zoomscheduler.connections.ConnectionKind;
 import dev.zoomscheduler.connections.ConnectionStatus;
-import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
-import dev.zoomscheduler.zoom.AccessTokens;
+import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.tokens.TokenStore.WriteOutcome;
+import dev.zoomscheduler.zoom.AccessTokens;
 
 /**
  * Hands out a connection's Zoom access token and refreshes it so that the refresh-token chain survives any number of

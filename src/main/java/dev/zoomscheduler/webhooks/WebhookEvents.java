@@ -15,13 +15,13 @@ import org.jboss.logging.Logger;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.connections.ConnectionError;
+import dev.zoomscheduler.connections.ConnectionInfo;
+import dev.zoomscheduler.connections.ConnectionStatus;
 import dev.zoomscheduler.meetings.MeetingEvents;
 import dev.zoomscheduler.meetings.MeetingRecords;
 import dev.zoomscheduler.meetings.MeetingRecords.MeetingRecord;
 import dev.zoomscheduler.observability.Metrics;
-import dev.zoomscheduler.connections.ConnectionError;
-import dev.zoomscheduler.connections.ConnectionInfo;
-import dev.zoomscheduler.connections.ConnectionStatus;
 import dev.zoomscheduler.tokens.ConnectionStore;
 import dev.zoomscheduler.tokens.ReauthorizationAlerts;
 import dev.zoomscheduler.tokens.TokenRotation;

@@ -11,16 +11,16 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import dev.zoomscheduler.time.InvocationDeadline;
 import dev.zoomscheduler.meetings.JsonBody;
 import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.time.InvocationDeadline;
 
 /**
  * {@code POST /zoom/webhook}: Zoom's event notifications. The signature is checked on the raw bytes before anything is

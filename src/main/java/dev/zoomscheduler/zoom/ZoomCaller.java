@@ -14,14 +14,14 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.problems.Finality;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
+import dev.zoomscheduler.time.Backoff;
 import io.smallrye.mutiny.TimeoutException;
-import software.amazon.awssdk.core.exception.SdkException;
 import io.smallrye.mutiny.Uni;
+import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Sends one call to Zoom's REST API with a connection's access token, within the invocation's deadline:

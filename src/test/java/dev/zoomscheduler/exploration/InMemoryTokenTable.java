@@ -11,11 +11,11 @@ import dev.zoomscheduler.connections.ConnectionError;
 import dev.zoomscheduler.connections.ConnectionInfo;
 import dev.zoomscheduler.connections.ConnectionKind;
 import dev.zoomscheduler.connections.ConnectionStatus;
+import dev.zoomscheduler.connections.ZoomIdentity;
 import dev.zoomscheduler.tokens.ConnectionStore;
 import dev.zoomscheduler.tokens.StoredToken;
 import dev.zoomscheduler.tokens.TokenGrant;
 import dev.zoomscheduler.tokens.TokenStore;
-import dev.zoomscheduler.connections.ZoomIdentity;
 
 /**
  * The token table in memory, with DynamoDB's semantics as DynamoDbTokenStore uses them: each write is one conditional

@@ -6,21 +6,21 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.testing.FixedTokenSettings;
-import dev.zoomscheduler.time.Backoff;
-import dev.zoomscheduler.install.Installation;
-import dev.zoomscheduler.management.KeepAliveRun;
-import dev.zoomscheduler.management.KeepAliveSettings;
-import dev.zoomscheduler.install.PendingInstallStore;
 import dev.zoomscheduler.idempotency.Idempotency;
 import dev.zoomscheduler.idempotency.IdempotencySettings;
 import dev.zoomscheduler.idempotency.RequestStore;
+import dev.zoomscheduler.install.Installation;
+import dev.zoomscheduler.install.PendingInstallStore;
+import dev.zoomscheduler.management.KeepAliveRun;
+import dev.zoomscheduler.management.KeepAliveSettings;
 import dev.zoomscheduler.meetings.MeetingRecords;
 import dev.zoomscheduler.meetings.MeetingRecovery;
 import dev.zoomscheduler.meetings.MeetingScheduler;
 import dev.zoomscheduler.meetings.Meetings;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.outcomes.Outbox;
+import dev.zoomscheduler.testing.FixedTokenSettings;
+import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.tokens.ClientSecret;
 import dev.zoomscheduler.tokens.ConnectionStore;
 import dev.zoomscheduler.tokens.DefaultAccountConnection;

@@ -20,22 +20,22 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.zoomscheduler.management.KeepAliveRun;
+import dev.zoomscheduler.connections.ConnectionHealth;
+import dev.zoomscheduler.connections.ConnectionInfo;
+import dev.zoomscheduler.connections.ConnectionKind;
+import dev.zoomscheduler.connections.ConnectionStatus;
 import dev.zoomscheduler.idempotency.Idempotency.Refusals;
 import dev.zoomscheduler.idempotency.IdempotencySettings;
 import dev.zoomscheduler.idempotency.RequestRecord;
 import dev.zoomscheduler.idempotency.RequestStatus;
+import dev.zoomscheduler.management.KeepAliveRun;
 import dev.zoomscheduler.meetings.ListQuery;
 import dev.zoomscheduler.meetings.MeetingCommand;
 import dev.zoomscheduler.outcomes.OutcomeEvent;
 import dev.zoomscheduler.outcomes.OutcomeEvents;
 import dev.zoomscheduler.problems.ProblemException;
-import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.problems.ProblemType;
-import dev.zoomscheduler.connections.ConnectionHealth;
-import dev.zoomscheduler.connections.ConnectionInfo;
-import dev.zoomscheduler.connections.ConnectionKind;
-import dev.zoomscheduler.connections.ConnectionStatus;
+import dev.zoomscheduler.testing.HttpApiEvents;
 import dev.zoomscheduler.tokens.StoredToken;
 
 /**

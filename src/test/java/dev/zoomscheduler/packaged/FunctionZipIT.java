@@ -28,12 +28,12 @@ import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.FunctionEnvironment;
 import dev.zoomscheduler.testing.FunctionProcess;
 import dev.zoomscheduler.testing.HttpApiEvents;
-import dev.zoomscheduler.testing.LocalHttpApi;
-import dev.zoomscheduler.testing.TemplateRoutes;
 import dev.zoomscheduler.testing.LambdaRuntimeEmulator;
+import dev.zoomscheduler.testing.LocalHttpApi;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.OutcomeEventBus;
 import dev.zoomscheduler.testing.SqsEvents;
+import dev.zoomscheduler.testing.TemplateRoutes;
 import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 
