@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,7 +40,7 @@ public final class AwsApiProxy implements AutoCloseable {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final URI target;
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<Fault> faults = new ConcurrentLinkedQueue<>();
+    private final CountedFaults<Fault> faults = new CountedFaults<>();
     /** moto_server gets one request at a time: its conditional writes are then atomic, as DynamoDB's are. */
     private final Object emulator = new Object();
 
@@ -92,7 +91,7 @@ public final class AwsApiProxy implements AutoCloseable {
 
     /** As {@link #failNext}, for calls whose request body contains {@code bodyContains} (one step of a protocol). */
     public void failNextMatching(String operation, String bodyContains, int times, int status, String errorType) {
-        faults.add(new Fault(operation, bodyContains, new AtomicInteger(times), status, errorType, Duration.ZERO, false, ""));
+        faults.add(new Fault(operation, bodyContains, status, errorType, Duration.ZERO, false, ""), times);
     }
 
     /**
@@ -104,18 +103,18 @@ public final class AwsApiProxy implements AutoCloseable {
         for (String code : reasonCodes) {
             reasons.append(reasons.length() == 0 ? "" : ",").append("{\"Code\":\"").append(code).append("\"}");
         }
-        faults.add(new Fault("TransactWriteItems", bodyContains, new AtomicInteger(times), 400, "TransactionCanceledException",
-                Duration.ZERO, false, ",\"CancellationReasons\":[" + reasons + "]"));
+        faults.add(new Fault("TransactWriteItems", bodyContains, 400, "TransactionCanceledException",
+                Duration.ZERO, false, ",\"CancellationReasons\":[" + reasons + "]"), times);
     }
 
     /** The next {@code times} matching calls are carried out, but their answer is lost: the connection drops instead. */
     public void loseAnswerNextMatching(String operation, String bodyContains, int times) {
-        faults.add(new Fault(operation, bodyContains, new AtomicInteger(times), 0, null, Duration.ZERO, true, ""));
+        faults.add(new Fault(operation, bodyContains, 0, null, Duration.ZERO, true, ""), times);
     }
 
     /** The next {@code times} calls of {@code operation} are held back {@code delay} before they are forwarded. */
     public void delayNext(String operation, int times, Duration delay) {
-        faults.add(new Fault(operation, "", new AtomicInteger(times), 0, null, delay, false, ""));
+        faults.add(new Fault(operation, "", 0, null, delay, false, ""), times);
     }
 
     public void clearFaults() {
@@ -180,22 +179,11 @@ public final class AwsApiProxy implements AutoCloseable {
     }
 
     private Fault takeFault(String operation, String body) {
-        for (Fault fault : faults) {
-            if (fault.operation().equals(operation) && body.contains(fault.bodyContains())) {
-                int left = fault.remaining().decrementAndGet();
-                if (left <= 0) {
-                    faults.remove(fault);
-                }
-                if (left >= 0) {
-                    return fault;
-                }
-            }
-        }
-        return null;
+        return faults.take(fault -> fault.operation().equals(operation) && body.contains(fault.bodyContains()));
     }
 
     /** @param moreOfTheError fields added to the error's JSON body (after a comma), or "" */
-    private record Fault(String operation, String bodyContains, AtomicInteger remaining, int status, String errorType, Duration delay,
+    private record Fault(String operation, String bodyContains, int status, String errorType, Duration delay,
             boolean loseAnswer, String moreOfTheError) {
     }
 

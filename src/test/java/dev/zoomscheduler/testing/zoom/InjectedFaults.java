@@ -1,11 +1,10 @@
 package dev.zoomscheduler.testing.zoom;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+
+import dev.zoomscheduler.testing.CountedFaults;
 
 /**
  * What a test makes Zoom do instead of answering normally: for the next few requests of a method and path, an answer of
@@ -27,7 +26,7 @@ final class InjectedFaults {
         ANSWER_LATE
     }
 
-    record Fault(String method, Pattern path, AtomicInteger remaining, Kind kind, int status, Map<String, String> headers, String body,
+    record Fault(String method, Pattern path, Kind kind, int status, Map<String, String> headers, String body,
             Duration delay) {
 
         Answer answer() {
@@ -35,7 +34,7 @@ final class InjectedFaults {
         }
     }
 
-    private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final CountedFaults<Fault> faults = new CountedFaults<>();
     private volatile Duration latency = Duration.ZERO;
 
     void answerNext(String method, String pathRegex, int times, int status, Map<String, String> headers, String body) {
@@ -60,22 +59,11 @@ final class InjectedFaults {
 
     /** The fault that befalls this request, counted as used, or null. */
     Fault take(Request request) {
-        for (Fault fault : faults) {
-            if (fault.method().equals(request.method) && fault.path().matcher(request.path).matches()) {
-                int left = fault.remaining().decrementAndGet();
-                if (left <= 0) {
-                    faults.remove(fault);
-                }
-                if (left >= 0) {
-                    return fault;
-                }
-            }
-        }
-        return null;
+        return faults.take(fault -> fault.method().equals(request.method) && fault.path().matcher(request.path).matches());
     }
 
     private void add(String method, String pathRegex, int times, Kind kind, int status, Map<String, String> headers, String body,
             Duration delay) {
-        faults.add(new Fault(method, Pattern.compile(pathRegex), new AtomicInteger(times), kind, status, headers, body, delay));
+        faults.add(new Fault(method, Pattern.compile(pathRegex), kind, status, headers, body, delay), times);
     }
 }
