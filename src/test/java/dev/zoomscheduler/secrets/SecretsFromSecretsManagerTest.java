@@ -10,8 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -26,6 +24,7 @@ import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.MotoServer;
+import dev.zoomscheduler.testing.TestClock;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import dev.zoomscheduler.testing.zoom.ZoomWebhooks;
 import dev.zoomscheduler.tokens.ClientSecret;
@@ -46,7 +45,7 @@ class SecretsFromSecretsManagerTest {
     static AwsApiProxy proxy;
     static SecretsManagerClient admin;
     final String run = UUID.randomUUID().toString().substring(0, 8);
-    final SettableClock clock = new SettableClock(Instant.parse("2026-12-05T09:00:00Z"));
+    final TestClock clock = new TestClock();
 
     @BeforeAll
     static void start() {
@@ -155,34 +154,5 @@ class SecretsFromSecretsManagerTest {
     private SecretsManagerSecrets secrets(Optional<String> clientSecretId, Optional<String> webhookSecretId) {
         return new SecretsManagerSecrets(clientSecretId, webhookSecretId, MAX_AGE, CALL_TIMEOUT, Optional.of(proxy.endpoint()), clock,
                 new ObjectMapper());
-    }
-
-    /** A clock the test moves. */
-    static final class SettableClock extends Clock {
-
-        private volatile Instant now;
-
-        SettableClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }
