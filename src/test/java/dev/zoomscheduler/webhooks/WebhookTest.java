@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.zoomscheduler.testing.AuthorizedConnection;
+import dev.zoomscheduler.testing.AwsApiProxy;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.OutcomeEventBus;
 import dev.zoomscheduler.testing.SqsEvents;
@@ -32,7 +34,6 @@ import dev.zoomscheduler.testing.zoom.ZoomWebhooks;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** {@code POST /zoom/webhook}: Zoom's signature scheme, its URL validation challenge, and what its events change. */
 @QuarkusTest
@@ -100,6 +101,23 @@ class WebhookTest {
         assertEquals("Connection Needs Reauthorization", events.get(0).get("detail-type").asText());
         assertEquals("app_deauthorized", events.get(0).at("/detail/reason").asText());
         assertEquals(when, events.get(0).at("/detail/when").asText(), "when the user removed the app");
+    }
+
+    @Test
+    void anAppDeauthorizedWhoseLookUpFailsAnswersAnErrorChangesNothingAndZoomsRedeliveryRevokes() {
+        String connection = authorizedConnection();
+        String body = deauthorization(table.string(connection, "zoomUserId"));
+        AwsApiProxy dynamo = ZoomAndAws.dynamo();
+        dynamo.failNext("Query", 1000, 500, "InternalServerError"); // the index that names the user's connections
+        try {
+            signed(body, nowSeconds()).post("/zoom/webhook").then().statusCode(503).contentType("application/problem+json");
+        } finally {
+            dynamo.clearFaults();
+        }
+        assertNull(table.string(connection, "status"), "still active: nothing was decided");
+
+        signed(body, nowSeconds()).post("/zoom/webhook").then().statusCode(204); // Zoom delivers it again
+        assertEquals("revoked", table.string(connection, "status"));
     }
 
     @Test
@@ -265,13 +283,9 @@ class WebhookTest {
 
     /** A connection as an install leaves it: with the Zoom user who authorised it. */
     private String authorizedConnection() {
-        String connection = "hooked-" + UUID.randomUUID();
-        ZoomFake.Grant grant = zoom.authorize();
-        table.seed(connection, grant);
-        MotoServer.shared().client().updateItem(r -> r.tableName(MotoServer.TOKEN_TABLE)
-                .key(Map.of("connectionId", AttributeValue.fromS(connection)))
-                .updateExpression("SET zoomUserId = :user").expressionAttributeValues(Map.of(":user", AttributeValue.fromS(grant.userId()))));
-        return connection;
+        AuthorizedConnection connection = AuthorizedConnection.seed("hooked");
+        table.setString(connection.id(), "zoomUserId", connection.grant().userId());
+        return connection.id();
     }
 
     private static String deauthorization(String userId) {
