@@ -54,7 +54,7 @@ public final class Update {
 
     /** A condition, ANDed with the others; {@code #name} names an attribute, its values are given with {@link #value}. */
     public Update when(String condition) {
-        conditions.add(conditions.isEmpty() ? condition : "(" + condition + ")");
+        conditions.add(condition);
         return this;
     }
 
@@ -93,8 +93,9 @@ public final class Update {
         }
     }
 
+    /** Each condition in parentheses once there are two: AND binds tighter than OR, and a condition may hold an OR. */
     private String condition() {
-        return String.join(" AND ", conditions);
+        return conditions.size() == 1 ? conditions.get(0) : String.join(" AND ", conditions.stream().map(c -> "(" + c + ")").toList());
     }
 
     private Map<String, String> namesOf() {
