@@ -48,7 +48,7 @@ public interface ConnectionStore {
     /** Up to {@code pageSize} connections after {@code startAfter} (a connection id, or null for the first page). */
     Page list(int pageSize, String startAfter);
 
-    /** The connections that a Zoom user authorised (for {@code app_deauthorized}). */
+    /** The connections that a Zoom user authorised (for {@code app_deauthorized}), each as a consistent read has it now. */
     List<ConnectionInfo> authorizedBy(String zoomUserId);
 
     /** @param nextStartAfter the connection id to continue after, or null if this was the last page */

@@ -95,15 +95,19 @@ public class WebhookEvents {
             return;
         }
         for (ConnectionInfo connection : connections.authorizedBy(userId)) {
-            revoke(connection.connectionId(), userId, eventAt, deadline);
+            revoke(connection, userId, eventAt, deadline);
         }
     }
 
-    /** Revokes the connection if the event is about its current authorisation; re-read after a lost condition. */
-    private void revoke(String connectionId, String userId, long eventAt, Instant deadline) {
+    /**
+     * Revokes the connection if the event is about its current authorisation. The look-up read it consistently; it is
+     * read again only after a lost condition.
+     */
+    private void revoke(ConnectionInfo listed, String userId, long eventAt, Instant deadline) {
+        String connectionId = listed.connectionId();
         String writeId = UUID.randomUUID().toString();
         for (int attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
-            Optional<ConnectionInfo> found = connections.describe(connectionId);
+            Optional<ConnectionInfo> found = attempt == 1 ? Optional.of(listed) : connections.describe(connectionId);
             if (found.isEmpty() || !undoneBy(found.get(), userId, eventAt)) {
                 return; // deleted, authorised again (by anyone) after the event, or revoked already
             }
