@@ -10,6 +10,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
 import dev.zoomscheduler.idempotency.Idempotency;
 import dev.zoomscheduler.idempotency.Idempotency.Refusals;
 import dev.zoomscheduler.management.KeepAliveRun;
@@ -95,8 +98,8 @@ public class QueueProcessor {
     }
 
     /** A message that can never be a request: its request ends, recorded and announced, unless that cannot be written now. */
-    private Outcome refused(QueueMessage message, ProblemException invalid, Instant deadline) {
-        SchedulingRequest.Refused refused = SchedulingRequest.refused(message.body(), message.messageId());
+    private Outcome refused(QueueMessage message, JsonNode request, ProblemException invalid, Instant deadline) {
+        SchedulingRequest.Refused refused = SchedulingRequest.refused(request, message.messageId());
         try {
             idempotency.refuse(refused.idempotencyKey(), refused.request(), invalid, deadline);
         } catch (RuntimeException e) {
@@ -111,14 +114,20 @@ public class QueueProcessor {
 
     private Outcome handle(QueueMessage message, Instant deadline) {
         LogContext.message(message.messageId(), null);
-        if (SchedulingRequest.isKeepAlive(message.body())) {
+        JsonNode body;
+        try {
+            body = SchedulingRequest.requestIn(message.body());
+        } catch (ProblemException notJson) {
+            return refused(message, TextNode.valueOf(message.body()), notJson, deadline);
+        }
+        if (SchedulingRequest.isKeepAlive(body)) {
             return keepAlive(message, deadline);
         }
         SchedulingRequest request;
         try {
-            request = SchedulingRequest.parse(message.body());
+            request = SchedulingRequest.parse(body);
         } catch (ProblemException invalid) {
-            return refused(message, invalid, deadline);
+            return refused(message, body, invalid, deadline);
         }
         LogContext.message(message.messageId(), request.command().connectionId());
         String key = request.idempotencyKey() != null ? request.idempotencyKey() : message.messageId();

@@ -41,22 +41,31 @@ public record SchedulingRequest(String idempotencyKey, MeetingCommand command) {
     private static final Set<String> CHANGE_FIELDS = Set.of("action", "idempotencyKey", "connectionId", "meetingId", "occurrenceId",
             "meeting");
 
-    /** Whether a message body is the keep-alive run's (as it is, or as an EventBridge event's detail): its action and nothing else. */
+    /**
+     * The request a message body holds: the body's JSON object, or an EventBridge event's {@code detail} (which
+     * {@link #parse} checks); a problem if the body is no JSON object.
+     */
+    public static JsonNode requestIn(String messageBody) {
+        JsonNode message = JsonBody.parseObject(messageBody.getBytes(StandardCharsets.UTF_8), "message");
+        return isEventBridgeEvent(message) ? message.get("detail") : message;
+    }
+
+    /** Whether a message body is the keep-alive run's (as it is, or as an EventBridge event's detail). */
     public static boolean isKeepAlive(String messageBody) {
-        JsonNode message;
         try {
-            message = JsonBody.parseObject(messageBody.getBytes(StandardCharsets.UTF_8), "message");
+            return isKeepAlive(requestIn(messageBody));
         } catch (ProblemException notJson) {
             return false;
         }
-        JsonNode request = isEventBridgeEvent(message) ? message.get("detail") : message;
+    }
+
+    /** Whether a message's request is the keep-alive run's: its action and nothing else. */
+    public static boolean isKeepAlive(JsonNode request) {
         return request.isObject() && request.size() == 1 && KEEP_ALIVE.equals(request.path("action").textValue());
     }
 
-    /** The request in a message body, or a problem saying why there is none (a permanent failure). */
-    public static SchedulingRequest parse(String messageBody) {
-        JsonNode message = JsonBody.parseObject(messageBody.getBytes(StandardCharsets.UTF_8), "message");
-        JsonNode request = isEventBridgeEvent(message) ? message.get("detail") : message;
+    /** The request of a message ({@link #requestIn}), or a problem saying why there is none (a permanent failure). */
+    public static SchedulingRequest parse(JsonNode request) {
         if (!request.isObject()) {
             throw ProblemException.invalidRequest("detail", "The EventBridge event's detail must be a scheduling request object.");
         }
@@ -101,14 +110,7 @@ public record SchedulingRequest(String idempotencyKey, MeetingCommand command) {
      * What a message that is not a valid request asked, so that its refusal ends its request for good (recorded and
      * announced like any ending): under its own idempotency key if it names a valid one, else under {@code messageId}.
      */
-    public static Refused refused(String messageBody, String messageId) {
-        JsonNode request;
-        try {
-            JsonNode message = JsonBody.parseObject(messageBody.getBytes(StandardCharsets.UTF_8), "message");
-            request = isEventBridgeEvent(message) ? message.get("detail") : message;
-        } catch (ProblemException notJson) {
-            request = JSON.getNodeFactory().textNode(messageBody);
-        }
+    public static Refused refused(JsonNode request, String messageId) {
         String key = validOrNull(request.path("idempotencyKey").textValue(), IdempotencyKeys::isValid);
         String action = request.path("action").textValue();
         String connectionId = request.has("connectionId") ? validOrNull(request.path("connectionId").textValue(), ConnectionIds::isValid)

@@ -1,9 +1,7 @@
 package dev.zoomscheduler.idempotency;
 
 import static dev.zoomscheduler.dynamodb.Attributes.n;
-import static dev.zoomscheduler.dynamodb.Attributes.number;
 import static dev.zoomscheduler.dynamodb.Attributes.s;
-import static dev.zoomscheduler.dynamodb.Attributes.string;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -15,7 +13,6 @@ import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.zoomscheduler.dynamodb.StoredEnum;
 import dev.zoomscheduler.dynamodb.Update;
 import dev.zoomscheduler.outcomes.OutcomeEvent;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -37,8 +34,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 public class DynamoDbRequestStore implements RequestStore {
 
     private static final String ATTEMPT = "attempt";
-    private static final String EVENT_TYPE = "outcomeEventType";
-    private static final String EVENT = "outcomeEvent";
     private static final Pattern NAME = Pattern.compile("#(\\w+)");
 
     private final DynamoDbClient dynamo;
@@ -63,11 +58,6 @@ public class DynamoDbRequestStore implements RequestStore {
                 Map.of(":attempt", s(abandoned), ":inProgress", s(RequestStatus.IN_PROGRESS.attributeValue()), ":nowMillis", n(nowMillis)));
     }
 
-    @Override
-    public boolean refuse(RequestRecord refused, long nowMillis) {
-        return begin(refused, nowMillis).began();
-    }
-
     /** A conditional put of a record; its {@code #names} are the attributes they name. */
     private Begin put(RequestRecord record, String condition, Map<String, AttributeValue> values) {
         Map<String, String> names = new HashMap<>();
@@ -80,7 +70,7 @@ public class DynamoDbRequestStore implements RequestStore {
                     .expressionAttributeValues(values).returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return new Begin(true, null);
         } catch (ConditionalCheckFailedException e) {
-            RequestRecord standing = e.hasItem() && !e.item().isEmpty() ? toRecord(e.item()) : null;
+            RequestRecord standing = e.hasItem() && !e.item().isEmpty() ? RequestItems.toRecord(e.item()) : null;
             // The SDK retries a put whose answer timed out: finding its own attempt there, the first try was written.
             boolean ours = standing != null && record.attempt().equals(standing.attempt());
             return ours ? new Begin(true, null) : new Begin(false, standing);
@@ -90,7 +80,7 @@ public class DynamoDbRequestStore implements RequestStore {
     @Override
     public Optional<RequestRecord> read(String key) {
         Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(RequestItems.key(key)).consistentRead(true)).item();
-        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toRecord(item));
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(RequestItems.toRecord(item));
     }
 
     @Override
@@ -150,13 +140,13 @@ public class DynamoDbRequestStore implements RequestStore {
 
     /** An ending keeps its outcome event in the same write. */
     private static Update withEvent(Update ending, OutcomeEvent event) {
-        return event == null ? ending : ending.set(EVENT_TYPE, s(event.detailType())).set(EVENT, s(event.detail()));
+        return event == null ? ending : ending.set(RequestItems.EVENT_TYPE, s(event.detailType())).set(RequestItems.EVENT, s(event.detail()));
     }
 
     @Override
     public void published(String key, OutcomeEvent event) {
-        written(new Update(RequestItems.key(key)).remove(EVENT_TYPE).remove(EVENT)
-                .when("#" + EVENT + " = :event").value(":event", s(event.detail())));
+        written(new Update(RequestItems.key(key)).remove(RequestItems.EVENT_TYPE).remove(RequestItems.EVENT)
+                .when("#" + RequestItems.EVENT + " = :event").value(":event", s(event.detail())));
         // not written: another attempt or instance published it and said so first
     }
 
@@ -238,39 +228,9 @@ public class DynamoDbRequestStore implements RequestStore {
             }
         }
         if (record.unpublishedEvent() != null) {
-            item.put(EVENT_TYPE, s(record.unpublishedEvent().detailType()));
-            item.put(EVENT, s(record.unpublishedEvent().detail()));
+            item.put(RequestItems.EVENT_TYPE, s(record.unpublishedEvent().detailType()));
+            item.put(RequestItems.EVENT, s(record.unpublishedEvent().detail()));
         }
         return item;
-    }
-
-    static RequestRecord toRecord(Map<String, AttributeValue> item) {
-        RequestRecord.StoredProblem problem = item.containsKey("problemType")
-                ? new RequestRecord.StoredProblem(string(item, "problemType"), (int) number(item, "problemStatus"),
-                        string(item, "problemDetail"), item.containsKey("problemCode") ? (int) number(item, "problemCode") : null)
-                : null;
-        return new RequestRecord(
-                string(item, RequestItems.KEY),
-                StoredEnum.read(RequestStatus.class, string(item, RequestItems.STATUS), null),
-                string(item, "fingerprint"),
-                string(item, "operation"),
-                string(item, "connectionId"),
-                string(item, "meetingId"),
-                string(item, RequestItems.OCCURRENCE_ID),
-                string(item, "attempt"),
-                number(item, "startedAt"),
-                item.containsKey("attemptDeadline") ? number(item, "attemptDeadline") : number(item, "inProgressUntil"),
-                number(item, "inProgressUntil"),
-                number(item, "expiresAt"),
-                number(item, "completedAt"),
-                (int) number(item, "resultStatus"),
-                string(item, RequestItems.RESULT_BODY),
-                problem,
-                number(item, "firstStartedAt"),
-                (int) number(item, "attempts"),
-                number(item, "abandonedAt"),
-                number(item, "sentAt"),
-                number(item, "ambiguousAt"),
-                item.containsKey(EVENT) ? new OutcomeEvent(string(item, EVENT_TYPE), string(item, EVENT)) : null);
     }
 }

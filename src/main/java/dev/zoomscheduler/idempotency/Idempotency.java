@@ -16,7 +16,6 @@ import dev.zoomscheduler.outcomes.Outbox;
 import dev.zoomscheduler.outcomes.OutcomeEvent;
 import dev.zoomscheduler.outcomes.OutcomeEvents;
 import dev.zoomscheduler.problems.Finality;
-import dev.zoomscheduler.problems.Problem;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.time.Backoff;
@@ -164,18 +163,17 @@ public class Idempotency {
     public void refuse(String key, RequestDescription request, ProblemException refusal, Instant deadline) {
         long now = clock.millis();
         OutcomeEvent event = outbox.event(() -> OutcomeEvents.failed(new OutcomeEvents.Request(key, request.connectionId(),
-                request.operation(), request.occurrenceId()), problemOf(refusal)));
-        RequestRecord refused = RequestRecord.firstAttempt(key, request, UUID.randomUUID().toString(), now, deadline.toEpochMilli(), 0,
-                now / 1000 + settings.ttl().toSeconds());
-        RequestRecord failed = new RequestRecord(key, RequestStatus.FAILED, refused.fingerprint(), refused.operation(),
-                refused.connectionId(), refused.meetingId(), refused.occurrenceId(), refused.attempt(), now, now, now, refused.expiresAt(), now, 0, null,
-                storedProblemOf(refusal), now, 1, 0, 0, 0, event);
-        if (store.refuse(failed, now)) {
+                request.operation(), request.occurrenceId()), refusal.toProblem()));
+        RequestStore.Begin written = store.begin(RequestRecord.refused(key, request, now, now / 1000 + settings.ttl().toSeconds(),
+                storedProblemOf(refusal), event), now);
+        if (written.began()) {
             outbox.publishEnded(key, event, publishBudget(deadline));
             return;
         }
-        store.read(key).filter(existing -> existing.fingerprint().equals(request.fingerprint()))
-                .ifPresent(existing -> outbox.publishStored(key, existing.unpublishedEvent(), publishBudget(deadline)));
+        RequestRecord existing = written.previous();
+        if (existing != null && existing.fingerprint().equals(request.fingerprint())) {
+            outbox.publishStored(key, existing.unpublishedEvent(), publishBudget(deadline));
+        }
     }
 
     /** One attempt, from its record being written to its ending. */
@@ -296,7 +294,7 @@ public class Idempotency {
 
         private void failForGood(ProblemException failure) {
             OutcomeEvent event = outbox.event(
-                    () -> OutcomeEvents.failed(mine.outcomeRequest(), problemOf(failure)));
+                    () -> OutcomeEvents.failed(mine.outcomeRequest(), failure.toProblem()));
             finalWrite(() -> store.fail(mine.key(), mine.attempt(), storedProblemOf(failure), event, clock.millis()));
             outbox.publishEnded(mine.key(), event, publishBudget(Instant.ofEpochMilli(mine.attemptDeadline())));
         }
@@ -347,10 +345,6 @@ public class Idempotency {
         return new ProblemException(ProblemType.REQUEST_IN_PROGRESS, 409, "The last attempt of the request of idempotency key '" + key
                 + "' ended without knowing what Zoom did; nothing is done for the key until that has had time to land.", null, null,
                 left.plus(Duration.ofSeconds(1)));
-    }
-
-    private static Problem problemOf(ProblemException failure) {
-        return new Problem(failure.type().uri(), failure.type().title(), failure.status(), failure.getMessage(), failure.zoomCode(), null);
     }
 
     private static RequestRecord.StoredProblem storedProblemOf(ProblemException failure) {

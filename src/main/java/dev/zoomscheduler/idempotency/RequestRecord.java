@@ -1,5 +1,6 @@
 package dev.zoomscheduler.idempotency;
 
+import java.util.UUID;
 
 import dev.zoomscheduler.outcomes.OutcomeEvent;
 import dev.zoomscheduler.outcomes.OutcomeEvents;
@@ -63,6 +64,14 @@ public record RequestRecord(
         return new RequestRecord(key, RequestStatus.IN_PROGRESS, request.fingerprint(), request.operation(), request.connectionId(),
                 request.meetingId(), request.occurrenceId(), attempt, nowMillis, deadlineMillis, deadlineMillis + inDoubtMillis, expiresAt, 0, 0, null, null,
                 nowMillis, 1, 0, 0, 0, null);
+    }
+
+    /** The record of a request refused for what it says before any attempt: failed at once, with its outcome event. */
+    public static RequestRecord refused(String key, RequestDescription request, long nowMillis, long expiresAt, StoredProblem problem,
+            OutcomeEvent event) {
+        return new RequestRecord(key, RequestStatus.FAILED, request.fingerprint(), request.operation(), request.connectionId(),
+                request.meetingId(), request.occurrenceId(), UUID.randomUUID().toString(), nowMillis, nowMillis, nowMillis, expiresAt,
+                nowMillis, 0, null, problem, nowMillis, 1, 0, 0, 0, event);
     }
 
     /** This attempt's record as the successor of {@code abandoned}: it keeps the request's first start and counts on. */

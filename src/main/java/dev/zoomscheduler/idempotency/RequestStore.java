@@ -38,12 +38,6 @@ public interface RequestStore extends OutboxRecords {
     boolean fail(String key, String attempt, RequestRecord.StoredProblem problem, OutcomeEvent event, long nowMillis);
 
     /**
-     * Records a request that ends before any attempt, refused for what it says (a queued request that can never succeed),
-     * unless the key has a record already; true if this wrote it.
-     */
-    boolean refuse(RequestRecord refused, long nowMillis);
-
-    /**
      * Removes the record of a first attempt that changed nothing at Zoom, so that the request can be tried again as new.
      */
     void release(String key, String attempt);

@@ -59,8 +59,8 @@ public class DynamoDbMeetingRecords implements MeetingRecords {
     }
 
     @Override
-    public Optional<MeetingEvents> eventsOf(String key) {
-        return read(key).map(DynamoDbMeetingRecords::events);
+    public Optional<StoredRequest> request(String key) {
+        return read(key).map(item -> new StoredRequest(RequestItems.toRecord(item), events(item)));
     }
 
     @Override

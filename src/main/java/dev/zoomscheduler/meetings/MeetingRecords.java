@@ -3,6 +3,8 @@ package dev.zoomscheduler.meetings;
 import java.util.List;
 import java.util.Optional;
 
+import dev.zoomscheduler.idempotency.RequestRecord;
+
 /**
  * The meeting index of the request table: the records of the requests that made or acted on a meeting (each linked to it
  * when it completed), which key a created meeting belongs to, and what Zoom's later events about the meeting said. Reads
@@ -16,8 +18,8 @@ public interface MeetingRecords {
     /** The records of the requests on a meeting, as its events see them, without scanning the table. */
     List<MeetingRecord> of(String meetingId);
 
-    /** What Zoom's events have said of the meeting of the request of {@code key}, if any. */
-    Optional<MeetingEvents> eventsOf(String key);
+    /** The record of the request of {@code key} and what Zoom's events have said of its meeting, from one read. */
+    Optional<StoredRequest> request(String key);
 
     /**
      * Records {@code events} and the answer they leave ({@code resultBody}, null: unchanged), if the record still holds the
@@ -39,6 +41,10 @@ public interface MeetingRecords {
         public String toString() {
             return "MeetingRecord[key=" + key + ", occurrenceId=" + occurrenceId + "]";
         }
+    }
+
+    /** @param events what Zoom's events have said of the request's meeting, or null */
+    record StoredRequest(RequestRecord record, MeetingEvents events) {
     }
 
     /** @param found if not applied: the record as the failed condition found it (null: gone) */

@@ -22,7 +22,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zoomscheduler.idempotency.IdempotencyKeys;
 import dev.zoomscheduler.idempotency.RequestRecord;
 import dev.zoomscheduler.idempotency.RequestStatus;
-import dev.zoomscheduler.idempotency.RequestStore;
 import dev.zoomscheduler.problems.Problem;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
@@ -32,13 +31,11 @@ import dev.zoomscheduler.problems.ProblemType;
 @Tag(name = "requests", description = "What became of requests with an idempotency key")
 public class RequestOutcomeResource {
 
-    private final RequestStore store;
     private final MeetingRecords meetings;
     private final ObjectMapper json;
     private final Clock clock;
 
-    public RequestOutcomeResource(RequestStore store, MeetingRecords meetings, ObjectMapper json, Clock clock) {
-        this.store = store;
+    public RequestOutcomeResource(MeetingRecords meetings, ObjectMapper json, Clock clock) {
         this.meetings = meetings;
         this.json = json;
         this.clock = clock;
@@ -50,11 +47,12 @@ public class RequestOutcomeResource {
     @Path("{idempotencyKey: .+}") // keys may hold '/' (base64 keys): API Gateway's route is greedy too
     @Produces(MediaType.APPLICATION_JSON)
     public RequestOutcome outcome(@PathParam("idempotencyKey") String key) {
-        RequestRecord record = store.read(IdempotencyKeys.require(key, "idempotencyKey"))
+        MeetingRecords.StoredRequest stored = meetings.request(IdempotencyKeys.require(key, "idempotencyKey"))
                 .orElseThrow(() -> new ProblemException(ProblemType.REQUEST_NOT_FOUND,
                         "No request with idempotency key '" + key + "' is on record (records expire after their TTL)."));
+        RequestRecord record = stored.record();
         // Zoom's later events about the meeting (webhooks): "updated" (the meeting shows the change) or "deleted"
-        Optional<MeetingEvents> events = record.status() == RequestStatus.COMPLETED ? meetings.eventsOf(record.key()) : Optional.empty();
+        Optional<MeetingEvents> events = Optional.ofNullable(record.status() == RequestStatus.COMPLETED ? stored.events() : null);
         return new RequestOutcome(record.key(), status(record, clock.millis()), record.operation(), record.connectionId(),
                 Instant.ofEpochMilli(record.requestStartedAt()), record.attemptCount(), record.occurrenceId(),
                 record.attemptCount() > 1 ? Instant.ofEpochMilli(record.startedAt()) : null,

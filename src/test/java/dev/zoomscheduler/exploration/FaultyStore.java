@@ -23,7 +23,7 @@ final class FaultyStore implements InvocationHandler {
     private static final long CALL_TIMEOUT_MILLIS = 3000;
     /** Calls that change nothing: a lost answer is just a retry, a late one is just a timeout. */
     private static final Set<String> READS = Set.of("read", "describe", "list", "authorizedBy", "keepAliveCandidates", "holder", "of",
-            "eventsOf");
+            "request");
 
     private final Object target;
     private final Simulation sim;

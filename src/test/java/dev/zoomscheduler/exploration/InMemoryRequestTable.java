@@ -59,11 +59,6 @@ final class InMemoryRequestTable implements RequestStore, MeetingRecords {
     }
 
     @Override
-    public synchronized boolean refuse(RequestRecord refused, long nowMillis) {
-        return begin(refused, nowMillis).began();
-    }
-
-    @Override
     public synchronized Optional<RequestRecord> read(String key) {
         return Optional.ofNullable(records.get(key));
     }
@@ -112,8 +107,8 @@ final class InMemoryRequestTable implements RequestStore, MeetingRecords {
     }
 
     @Override
-    public synchronized Optional<MeetingEvents> eventsOf(String key) {
-        return Optional.ofNullable(events.get(key));
+    public synchronized Optional<StoredRequest> request(String key) {
+        return read(key).map(record -> new StoredRequest(record, events.get(key)));
     }
 
     @Override
