@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 import dev.zoomscheduler.problems.ProblemException;
+import dev.zoomscheduler.problems.ProblemType;
 
 /**
  * Why a connection's last token request failed, and when; kept in its item until a token request succeeds. Never a token:
@@ -28,10 +29,9 @@ public record ConnectionError(String reason, String detail, Instant at) {
     /** A token request that failed for a passing reason: its problem's name and message (which never hold a token). */
     public static ConnectionError passing(RuntimeException failure, Instant at) {
         if (failure instanceof ProblemException problem) {
-            String type = problem.type().uri();
-            return new ConnectionError(type.substring(type.lastIndexOf('/') + 1), problem.getMessage(), at);
+            return new ConnectionError(problem.type().slug(), problem.getMessage(), at);
         }
-        return new ConnectionError("internal-error", "The token request failed: " + failure.getClass().getSimpleName() + ".", at);
+        return new ConnectionError(ProblemType.INTERNAL.slug(), "The token request failed: " + failure.getClass().getSimpleName() + ".", at);
     }
 
     public static ConnectionError refreshTokenRefused(Instant at) {

@@ -100,11 +100,18 @@ public final class Update {
 
     private Map<String, String> namesOf() {
         Map<String, String> all = new HashMap<>(names);
-        Matcher referenced = NAME_PLACEHOLDER.matcher(condition());
-        while (referenced.find()) {
-            all.put(referenced.group(), referenced.group(1));
-        }
+        all.putAll(namesIn(condition()));
         return all;
+    }
+
+    /** The attribute names an expression refers to as {@code #name}, as expressionAttributeNames wants them. */
+    public static Map<String, String> namesIn(String expression) {
+        Map<String, String> names = new HashMap<>();
+        Matcher referenced = NAME_PLACEHOLDER.matcher(expression);
+        while (referenced.find()) {
+            names.put(referenced.group(), referenced.group(1));
+        }
+        return names;
     }
 
     private String name(String attribute) {

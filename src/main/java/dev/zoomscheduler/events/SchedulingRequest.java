@@ -1,10 +1,7 @@
 package dev.zoomscheduler.events;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 
@@ -131,12 +128,7 @@ public record SchedulingRequest(String idempotencyKey, MeetingCommand command) {
 
     /** Of an invalid request: never equal to a valid command's fingerprint, equal for the same message sent again. */
     private static String fingerprint(JsonNode request) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(("refused\n" + request).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return RequestDescription.fingerprintOf("refused\n" + request);
     }
 
     /** An EventBridge event as a rule delivers it (a Scheduler schedule delivers its input, the request, as it is). */

@@ -8,8 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -34,7 +32,6 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 public class DynamoDbRequestStore implements RequestStore {
 
     private static final String ATTEMPT = "attempt";
-    private static final Pattern NAME = Pattern.compile("#(\\w+)");
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -60,13 +57,9 @@ public class DynamoDbRequestStore implements RequestStore {
 
     /** A conditional put of a record; its {@code #names} are the attributes they name. */
     private Begin put(RequestRecord record, String condition, Map<String, AttributeValue> values) {
-        Map<String, String> names = new HashMap<>();
-        Matcher named = NAME.matcher(condition);
-        while (named.find()) {
-            names.put(named.group(), named.group(1));
-        }
         try {
-            dynamo.putItem(r -> r.tableName(table).item(toItem(record)).conditionExpression(condition).expressionAttributeNames(names)
+            dynamo.putItem(r -> r.tableName(table).item(toItem(record)).conditionExpression(condition)
+                    .expressionAttributeNames(Update.namesIn(condition))
                     .expressionAttributeValues(values).returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD));
             return new Begin(true, null);
         } catch (ConditionalCheckFailedException e) {
@@ -153,8 +146,9 @@ public class DynamoDbRequestStore implements RequestStore {
     @Override
     public void release(String key, String attempt) {
         try {
-            dynamo.deleteItem(r -> r.tableName(table).key(RequestItems.key(key)).conditionExpression("#" + ATTEMPT + " = :attempt")
-                    .expressionAttributeNames(Map.of("#" + ATTEMPT, ATTEMPT)).expressionAttributeValues(Map.of(":attempt", s(attempt))));
+            String condition = "#" + ATTEMPT + " = :attempt";
+            dynamo.deleteItem(r -> r.tableName(table).key(RequestItems.key(key)).conditionExpression(condition)
+                    .expressionAttributeNames(Update.namesIn(condition)).expressionAttributeValues(Map.of(":attempt", s(attempt))));
         } catch (ConditionalCheckFailedException taken) {
             // another attempt owns the record now, or this delete's own earlier attempt removed it
         }

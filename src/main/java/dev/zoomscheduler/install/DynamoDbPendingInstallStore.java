@@ -10,12 +10,13 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.zoomscheduler.dynamodb.Update;
 import dev.zoomscheduler.idempotency.IdempotencySettings;
+import dev.zoomscheduler.idempotency.RequestItems;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * Pending installs live in the request table (the stack has two tables, no third), under keys {@code oauth-state#<hash>} that no
@@ -27,7 +28,6 @@ import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionChe
 public class DynamoDbPendingInstallStore implements PendingInstallStore {
 
     static final String KEY_PREFIX = "oauth-state#";
-    private static final String KEY = "idempotencyKey";
     private static final String CONSUMED_BY = "consumedBy";
 
     private final DynamoDbClient dynamo;
@@ -43,12 +43,12 @@ public class DynamoDbPendingInstallStore implements PendingInstallStore {
         try {
             dynamo.putItem(r -> r.tableName(table)
                     .item(Map.of(
-                            KEY, s(KEY_PREFIX + install.stateHash()),
+                            RequestItems.KEY, s(KEY_PREFIX + install.stateHash()),
                             "kind", s("oauth-state"),
                             "connectionId", s(install.connectionId()),
                             "redirectUri", s(install.redirectUri()),
-                            "expiresAt", n(install.expiresAt().getEpochSecond())))
-                    .conditionExpression("attribute_not_exists(" + KEY + ")"));
+                            RequestItems.EXPIRES_AT, n(install.expiresAt().getEpochSecond())))
+                    .conditionExpression("attribute_not_exists(" + RequestItems.KEY + ")"));
         } catch (ConditionalCheckFailedException alreadySaved) {
             // the key is the hash of 256 fresh random bits: only this save's own earlier attempt can have written it
         }
@@ -57,16 +57,13 @@ public class DynamoDbPendingInstallStore implements PendingInstallStore {
     @Override
     public Consumption consume(String stateHash, Instant now, String consumptionId) {
         try {
-            Map<String, AttributeValue> taken = dynamo.updateItem(r -> r.tableName(table)
-                    .key(Map.of(KEY, s(KEY_PREFIX + stateHash)))
-                    .updateExpression("SET " + CONSUMED_BY + " = :consumption")
-                    .conditionExpression("attribute_exists(" + KEY + ") AND expiresAt > :now"
-                            + " AND (attribute_not_exists(" + CONSUMED_BY + ") OR " + CONSUMED_BY + " = :consumption)")
-                    .expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()), ":consumption", s(consumptionId)))
-                    .returnValues(ReturnValue.ALL_NEW)
-                    .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)).attributes();
+            Update consumption = new Update(RequestItems.key(KEY_PREFIX + stateHash)).set(CONSUMED_BY, s(consumptionId))
+                    .when("attribute_exists(#" + RequestItems.KEY + ")").when("#" + RequestItems.EXPIRES_AT + " > :now")
+                    .when("attribute_not_exists(#" + CONSUMED_BY + ") OR #" + CONSUMED_BY + " = :" + CONSUMED_BY)
+                    .value(":now", n(now.getEpochSecond()));
+            Map<String, AttributeValue> taken = dynamo.updateItem(consumption.request(table, ReturnValue.ALL_NEW)).attributes();
             return new Consumption(new PendingInstall(stateHash, string(taken, "connectionId"), string(taken, "redirectUri"),
-                    Instant.ofEpochSecond(number(taken, "expiresAt"))), false);
+                    Instant.ofEpochSecond(number(taken, RequestItems.EXPIRES_AT))), false);
         } catch (ConditionalCheckFailedException e) {
             Map<String, AttributeValue> found = e.item();
             boolean expired = found != null && !found.isEmpty() && !found.containsKey(CONSUMED_BY);

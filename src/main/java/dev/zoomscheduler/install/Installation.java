@@ -149,14 +149,12 @@ public class Installation {
         // named, so that the SDK's repeat of a consumption whose answer was lost finds it its own
         PendingInstallStore.Consumption consumed = pending.consume(hash(state), clock.instant(), UUID.randomUUID().toString());
         PendingInstall install = consumed.install();
-        if (install != null) {
-            LogContext.connection(install.connectionId()); // Zoom's redirect names no connection: the state does
-        }
         if (install == null) {
             throw new ProblemException(ProblemType.INSTALL_STATE_INVALID, (consumed.expired()
                     ? "The installation link has expired."
                     : "The installation link is unknown or was already used.") + " Start the installation again from GET /oauth/install.");
         }
+        LogContext.connection(install.connectionId()); // Zoom's redirect names no connection: the state does
         if (error != null) {
             throw "access_denied".equals(error)
                     ? new ProblemException(ProblemType.CONSENT_DENIED, "The app was not authorised for connection '"

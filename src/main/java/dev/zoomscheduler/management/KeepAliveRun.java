@@ -85,7 +85,7 @@ public class KeepAliveRun {
             try {
                 switch (rotation.keepAlive(connection.connectionId(), refreshedBefore, deadline)) {
                     case REFRESHED -> refreshed++;
-                    case FRESH, NO_CHAIN -> fresh++;
+                    case FRESH -> fresh++;
                 }
             } catch (ProblemException e) {
                 if (e.type() == ProblemType.INVOCATION_TIME_SHORT) {

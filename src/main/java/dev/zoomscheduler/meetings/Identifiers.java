@@ -9,7 +9,7 @@ public final class Identifiers {
 
     private static final Pattern MEETING_ID = Pattern.compile("[0-9]{1,19}");
     /** Zoom's occurrence ids are the occurrence's start in epoch milliseconds (13 digits now): digits, bounded like a meeting id. */
-    private static final Pattern OCCURRENCE_ID = Pattern.compile("[0-9]{1,19}");
+    private static final Pattern OCCURRENCE_ID = MEETING_ID;
     /** {@code me}, a Zoom user id, or an email address. */
     private static final Pattern USER_ID = Pattern.compile("[A-Za-z0-9._%+@-]{1,128}");
 

@@ -1,9 +1,5 @@
 package dev.zoomscheduler.meetings;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Locale;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -65,9 +61,8 @@ public record MeetingCommand(Action action, String connectionId, String userId, 
             String canonical = String.join("\n", action.wireName(), connectionId, String.valueOf(userId), String.valueOf(meetingId),
                     meeting == null ? "" : CANONICAL.writeValueAsString(CANONICAL.convertValue(meeting, Object.class)))
                     + (occurrenceId == null ? "" : "\noccurrence " + occurrenceId);
-            MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha256.digest(canonical.getBytes(StandardCharsets.UTF_8)));
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            return RequestDescription.fingerprintOf(canonical);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("A request fingerprint could not be computed", e);
         }
     }

@@ -60,6 +60,11 @@ public enum ProblemType {
         return "/problems/" + slug;
     }
 
+    /** The last part of {@link #uri()}, the problem's name (as a connection's last error names it). */
+    public String slug() {
+        return slug;
+    }
+
     public int status() {
         return status;
     }

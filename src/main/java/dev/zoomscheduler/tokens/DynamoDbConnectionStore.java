@@ -110,11 +110,7 @@ public class DynamoDbConnectionStore implements ConnectionStore {
                         ":active", s(ConnectionStatus.ACTIVE.attributeValue()),
                         ":refreshedBefore", n(refreshedBefore),
                         ":pending", AttributeValue.fromBool(true)));
-        List<ConnectionInfo> found = new ArrayList<>();
-        for (ScanResponse page : dynamo.scanPaginator(request.build())) {
-            page.items().forEach(item -> found.add(TokenItems.toInfo(item)));
-        }
-        return found;
+        return described(request);
     }
 
     @Override
@@ -153,8 +149,8 @@ public class DynamoDbConnectionStore implements ConnectionStore {
      */
     @Override
     public List<ConnectionInfo> authorizedBy(String zoomUserId) {
-        List<ConnectionInfo> found = new ArrayList<>();
         if (userIndex.isPresent()) {
+            List<ConnectionInfo> found = new ArrayList<>();
             QueryRequest query = QueryRequest.builder().tableName(table).indexName(userIndex.get())
                     .keyConditionExpression("#" + ZOOM_USER_ID + " = :zoomUserId")
                     .expressionAttributeNames(Map.of("#" + ZOOM_USER_ID, ZOOM_USER_ID))
@@ -166,9 +162,14 @@ public class DynamoDbConnectionStore implements ConnectionStore {
             }
             return found;
         }
-        ScanRequest.Builder request = TokenItems.describingScan(table).filterExpression("#" + ZOOM_USER_ID + " = :zoomUserId")
-                .expressionAttributeValues(Map.of(":zoomUserId", s(zoomUserId)));
-        for (ScanResponse page : dynamo.scanPaginator(request.build())) {
+        return described(TokenItems.describingScan(table).filterExpression("#" + ZOOM_USER_ID + " = :zoomUserId")
+                .expressionAttributeValues(Map.of(":zoomUserId", s(zoomUserId))));
+    }
+
+    /** Every connection a describing scan finds, page after page. */
+    private List<ConnectionInfo> described(ScanRequest.Builder scan) {
+        List<ConnectionInfo> found = new ArrayList<>();
+        for (ScanResponse page : dynamo.scanPaginator(scan.build())) {
             page.items().forEach(item -> found.add(TokenItems.toInfo(item)));
         }
         return found;

@@ -94,10 +94,8 @@ public class TokenRotation implements AccessTokens {
     public enum KeepAlive {
         /** This call took the lease and refreshed the chain (or, refused by Zoom, found that another had just done it). */
         REFRESHED,
-        /** Its chain was refreshed lately enough already (by another run or a request, perhaps meanwhile). */
-        FRESH,
-        /** A Server-to-Server connection: no chain to keep alive. */
-        NO_CHAIN
+        /** Its chain was refreshed lately enough already (by another run or a request, perhaps meanwhile), or it has none (Server-to-Server). */
+        FRESH
     }
 
     /**
@@ -108,10 +106,7 @@ public class TokenRotation implements AccessTokens {
      */
     public KeepAlive keepAlive(String connectionId, long refreshedBefore, Instant deadline) {
         RefreshedLately goal = new RefreshedLately(refreshedBefore);
-        StoredToken item = singleFlight(connectionId, goal, deadline);
-        if (item.kind() == ConnectionKind.ACCOUNT) {
-            return KeepAlive.NO_CHAIN;
-        }
+        singleFlight(connectionId, goal, deadline);
         return goal.refreshedHere ? KeepAlive.REFRESHED : KeepAlive.FRESH;
     }
 
