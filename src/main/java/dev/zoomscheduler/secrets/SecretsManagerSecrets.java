@@ -42,8 +42,13 @@ public class SecretsManagerSecrets {
     private final SecretsManagerClient client;
     private final Map<String, Held> held = new ConcurrentHashMap<>();
 
-    /** A secret's value as read, and when. */
-    private record Held(String secretString, Instant readAt) {
+    /**
+     * A secret's value as read, and when; parsed once when it looks like JSON.
+     *
+     * @param structured the value as a JSON object, or null if it is a plain value or not valid JSON
+     * @param malformed whether it starts like JSON but is not
+     */
+    private record Held(String secretString, JsonNode structured, boolean malformed, Instant readAt) {
     }
 
     public SecretsManagerSecrets(@ConfigProperty(name = "zoom.client-secret-id") Optional<String> clientSecretId,
@@ -73,17 +78,14 @@ public class SecretsManagerSecrets {
      * @throws UnreadableSecretException if it cannot be read or holds no such value; the message never holds the value
      */
     public String value(String secretId, String jsonField) {
-        String secretString = secretString(secretId);
-        if (!secretString.trim().startsWith("{")) {
-            return secretString;
-        }
-        JsonNode structured;
-        try {
-            structured = json.readTree(secretString);
-        } catch (IOException e) {
+        Held current = read(secretId);
+        if (current.malformed()) {
             throw new UnreadableSecretException(secretId, "its value starts like JSON but is not"); // the parser's message quotes the value
         }
-        String value = structured.path(jsonField).asText("");
+        if (current.structured() == null) {
+            return current.secretString();
+        }
+        String value = current.structured().path(jsonField).asText("");
         if (value.isEmpty()) {
             throw new UnreadableSecretException(secretId, "its JSON value has no field " + jsonField);
         }
@@ -106,11 +108,11 @@ public class SecretsManagerSecrets {
         held.clear();
     }
 
-    private String secretString(String secretId) {
+    private Held read(String secretId) {
         Instant now = clock.instant();
         Held current = held.get(secretId);
         if (current != null && current.readAt.plus(maxAge).isAfter(now)) {
-            return current.secretString;
+            return current;
         }
         if (client == null) {
             throw new IllegalStateException("No Secrets Manager client: no secret id is configured");
@@ -124,8 +126,20 @@ public class SecretsManagerSecrets {
         if (secretString == null || secretString.isEmpty()) {
             throw new UnreadableSecretException(secretId, "it has no SecretString");
         }
-        held.put(secretId, new Held(secretString, now));
-        return secretString;
+        Held read = parsed(secretString, now);
+        held.put(secretId, read);
+        return read;
+    }
+
+    private Held parsed(String secretString, Instant readAt) {
+        if (!secretString.trim().startsWith("{")) {
+            return new Held(secretString, null, false, readAt);
+        }
+        try {
+            return new Held(secretString, json.readTree(secretString), false, readAt);
+        } catch (IOException e) {
+            return new Held(secretString, null, true, readAt);
+        }
     }
 
     @PreDestroy
