@@ -16,7 +16,6 @@ import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
@@ -48,11 +47,6 @@ class QueueBatchTest {
     final ZoomFake zoom = ZoomAndAws.zoom();
     final ObjectMapper json = new ObjectMapper();
     final AuthorizedConnection connection = AuthorizedConnection.seed("queue");
-
-    @AfterEach
-    void putTimeBack() {
-        clock.reset();
-    }
 
     @Test
     void aBatchOfTenReportsExactlyItsPassingFailuresAndCreatesNothingTwice() throws Exception {

@@ -22,7 +22,6 @@ import java.util.concurrent.Future;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,11 +75,6 @@ class IdempotencyTest {
     final ObjectMapper json = new ObjectMapper();
     final AuthorizedConnection connection = AuthorizedConnection.seed("idem");
     final String key = "booking-" + UUID.randomUUID();
-
-    @AfterEach
-    void putTimeBack() {
-        clock.reset();
-    }
 
     @Test
     void aRepeatGetsTheFirstAnswerAndCreatesNoSecondMeeting() {

@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -53,14 +52,6 @@ class LateAndLostAnswersTest {
     final ObjectMapper json = new ObjectMapper();
     final AuthorizedConnection connection = AuthorizedConnection.seed("late");
     final String topic = "Consultation " + UUID.randomUUID();
-
-    @AfterEach
-    void putTimeBack() {
-        clock.reset();
-        zoom.clearFaults();
-        zoom.clockOffset(Duration.ZERO);
-        dynamo.clearFaults();
-    }
 
     @Test
     void aCreateZoomCarriesOutAfterTheTimeoutStaysInDoubtAndIsAdoptedNotMadeAgain() {

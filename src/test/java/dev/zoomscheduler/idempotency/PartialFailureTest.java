@@ -18,7 +18,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -78,12 +77,6 @@ class PartialFailureTest {
     final AuthorizedConnection connection = AuthorizedConnection.seed("partial");
     final String key = "booking-" + UUID.randomUUID();
     final String topic = "Partial " + UUID.randomUUID();
-
-    @AfterEach
-    void putTimeBack() {
-        clock.reset();
-        zoom.clearFaults();
-    }
 
     /** Lets the in-doubt period of an attempt that just ended pass: what it sent to Zoom has landed by then. */
     private void inDoubtPeriodPasses() {

@@ -105,8 +105,6 @@ class KeepAliveTest {
     void tearDown() {
         pool.shutdownNow();
         rotations.closeClients();
-        zoom.clearFaults();
-        eventBridge.clearFaults();
     }
 
     @Test

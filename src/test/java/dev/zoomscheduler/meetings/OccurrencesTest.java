@@ -13,7 +13,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -63,12 +62,6 @@ class OccurrencesTest {
                 .extract().jsonPath().getLong("id");
         occurrences = zoom.occurrences(meetingId).stream().map(o -> o.get("occurrence_id").asText()).toList();
         assertEquals(4, occurrences.size());
-    }
-
-    @AfterEach
-    void putTimeBack() {
-        clock.reset();
-        zoom.clearFaults();
     }
 
     @Test
