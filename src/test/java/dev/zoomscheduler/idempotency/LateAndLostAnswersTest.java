@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zoomscheduler.testing.AuthorizedConnection;
 import dev.zoomscheduler.testing.Await;
 import dev.zoomscheduler.testing.AwsApiProxy;
+import dev.zoomscheduler.testing.InDoubtPeriod;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TestClock;
 import dev.zoomscheduler.testing.ZoomAndAws;
@@ -42,6 +43,8 @@ class LateAndLostAnswersTest {
 
     static final String CREATE = "/v2/users/me/meetings";
 
+    @Inject
+    InDoubtPeriod inDoubt;
     @Inject
     TestClock clock;
     @Inject
@@ -89,7 +92,7 @@ class LateAndLostAnswersTest {
         long othersMeeting = post(other).then().statusCode(201).extract().jsonPath().getLong("id");
         assertEquals(2, meetingsOfTopic());
 
-        clock.advance(settings.inDoubt().plusSeconds(3));
+        inDoubt.passes();
         Response retry = post(lost);
 
         retry.then().statusCode(201);
