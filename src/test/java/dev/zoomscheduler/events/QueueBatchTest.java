@@ -16,18 +16,16 @@ import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2HTTPResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.zoomscheduler.idempotency.IdempotencySettings;
 import dev.zoomscheduler.testing.AuthorizedConnection;
+import dev.zoomscheduler.testing.InDoubtPeriod;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.SqsEvents.Message;
-import dev.zoomscheduler.testing.TestClock;
 import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -39,20 +37,13 @@ import io.quarkus.test.junit.QuarkusTest;
 class QueueBatchTest {
 
     @Inject
-    TestClock clock;
-    @Inject
-    IdempotencySettings settings;
+    InDoubtPeriod inDoubt;
     @Inject
     ObjectMapper mapper;
 
     final ZoomFake zoom = ZoomAndAws.zoom();
     final ObjectMapper json = new ObjectMapper();
     final AuthorizedConnection connection = AuthorizedConnection.seed("queue");
-
-    @AfterEach
-    void putTimeBack() {
-        clock.reset();
-    }
 
     @Test
     void aBatchOfTenReportsExactlyItsPassingFailuresAndCreatesNothingTwice() throws Exception {
@@ -76,7 +67,7 @@ class QueueBatchTest {
         assertEquals(Set.of("m9-" + run, "m10-" + run), failedIds(response), "only the two passing failures are retried");
         assertEquals(meetingsBefore + 6, zoom.meetingCount(), "bookings 1-5 and 7; the duplicate of 1 made nothing");
 
-        clock.advance(settings.inDoubt().plusSeconds(3)); // Zoom's 503 may have made them: nothing is sent again before that
+        inDoubt.passes(); // Zoom's 503 may have made them: nothing is sent again before that
         List<Message> redelivered = List.of(new Message("m9-" + run, messages.get(8).body(), 2),
                 new Message("m10-" + run, messages.get(9).body(), 2));
         assertEquals(Set.of(), failedIds(invoke(SqsEvents.batch(redelivered))));

@@ -111,11 +111,13 @@ class FaultExplorerTest {
         final Map<String, Integer> excused = new TreeMap<>();
         /** The first seeds of each kind of excused loss, to replay and read. */
         final Map<String, List<Long>> excusedSeeds = new TreeMap<>();
+        int injected;
         long steps;
         long instances;
 
         void add(World world) {
             world.faults.counts().forEach((kind, count) -> faults.merge(kind, count, Integer::sum));
+            injected += world.faults.injected();
             world.excused().forEach((kind, count) -> excused.merge(kind, count, Integer::sum));
             world.excused().keySet().forEach(kind -> {
                 List<Long> seeds = excusedSeeds.computeIfAbsent(kind, k -> new ArrayList<>());
@@ -128,7 +130,6 @@ class FaultExplorerTest {
         }
 
         void print(String title, int schedules, long nanos) {
-            int injected = faults.entrySet().stream().filter(e -> !e.getKey().startsWith("invocation.")).mapToInt(Map.Entry::getValue).sum();
             System.out.printf("%s: %d schedules in %.1f s, %d steps, %d Lambda instances, %d faults injected %s%n", title, schedules,
                     nanos / 1e9, steps, instances, injected, faults);
             if (!excused.isEmpty()) {

@@ -12,13 +12,13 @@ import dev.zoomscheduler.idempotency.RequestStore;
 import dev.zoomscheduler.install.Installation;
 import dev.zoomscheduler.install.PendingInstallStore;
 import dev.zoomscheduler.management.KeepAliveRun;
-import dev.zoomscheduler.management.KeepAliveSettings;
 import dev.zoomscheduler.meetings.MeetingRecords;
 import dev.zoomscheduler.meetings.MeetingRecovery;
 import dev.zoomscheduler.meetings.MeetingScheduler;
 import dev.zoomscheduler.meetings.Meetings;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.outcomes.Outbox;
+import dev.zoomscheduler.testing.FixedKeepAliveSettings;
 import dev.zoomscheduler.testing.FixedTokenSettings;
 import dev.zoomscheduler.time.Backoff;
 import dev.zoomscheduler.tokens.ClientSecret;
@@ -81,7 +81,7 @@ final class Instance {
                 budget, json, clock, "https://zoom.example", Duration.ofSeconds(600));
         this.webhooks = new WebhookEvents(connectionStore, meetingRecords, rotation, alerts, json, clock, metrics,
                 Optional.of(SimulatedZoom.CLIENT_ID));
-        this.keepAlive = new KeepAliveRun(connectionStore, rotation, alerts, noAccount, KEEP_ALIVE_SETTINGS, metrics, clock);
+        this.keepAlive = new KeepAliveRun(connectionStore, rotation, alerts, noAccount, FixedKeepAliveSettings.defaults(), metrics, clock);
     }
 
     @Override
@@ -90,19 +90,6 @@ final class Instance {
     }
 
     private static final TokenSettings TOKEN_SETTINGS = FixedTokenSettings.defaults("zoom-tokens");
-
-    /** KEEPALIVE_* with their defaults. */
-    private static final KeepAliveSettings KEEP_ALIVE_SETTINGS = new KeepAliveSettings() {
-        @Override
-        public int afterDays() {
-            return 7;
-        }
-
-        @Override
-        public int maxConnections() {
-            return 100;
-        }
-    };
 
     private static final ZoomCallSettings CALL_SETTINGS = new ZoomCallSettings() {
         @Override

@@ -75,9 +75,6 @@ final class SimulatedZoom {
         boolean exchanged;
         /** The instance that received the answer issuing this token, or null if nobody did. */
         Object receivedBy;
-        /** The instance that received the answer to its exchange (its successor), or null. */
-        Object exchangeAnsweredTo;
-        boolean exchangeAnswerSent;
 
         RefreshToken(String value, String chainId) {
             this.value = value;
@@ -282,7 +279,7 @@ final class SimulatedZoom {
             }
             case REFUSED -> {
                 sim.spend(LATENCY_MILLIS);
-                return new Answer(new SimulatedResponse(429, tooManyRequests, Map.of("Retry-After", "1")), null, null);
+                return new Answer(new SimulatedResponse(429, tooManyRequests, Map.of("Retry-After", "1")), null);
             }
             case LOST_ANSWER -> {
                 sim.spend(LATENCY_MILLIS / 2);
@@ -321,15 +318,10 @@ final class SimulatedZoom {
         if (answer.issuedRefreshToken() != null) {
             refreshTokens.get(answer.issuedRefreshToken()).receivedBy = instance;
         }
-        if (answer.exchangedRefreshToken() != null) {
-            RefreshToken used = refreshTokens.get(answer.exchangedRefreshToken());
-            used.exchangeAnswerSent = true;
-            used.exchangeAnsweredTo = instance;
-        }
     }
 
-    /** An answer, with the tokens it carries (for {@link #delivered}). */
-    private record Answer(Response response, String issuedRefreshToken, String exchangedRefreshToken) {
+    /** An answer, with the refresh token it issues if any (for {@link #delivered}). */
+    private record Answer(Response response, String issuedRefreshToken) {
     }
 
     // ---- OAuth --------------------------------------------------------------------------------------------------------
@@ -352,7 +344,7 @@ final class SimulatedZoom {
             accessTokens.values().removeIf(access -> access.chainId().equals(chain.id));
         }
         Issued issued = issue(chain, value);
-        return new Answer(tokens(issued), issued.refreshToken(), value);
+        return new Answer(tokens(issued), issued.refreshToken());
     }
 
     private Answer exchangeCode(String basic, String code, String redirectUri) {
@@ -369,7 +361,7 @@ final class SimulatedZoom {
             }
         }
         Issued issued = issue(newChain(granted.userId()), null);
-        return new Answer(tokens(issued), issued.refreshToken(), null);
+        return new Answer(tokens(issued), issued.refreshToken());
     }
 
     private Answer revokeToken(String basic, String token) {
@@ -384,7 +376,7 @@ final class SimulatedZoom {
         }
         chain.deadBecause = "revoked";
         accessTokens.values().removeIf(each -> each.chainId().equals(chain.id));
-        return new Answer(new SimulatedResponse(200, "", Map.of()), null, null);
+        return new Answer(new SimulatedResponse(200, "", Map.of()), null);
     }
 
     private Chain newChain(String userId) {
@@ -409,7 +401,7 @@ final class SimulatedZoom {
     }
 
     private Answer oauthError(int status, String error) {
-        return new Answer(new SimulatedResponse(status, "{\"reason\":\"Invalid Token!\",\"error\":\"" + error + "\"}", Map.of()), null, null);
+        return new Answer(new SimulatedResponse(status, "{\"reason\":\"Invalid Token!\",\"error\":\"" + error + "\"}", Map.of()), null);
     }
 
     private static boolean clientAuthorized(String basic) {
@@ -461,12 +453,12 @@ final class SimulatedZoom {
             return error(404, 3001, "Meeting does not exist: " + id + ".");
         }
         meeting.setAll((ObjectNode) parse(changes));
-        return new Answer(new SimulatedResponse(204, "", Map.of()), null, null);
+        return new Answer(new SimulatedResponse(204, "", Map.of()), null);
     }
 
     private Answer deleteMeeting(String id) {
         return meetings.remove(Long.parseLong(id)) == null ? error(404, 3001, "Meeting does not exist: " + id + ".")
-                : new Answer(new SimulatedResponse(204, "", Map.of()), null, null);
+                : new Answer(new SimulatedResponse(204, "", Map.of()), null);
     }
 
     private Answer listMeetings(Access caller, String userId, Integer pageSize, String nextPageToken) {
@@ -502,11 +494,11 @@ final class SimulatedZoom {
     }
 
     private Answer ok(int status, JsonNode body) {
-        return new Answer(new SimulatedResponse(status, body.toString(), Map.of()), null, null);
+        return new Answer(new SimulatedResponse(status, body.toString(), Map.of()), null);
     }
 
     private Answer error(int status, int code, String message) {
         return new Answer(new SimulatedResponse(status, json.createObjectNode().put("code", code).put("message", message).toString(),
-                Map.of()), null, null);
+                Map.of()), null);
     }
 }

@@ -105,8 +105,8 @@ final class Simulation {
         actor.handBack();
     }
 
-    /** Runs every actor and effect to the end; the last virtual time. */
-    long run() {
+    /** Runs every actor and effect to the end. */
+    void run() {
         while (true) {
             if (!ready.isEmpty()) {
                 Actor next = ready.remove((int) below(ready.size()));
@@ -119,7 +119,7 @@ final class Simulation {
             }
             Timed due = timeline.poll();
             if (due == null) {
-                return now;
+                return;
             }
             now = Math.max(now, due.atMillis());
             if (due.actor() != null) {
@@ -148,7 +148,6 @@ final class Simulation {
         private final Consumer<Actor> body;
         private final Semaphore turn = new Semaphore(0);
         private Thread thread;
-        private volatile boolean finished;
         /** Why the instance serving this actor stops at its next step, or null. */
         private String stop;
         /** Virtual time at which the invocation in progress ends (Lambda's deadline), or 0. */
@@ -179,7 +178,6 @@ final class Simulation {
             } catch (Throwable unexpected) {
                 failure = unexpected;
             } finally {
-                finished = true;
                 schedulerTurn.release();
             }
         }
@@ -223,10 +221,6 @@ final class Simulation {
 
         long deadline() {
             return deadline;
-        }
-
-        boolean finished() {
-            return finished;
         }
     }
 

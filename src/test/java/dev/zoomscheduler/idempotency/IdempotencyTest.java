@@ -22,7 +22,6 @@ import java.util.concurrent.Future;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,8 +38,8 @@ import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.problems.ProblemType;
 import dev.zoomscheduler.testing.AuthorizedConnection;
 import dev.zoomscheduler.testing.AwsApiProxy;
+import dev.zoomscheduler.testing.InDoubtPeriod;
 import dev.zoomscheduler.testing.MotoServer;
-import dev.zoomscheduler.testing.TestClock;
 import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import dev.zoomscheduler.time.Backoff;
@@ -57,7 +56,7 @@ class IdempotencyTest {
     static final String MEETING = "{\"topic\":\"Onboarding\",\"type\":2,\"start_time\":\"2026-12-10T09:00:00\",\"timezone\":\"Asia/Tokyo\",\"duration\":45}";
 
     @Inject
-    TestClock clock;
+    InDoubtPeriod inDoubt;
     @Inject
     Meetings meetings;
     @Inject
@@ -76,11 +75,6 @@ class IdempotencyTest {
     final ObjectMapper json = new ObjectMapper();
     final AuthorizedConnection connection = AuthorizedConnection.seed("idem");
     final String key = "booking-" + UUID.randomUUID();
-
-    @AfterEach
-    void putTimeBack() {
-        clock.reset();
-    }
 
     @Test
     void aRepeatGetsTheFirstAnswerAndCreatesNoSecondMeeting() {
@@ -168,7 +162,7 @@ class IdempotencyTest {
 
         // the crashed attempt said nothing of having sent it: an identical request of another key may own what Zoom shows
         post(key, MEETING).then().statusCode(409).body("type", equalTo("/problems/request-in-progress"));
-        clock.advance(settings.inDoubt().plusSeconds(3));
+        inDoubt.passes();
         Response retry = post(key, MEETING);
 
         retry.then().statusCode(201);
@@ -184,7 +178,7 @@ class IdempotencyTest {
         post(key, MEETING).then().statusCode(502).body("type", equalTo("/problems/zoom-unavailable"));
         assertEquals(before + 1, zoom.meetingCount(), "Zoom made it; its answer was lost");
         given().get("/requests/" + key).then().statusCode(200).body("status", equalTo("in_doubt")).body("attempts", equalTo(1));
-        clock.advance(settings.inDoubt().plusSeconds(3));
+        inDoubt.passes();
         given().get("/requests/" + key).then().statusCode(200).body("status", equalTo("abandoned"));
 
         Response retry = post(key, MEETING);

@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -23,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.zoomscheduler.testing.AuthorizedConnection;
 import dev.zoomscheduler.testing.Await;
 import dev.zoomscheduler.testing.AwsApiProxy;
+import dev.zoomscheduler.testing.InDoubtPeriod;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TestClock;
 import dev.zoomscheduler.testing.ZoomAndAws;
@@ -44,6 +44,8 @@ class LateAndLostAnswersTest {
     static final String CREATE = "/v2/users/me/meetings";
 
     @Inject
+    InDoubtPeriod inDoubt;
+    @Inject
     TestClock clock;
     @Inject
     IdempotencySettings settings;
@@ -53,14 +55,6 @@ class LateAndLostAnswersTest {
     final ObjectMapper json = new ObjectMapper();
     final AuthorizedConnection connection = AuthorizedConnection.seed("late");
     final String topic = "Consultation " + UUID.randomUUID();
-
-    @AfterEach
-    void putTimeBack() {
-        clock.reset();
-        zoom.clearFaults();
-        zoom.clockOffset(Duration.ZERO);
-        dynamo.clearFaults();
-    }
 
     @Test
     void aCreateZoomCarriesOutAfterTheTimeoutStaysInDoubtAndIsAdoptedNotMadeAgain() {
@@ -98,7 +92,7 @@ class LateAndLostAnswersTest {
         long othersMeeting = post(other).then().statusCode(201).extract().jsonPath().getLong("id");
         assertEquals(2, meetingsOfTopic());
 
-        clock.advance(settings.inDoubt().plusSeconds(3));
+        inDoubt.passes();
         Response retry = post(lost);
 
         retry.then().statusCode(201);

@@ -18,7 +18,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -35,6 +34,7 @@ import dev.zoomscheduler.outcomes.Outbox;
 import dev.zoomscheduler.outcomes.OutcomeBus;
 import dev.zoomscheduler.problems.ProblemException;
 import dev.zoomscheduler.testing.AuthorizedConnection;
+import dev.zoomscheduler.testing.InDoubtPeriod;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.SqsEvents;
 import dev.zoomscheduler.testing.TestClock;
@@ -71,6 +71,8 @@ class PartialFailureTest {
     TokenRotation tokens;
     @Inject
     TestClock clock;
+    @Inject
+    InDoubtPeriod inDoubt;
 
     final ZoomFake zoom = ZoomAndAws.zoom();
     final TokenTable table = TokenTable.shared();
@@ -78,17 +80,6 @@ class PartialFailureTest {
     final AuthorizedConnection connection = AuthorizedConnection.seed("partial");
     final String key = "booking-" + UUID.randomUUID();
     final String topic = "Partial " + UUID.randomUUID();
-
-    @AfterEach
-    void putTimeBack() {
-        clock.reset();
-        zoom.clearFaults();
-    }
-
-    /** Lets the in-doubt period of an attempt that just ended pass: what it sent to Zoom has landed by then. */
-    private void inDoubtPeriodPasses() {
-        clock.advance(settings.inDoubt().plusSeconds(3));
-    }
 
     /** What can make attempt 2's look-up fail, how to bring it about and undo it, and what the caller is answered. */
     enum LookUpFailure {
@@ -113,7 +104,7 @@ class PartialFailureTest {
         post().then().statusCode(502);
         assertEquals(1, meetingsOfTopic(), "attempt 1 made it; its answer was lost");
         String firstStart = outcome().path("startedAt").asText();
-        inDoubtPeriodPasses();
+        inDoubt.passes();
 
         bringAbout(failure);
         Response second = post();
@@ -169,7 +160,7 @@ class PartialFailureTest {
         } finally {
             zoom.clockOffset(Duration.ZERO);
         }
-        inDoubtPeriodPasses();
+        inDoubt.passes();
         post().then().statusCode(201);
         assertEquals(1, meetingsOfTopic());
     }
@@ -202,7 +193,7 @@ class PartialFailureTest {
         if (failure == PassingFailure.TOKEN_REFRESH_BUSY) {
             undo(LookUpFailure.TOKEN_REFRESH_BUSY);
         }
-        inDoubtPeriodPasses(); // Zoom's 5xx may have done it: in doubt until then; the others sent nothing
+        inDoubt.passes(); // Zoom's 5xx may have done it: in doubt until then; the others sent nothing
 
         post().then().statusCode(201).header("Idempotent-Replayed", (String) null);
         assertEquals(1, meetingsOfTopic());
@@ -228,7 +219,7 @@ class PartialFailureTest {
         assertTrue(Long.parseLong(lost.header("Retry-After")) > settings.inDoubt().toSeconds(), "retry once it is no longer in doubt");
         assertEquals("in_doubt", outcome().path("status").asText());
         post().then().statusCode(409).body("type", equalTo("/problems/request-in-progress"));
-        inDoubtPeriodPasses();
+        inDoubt.passes();
         JsonNode record = outcome();
         assertEquals("abandoned", record.path("status").asText(), record.toString());
         assertEquals(1, record.path("attempts").asInt());
@@ -256,7 +247,7 @@ class PartialFailureTest {
 
         assertEquals(List.of("d1"), failedIds(batch(new SqsEvents.Message("d1", delete))), "its outcome is unknown: delivered again");
         assertNull(zoom.meeting(id), "the first try deleted it");
-        inDoubtPeriodPasses();
+        inDoubt.passes();
         assertEquals(List.of(), failedIds(batch(new SqsEvents.Message("d1", delete, 2))));
 
         JsonNode record = outcome();
@@ -273,7 +264,7 @@ class PartialFailureTest {
 
         assertEquals(List.of("d2"), failedIds(batch(new SqsEvents.Message("d2", delete))));
         assertEquals("in_doubt", outcome().path("status").asText(), "the 429 says nothing of the lost try: kept");
-        inDoubtPeriodPasses();
+        inDoubt.passes();
         assertEquals(List.of(), failedIds(batch(new SqsEvents.Message("d2", delete, 2))));
         assertEquals("completed", outcome().path("status").asText());
     }
@@ -290,7 +281,7 @@ class PartialFailureTest {
         assertEquals(List.of("u1"), failedIds(batch(new SqsEvents.Message("u1", update))));
         assertEquals("2026-12-15T10:30:00Z", zoom.meeting(id).get("start_time").asText(), "the first try applied it");
         long patches = patchesOf(id);
-        inDoubtPeriodPasses();
+        inDoubt.passes();
         assertEquals(List.of(), failedIds(batch(new SqsEvents.Message("u1", update, 2))));
 
         assertEquals(patches, patchesOf(id), "told applied by reading the meeting: no second PATCH");
@@ -307,7 +298,7 @@ class PartialFailureTest {
         assertEquals(List.of("u2"), failedIds(batch(new SqsEvents.Message("u2", update))));
         assertEquals(45, zoom.meeting(id).get("duration").asInt(), "not applied");
         long patches = patchesOf(id);
-        inDoubtPeriodPasses(); // a dropped connection: Zoom may have got it, as far as the function can tell
+        inDoubt.passes(); // a dropped connection: Zoom may have got it, as far as the function can tell
         assertEquals(List.of(), failedIds(batch(new SqsEvents.Message("u2", update, 2))));
 
         assertEquals(patches + 1, patchesOf(id), "the meeting did not show it: sent again");
@@ -321,7 +312,7 @@ class PartialFailureTest {
                 + "\",\"userId\":\"me\",\"meeting\":" + meeting() + "}";
         zoom.loseAnswerNext("POST", CREATE, 1);
         assertEquals(List.of("c1"), failedIds(batch(new SqsEvents.Message("c1", message))));
-        inDoubtPeriodPasses();
+        inDoubt.passes();
         zoom.failNext("GET", CREATE, 1, 429, Map.of("Retry-After", "120"), "{\"code\":429,\"message\":\"Too many requests.\"}");
         assertEquals(List.of("c1"), failedIds(batch(new SqsEvents.Message("c1", message, 2))));
         assertEquals(List.of(), failedIds(batch(new SqsEvents.Message("c1", message, 3))));
@@ -336,7 +327,7 @@ class PartialFailureTest {
     void anHttpAttemptWhoseAnswerWasLostIsAdoptedByTheQueuedRequestOfTheSameKey() throws Exception {
         zoom.loseAnswerNext("POST", CREATE, 1);
         post().then().statusCode(502);
-        inDoubtPeriodPasses();
+        inDoubt.passes();
         String message = "{\"action\":\"create\",\"idempotencyKey\":\"" + key + "\",\"connectionId\":\"" + connection.id()
                 + "\",\"userId\":\"me\",\"meeting\":" + meeting() + "}";
 
@@ -350,7 +341,7 @@ class PartialFailureTest {
         MeetingScheduler other = schedulerWithClock(clock);
         zoom.loseAnswerNext("POST", CREATE, 1);
         post().then().statusCode(502);
-        inDoubtPeriodPasses();
+        inDoubt.passes();
         zoom.failNext("GET", CREATE, 1, 429, Map.of("Retry-After", "120"), "{\"code\":429,\"message\":\"Too many requests.\"}");
         assertThrows(ProblemException.class, () -> other.schedule(key, createCommand(), Refusals.LEAVE_NO_TRACE, Instant.now().plusSeconds(20)));
         post().then().statusCode(201);

@@ -1,5 +1,6 @@
 package dev.zoomscheduler.management;
 
+import static dev.zoomscheduler.testing.TokenRotations.USER_CONNECTIONS_ONLY;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -36,6 +37,7 @@ import dev.zoomscheduler.connections.ConnectionInfo;
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.outcomes.OutcomeBus;
 import dev.zoomscheduler.testing.AwsApiProxy;
+import dev.zoomscheduler.testing.FixedKeepAliveSettings;
 import dev.zoomscheduler.testing.FixedTokenSettings;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.OutcomeEventBus;
@@ -43,7 +45,6 @@ import dev.zoomscheduler.testing.TokenRotations;
 import dev.zoomscheduler.testing.TokenTable;
 import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
-import dev.zoomscheduler.tokens.ClientSecret;
 import dev.zoomscheduler.tokens.DefaultAccountConnection;
 import dev.zoomscheduler.tokens.DynamoDbConnectionStore;
 import dev.zoomscheduler.tokens.DynamoDbTokenStore;
@@ -68,7 +69,6 @@ class KeepAliveTest {
     /** The invocation has time for anything these tests do. */
     private static final Instant LATER = Instant.now().plus(Duration.ofHours(1));
     private static final long DAY = 86_400;
-    private static final DefaultAccountConnection NO_DEFAULT_ACCOUNT = new DefaultAccountConnection(Optional.empty());
 
     @Inject
     TokenRotations rotations;
@@ -76,8 +76,6 @@ class KeepAliveTest {
     TokenSettings settings;
     @Inject
     RefreshBudget budget;
-    @Inject
-    ClientSecret secret;
     @Inject
     OutcomeBus outcomes;
     @Inject
@@ -105,8 +103,6 @@ class KeepAliveTest {
     void tearDown() {
         pool.shutdownNow();
         rotations.closeClients();
-        zoom.clearFaults();
-        eventBridge.clearFaults();
     }
 
     @Test
@@ -114,8 +110,8 @@ class KeepAliveTest {
         ZoomFake.Grant idle = seed("idle", Instant.now().getEpochSecond() - 8 * DAY);
         ZoomFake.Grant neverRefreshedHere = seed("seeded", 0);
         ZoomFake.Grant fresh = seed("fresh", Instant.now().getEpochSecond() - DAY);
-        Instance one = instance(budget, 100, NO_DEFAULT_ACCOUNT);
-        Instance other = instance(budget, 100, NO_DEFAULT_ACCOUNT);
+        Instance one = instance(budget, 100, USER_CONNECTIONS_ONLY);
+        Instance other = instance(budget, 100, USER_CONNECTIONS_ONLY);
 
         CountDownLatch start = new CountDownLatch(1);
         Future<KeepAliveRun.Report> first = pool.submit(() -> {
@@ -157,7 +153,7 @@ class KeepAliveTest {
         ZoomFake.Grant old = seed("old", now - 8 * DAY);
         // a refresh takes 2 s at Zoom; the short budget needs about 1.3 s free to begin one: 3.3 s give time for one only
         zoom.delayNext("POST", "/oauth/token", 1, Duration.ofSeconds(2));
-        Instance instance = instance(shortBudget(), 100, NO_DEFAULT_ACCOUNT);
+        Instance instance = instance(rotations.shortBudget(Duration.ofSeconds(1)), 100, USER_CONNECTIONS_ONLY);
         Instant deadline = Instant.now().plusMillis(3300);
 
         KeepAliveRun.Report first = instance.run().run(deadline);
@@ -167,7 +163,7 @@ class KeepAliveTest {
         assertEquals(1, zoom.refreshCount(oldest.chainId()), "the one never refreshed here goes first");
         assertEquals(0, zoom.refreshCount(older.chainId()) + zoom.refreshCount(old.chainId()), "no refresh began without time to finish");
 
-        KeepAliveRun.Report next = instance(budget, 100, NO_DEFAULT_ACCOUNT).run().run(LATER);
+        KeepAliveRun.Report next = instance(budget, 100, USER_CONNECTIONS_ONLY).run().run(LATER);
 
         assertEquals(new KeepAliveRun.Report(2, 2, 0, 0, 0, 0), next, "the rest, and not the one done");
         for (ZoomFake.Grant each : List.of(oldest, older, old)) {
@@ -183,7 +179,7 @@ class KeepAliveTest {
         ZoomFake.Grant b = seed("b", now - 9 * DAY);
         ZoomFake.Grant c = seed("c", now - 8 * DAY);
 
-        assertEquals(new KeepAliveRun.Report(3, 2, 0, 0, 0, 1), instance(budget, 2, NO_DEFAULT_ACCOUNT).run().run(LATER));
+        assertEquals(new KeepAliveRun.Report(3, 2, 0, 0, 0, 1), instance(budget, 2, USER_CONNECTIONS_ONLY).run().run(LATER));
 
         assertEquals(List.of(1, 1, 0), List.of(zoom.refreshCount(a.chainId()), zoom.refreshCount(b.chainId()), zoom.refreshCount(c.chainId())));
     }
@@ -194,8 +190,8 @@ class KeepAliveTest {
         ZoomFake.Grant grant = seed(connection, 0);
         zoom.revoke(grant.chainId()); // the user revoked it at Zoom, or it died while idle
         OutcomeEventBus.Subscriber subscriber = new OutcomeEventBus(MotoServer.shared().endpoint()).subscribe(connection);
-        Instance one = instance(budget, 100, NO_DEFAULT_ACCOUNT);
-        Instance other = instance(budget, 100, NO_DEFAULT_ACCOUNT);
+        Instance one = instance(budget, 100, USER_CONNECTIONS_ONLY);
+        Instance other = instance(budget, 100, USER_CONNECTIONS_ONLY);
 
         int refusals = zoom.invalidGrantCount();
         CountDownLatch start = new CountDownLatch(1);
@@ -237,14 +233,14 @@ class KeepAliveTest {
         zoom.revoke(seed(connection, 0).chainId());
         OutcomeEventBus.Subscriber subscriber = new OutcomeEventBus(MotoServer.shared().endpoint()).subscribe(connection);
         eventBridge.failNext("PutEvents", 1, 400, "AccessDeniedException");
-        Instance instance = instance(budget, 100, NO_DEFAULT_ACCOUNT);
+        Instance instance = instance(budget, 100, USER_CONNECTIONS_ONLY);
 
         instance.run().run(LATER);
 
         assertTrue(instance.store().describe(connection).orElseThrow().reauthorizationEventPending(), "not published: kept in the item");
         assertEquals(0, subscriber.await(1, Duration.ofSeconds(1)).size());
 
-        instance(budget, 100, NO_DEFAULT_ACCOUNT).run().run(LATER);
+        instance(budget, 100, USER_CONNECTIONS_ONLY).run().run(LATER);
 
         assertEquals(1, subscriber.await(2, Duration.ofSeconds(3)).size(), "published by the next run, once");
         assertFalse(instance.store().describe(connection).orElseThrow().reauthorizationEventPending());
@@ -256,7 +252,7 @@ class KeepAliveTest {
         String connection = "failing-" + UUID.randomUUID();
         ZoomFake.Grant grant = seed(connection, 0);
         zoom.failNext("POST", "/oauth/token", 1, 503, Map.of(), "{\"reason\":\"Service unavailable\"}");
-        Instance instance = instance(budget, 100, NO_DEFAULT_ACCOUNT);
+        Instance instance = instance(budget, 100, USER_CONNECTIONS_ONLY);
         dynamo.resetCounts();
 
         assertEquals(1, instance.run().run(LATER).failing());
@@ -306,17 +302,7 @@ class KeepAliveTest {
         ReauthorizationAlerts alerts = new ReauthorizationAlerts(outcomes, store, metrics, Clock.systemUTC());
         TokenRotation rotation = rotations.instance().store(new DynamoDbTokenStore(client, own)).settings(own).defaultAccount(defaultAccount)
                 .budget(instanceBudget).metrics(metrics).alerts(alerts).build();
-        KeepAliveSettings keepAlive = new KeepAliveSettings() {
-            @Override
-            public int afterDays() {
-                return 7;
-            }
-
-            @Override
-            public int maxConnections() {
-                return maxConnections;
-            }
-        };
+        KeepAliveSettings keepAlive = new FixedKeepAliveSettings(7, maxConnections);
         return new Instance(new KeepAliveRun(store, rotation, alerts, defaultAccount, keepAlive, metrics, Clock.systemUTC()), rotation,
                 store);
     }
@@ -324,11 +310,6 @@ class KeepAliveTest {
     /** The application's token settings, on the test's own table. */
     private TokenSettings onTheTestsTable() {
         return FixedTokenSettings.onTable(tableName, settings);
-    }
-
-    /** A token request of 300 ms and DynamoDB calls of 100 ms at worst: about 1.3 s must be left to begin a refresh. */
-    private RefreshBudget shortBudget() {
-        return new RefreshBudget(Duration.ofMillis(300), Duration.ofMillis(100), Duration.ofSeconds(1), secret);
     }
 
     /** A connection authorised at Zoom, its access token valid, last refreshed at {@code refreshedAt} (0: never here). */

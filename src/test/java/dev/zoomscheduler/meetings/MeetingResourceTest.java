@@ -85,8 +85,11 @@ class MeetingResourceTest {
         ZoomFake.RecordedRequest byHttp = lastApiRequest();
         String queued = "{\"action\":\"create\",\"idempotencyKey\":\"bare-" + UUID.randomUUID() + "\",\"connectionId\":\"" + connection.id()
                 + "\",\"meeting\":" + bare + "}";
-        given().body(SqsEvents.batch(List.of(new SqsEvents.Message("bare", queued))))
-                .post("/_lambda_").then().statusCode(200);
+        int callsBefore = zoom.apiCallCount();
+        String answer = given().body(SqsEvents.batch(List.of(new SqsEvents.Message("bare", queued))))
+                .post("/_lambda_").then().statusCode(200).extract().asString();
+        assertEquals("[]", json.readTree(answer).path("batchItemFailures").toString(), "the queued create succeeded: " + answer);
+        assertEquals(callsBefore + 1, zoom.apiCallCount(), "the queued create reached Zoom, in one call");
         ZoomFake.RecordedRequest byQueue = lastApiRequest();
 
         assertEquals(bare, byHttp.body(), "HTTP: the caller's bytes, nothing added");

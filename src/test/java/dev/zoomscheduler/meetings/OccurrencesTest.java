@@ -13,7 +13,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +20,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.zoomscheduler.idempotency.IdempotencySettings;
 import dev.zoomscheduler.testing.AuthorizedConnection;
+import dev.zoomscheduler.testing.InDoubtPeriod;
 import dev.zoomscheduler.testing.MotoServer;
 import dev.zoomscheduler.testing.OutcomeEventBus;
 import dev.zoomscheduler.testing.SqsEvents;
-import dev.zoomscheduler.testing.TestClock;
 import dev.zoomscheduler.testing.ZoomAndAws;
 import dev.zoomscheduler.testing.zoom.ZoomFake;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -46,9 +44,7 @@ class OccurrencesTest {
              "recurrence":{"type":2,"repeat_interval":1,"weekly_days":"2","end_times":4}}""";
 
     @Inject
-    TestClock clock;
-    @Inject
-    IdempotencySettings settings;
+    InDoubtPeriod inDoubt;
 
     final ZoomFake zoom = ZoomAndAws.zoom();
     final ObjectMapper json = new ObjectMapper();
@@ -63,12 +59,6 @@ class OccurrencesTest {
                 .extract().jsonPath().getLong("id");
         occurrences = zoom.occurrences(meetingId).stream().map(o -> o.get("occurrence_id").asText()).toList();
         assertEquals(4, occurrences.size());
-    }
-
-    @AfterEach
-    void putTimeBack() {
-        clock.reset();
-        zoom.clearFaults();
     }
 
     @Test
@@ -202,7 +192,7 @@ class OccurrencesTest {
 
         assertEquals(1, invoke(message).get("batchItemFailures").size(), "unknown at Zoom: delivered again");
         assertEquals("deleted", occurrence(third).get("status").asText(), "the first try did it");
-        clock.advance(settings.inDoubt().plusSeconds(3));
+        inDoubt.passes();
         int deletes = deletesSent();
 
         assertEquals(0, invoke(message).get("batchItemFailures").size());

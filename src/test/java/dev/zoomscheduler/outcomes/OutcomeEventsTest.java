@@ -16,7 +16,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,11 +61,6 @@ class OutcomeEventsTest {
     @BeforeEach
     void subscribe() {
         subscriber = bus.subscribe(connection.id());
-    }
-
-    @AfterEach
-    void clearFaults() {
-        eventBridge.clearFaults();
     }
 
     @Test

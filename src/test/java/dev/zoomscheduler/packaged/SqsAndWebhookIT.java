@@ -85,12 +85,11 @@ class SqsAndWebhookIT {
             String request = "{\"action\":\"create\",\"idempotencyKey\":\"held-" + UUID.randomUUID() + "\",\"connectionId\":\""
                     + connection + "\",\"meeting\":" + MEETING + "}";
             sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(request));
-            Message received = sqs.receiveMessage(r -> r.queueUrl(queueUrl).visibilityTimeout(1).waitTimeSeconds(2)).messages().get(0);
+            Message received = sqs.receiveMessage(r -> r.queueUrl(queueUrl).visibilityTimeout(1).waitTimeSeconds(2)
+                    .messageSystemAttributeNamesWithStrings("All")).messages().get(0);
             zoom.failNext("POST", "/v2/users/me/meetings", 1, 429, Map.of(), DAILY);
 
-            String event = SqsEvents.batch(List.of(new SqsEvents.Message(received.messageId(), received.body(), 1)))
-                    .replace("AQEB" + received.messageId().replace("-", ""), received.receiptHandle())
-                    .replace(SqsEvents.QUEUE_ARN, arn);
+            String event = SqsEvents.received(List.of(received), arn);
             LambdaRuntimeEmulator.Result result = runtime.invoke(event, TIMEOUT);
 
             assertFalse(result.error(), result.body());

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -136,28 +135,29 @@ public final class MotoServer {
         process.destroyForcibly();
     }
 
+    /** Until moto_server answers; it is killed and this fails if it ends first or does not answer within {@code timeout}. */
     private void awaitReady(Duration timeout) {
-        Instant deadline = Instant.now().plus(timeout);
-        while (true) {
-            try {
-                client.listTables();
-                return;
-            } catch (RuntimeException notYet) {
-                if (!process.isAlive() || Instant.now().isAfter(deadline)) {
-                    kill();
-                    throw new IllegalStateException("moto_server did not start on " + endpoint, notYet);
-                }
-                sleep(100);
-            }
+        RuntimeException notAnswered;
+        try {
+            notAnswered = Await.until("moto_server answers on " + endpoint, timeout, this::whyNotAnswering,
+                    failure -> failure == null || !process.isAlive());
+        } catch (AssertionError notInTime) {
+            kill();
+            throw new IllegalStateException("moto_server did not start on " + endpoint, notInTime);
+        }
+        if (notAnswered != null) { // the process ended
+            kill();
+            throw new IllegalStateException("moto_server did not start on " + endpoint, notAnswered);
         }
     }
 
-    private static void sleep(long millis) {
+    /** Why a request to moto_server fails, or null once it answers. */
+    private RuntimeException whyNotAnswering() {
         try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+            client.listTables();
+            return null;
+        } catch (RuntimeException notYet) {
+            return notYet;
         }
     }
 

@@ -12,7 +12,7 @@ import io.quarkus.test.Mock;
 
 /**
  * The function's clock in the Quarkus tests: the system's, moved forward on demand, so that a test lets time pass (an
- * in-doubt period, a lease) without sleeping. Tests that move it put it back ({@link #reset}) when they end.
+ * in-doubt period, a lease) without sleeping. It is put back ({@link #reset}) after every test ({@link PutStandInsBack}).
  */
 @Mock
 @Singleton

@@ -1,6 +1,7 @@
 package dev.zoomscheduler.testing;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,6 +10,7 @@ import jakarta.inject.Singleton;
 
 import dev.zoomscheduler.observability.Metrics;
 import dev.zoomscheduler.time.Backoff;
+import dev.zoomscheduler.tokens.ClientSecret;
 import dev.zoomscheduler.tokens.DefaultAccountConnection;
 import dev.zoomscheduler.tokens.DynamoDbTokenStore;
 import dev.zoomscheduler.tokens.ReauthorizationAlerts;
@@ -28,22 +30,25 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 @Singleton
 public class TokenRotations {
 
-    private static final DefaultAccountConnection USER_CONNECTIONS_ONLY = new DefaultAccountConnection(Optional.empty());
+    /** No {@code ZOOM_ACCOUNT_ID}: user connections only. */
+    public static final DefaultAccountConnection USER_CONNECTIONS_ONLY = new DefaultAccountConnection(Optional.empty());
 
     private final ZoomTokenEndpoint tokenEndpoint;
     private final TokenSettings settings;
     private final RefreshBudget budget;
     private final Metrics metrics;
     private final ReauthorizationAlerts alerts;
+    private final ClientSecret secret;
     private final List<DynamoDbClient> clients = new CopyOnWriteArrayList<>();
 
     TokenRotations(ZoomTokenEndpoint tokenEndpoint, TokenSettings settings, RefreshBudget budget, Metrics metrics,
-            ReauthorizationAlerts alerts) {
+            ReauthorizationAlerts alerts, ClientSecret secret) {
         this.tokenEndpoint = tokenEndpoint;
         this.settings = settings;
         this.budget = budget;
         this.metrics = metrics;
         this.alerts = alerts;
+        this.secret = secret;
     }
 
     /** A new instance's DynamoDB client, open until {@link #closeClients()}. */
@@ -56,6 +61,14 @@ public class TokenRotations {
     /** A new instance's token store: the real one, on the application's table. */
     public DynamoDbTokenStore newStore() {
         return new DynamoDbTokenStore(newClient(), settings);
+    }
+
+    /**
+     * Timeouts short enough for a lease to lapse within a test: a token request of 300 ms and DynamoDB calls of 100 ms,
+     * so a worst case of about 0.7 s and a lease of at least {@code leaseFloor}.
+     */
+    public RefreshBudget shortBudget(Duration leaseFloor) {
+        return new RefreshBudget(Duration.ofMillis(300), Duration.ofMillis(100), leaseFloor, secret);
     }
 
     public Instance instance() {

@@ -1,5 +1,6 @@
 package dev.zoomscheduler.testing;
 
+import java.time.Duration;
 import java.util.Map;
 
 import dev.zoomscheduler.testing.zoom.ZoomFake;
@@ -38,6 +39,23 @@ public class ZoomAndAws implements QuarkusTestResourceLifecycleManager {
             eventBridge = AwsApiProxy.start(MotoServer.shared().endpoint());
         }
         return eventBridge;
+    }
+
+    /**
+     * Puts back those stand-ins that have started as a test found them: no injected fault waiting, Zoom's clock the
+     * system's. {@link PutStandInsBack} calls it after every {@code @QuarkusTest} method.
+     */
+    static synchronized void putBack() {
+        if (zoom != null) {
+            zoom.clearFaults();
+            zoom.clockOffset(Duration.ZERO);
+        }
+        if (dynamo != null) {
+            dynamo.clearFaults();
+        }
+        if (eventBridge != null) {
+            eventBridge.clearFaults();
+        }
     }
 
     @Override

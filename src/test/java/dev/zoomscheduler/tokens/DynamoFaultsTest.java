@@ -46,8 +46,7 @@ class DynamoFaultsTest {
     final AuthorizedConnection connection = AuthorizedConnection.seed("dynamo-faults");
 
     @AfterEach
-    void heal() {
-        dynamo.clearFaults();
+    void closeClients() {
         rotations.closeClients();
     }
 

@@ -197,8 +197,8 @@ class TokenRotationTest {
         table.seedExpired("stalled", grant);
         int invalidGrantsBefore = zoom.invalidGrantCount();
         StallingStore stallingStore = new StallingStore(rotations.newStore(), Duration.ofMillis(800));
-        TokenRotation stalled = rotations.instance().store(stallingStore).budget(shortBudget(Duration.ofSeconds(1))).build();
-        TokenRotation taker = rotations.instance().budget(shortBudget(Duration.ofSeconds(5))).build();
+        TokenRotation stalled = rotations.instance().store(stallingStore).budget(rotations.shortBudget(Duration.ofSeconds(1))).build();
+        TokenRotation taker = rotations.instance().budget(rotations.shortBudget(Duration.ofSeconds(5))).build();
 
         Future<String> stalledResult = pool.submit(() -> stalled.accessToken("stalled", LATER));
         Await.until("the stalled holder's lease has run out, its refresh done but not stored", Duration.ofSeconds(10),
@@ -262,7 +262,7 @@ class TokenRotationTest {
         Instant takerDeadline = Instant.now().plusMillis(2000); // enough for a refresh, not for the former holder's skew
 
         ProblemException e = assertThrows(ProblemException.class,
-                () -> rotations.instance().budget(shortBudget(Duration.ofSeconds(1))).build().accessToken("undecided", takerDeadline));
+                () -> rotations.instance().budget(rotations.shortBudget(Duration.ofSeconds(1))).build().accessToken("undecided", takerDeadline));
 
         assertEquals(ProblemType.INVOCATION_TIME_SHORT, e.type());
         assertEquals(null, table.string("undecided", "status"), "not declared lost");
@@ -312,14 +312,6 @@ class TokenRotationTest {
         ProblemException e = assertThrows(ProblemException.class, () -> rotations.instance().build().accessToken("nobody-here", LATER));
         assertEquals(ProblemType.CONNECTION_NOT_FOUND, e.type());
         assertEquals(before, zoom.tokenRequestCount());
-    }
-
-    /**
-     * Timeouts short enough for a lease to lapse within a test: a token request of 300 ms and DynamoDB calls of 100 ms,
-     * so a worst case of about 0.7 s and a lease of at least {@code leaseFloor}.
-     */
-    private RefreshBudget shortBudget(Duration leaseFloor) {
-        return new RefreshBudget(Duration.ofMillis(300), Duration.ofMillis(100), leaseFloor, secret);
     }
 
     /** The real store, where the connection is deleted (DELETE /connections/{id} elsewhere) just before the refresh is stored. */

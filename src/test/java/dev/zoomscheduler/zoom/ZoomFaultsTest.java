@@ -188,12 +188,11 @@ class ZoomFaultsTest {
             String request = "{\"action\":\"create\",\"idempotencyKey\":\"daily-" + UUID.randomUUID() + "\",\"connectionId\":\"" + connection.id()
                     + "\",\"meeting\":" + MEETING + "}";
             sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(request));
-            Message received = sqs.receiveMessage(r -> r.queueUrl(queueUrl).visibilityTimeout(1).waitTimeSeconds(2)).messages().get(0);
+            Message received = sqs.receiveMessage(r -> r.queueUrl(queueUrl).visibilityTimeout(1).waitTimeSeconds(2)
+                    .messageSystemAttributeNamesWithStrings("All")).messages().get(0);
             zoom.failNext("POST", CREATE, 1, 429, Map.of(), DAILY);
 
-            String event = SqsEvents.batch(List.of(new SqsEvents.Message(received.messageId(), received.body(), 1)))
-                    .replace("AQEB" + received.messageId().replace("-", ""), received.receiptHandle())
-                    .replace(SqsEvents.QUEUE_ARN, arn);
+            String event = SqsEvents.received(List.of(received), arn);
             String answer = given().body(event).post("/_lambda_").then().statusCode(200).extract().asString();
 
             assertEquals(received.messageId(), new ObjectMapper().readTree(answer).get("batchItemFailures").get(0).get("itemIdentifier").asText());

@@ -6,7 +6,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -129,11 +128,6 @@ public final class ZoomFake implements AutoCloseable {
 
     public void oldAccessTokenDiesOnRefresh(boolean dies) {
         oauth.oldAccessTokenDiesOnRefresh(dies);
-    }
-
-    /** Every secret the fake has handed out, the app's own included. */
-    public Set<String> issuedSecrets() {
-        return secrets.all();
     }
 
     /** A Server-to-Server account whose {@code account_credentials} token requests the fake grants. */
